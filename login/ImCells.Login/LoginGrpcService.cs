@@ -1,0 +1,169 @@
+using Grpc.Core;
+using ImCells.Common.Grpc;
+using ImCells.Common.Hosting;
+using ImCells.Common.Security;
+using ImCells.Common.Topology;
+using ImCells.Protos.Login;
+using ImCells.Protos.Topology;
+using CellProto = ImCells.Protos.Cell;
+
+namespace ImCells.Login;
+
+/// <summary>Register, log in, status: stateless, everything lives in the cells' HLRs.</summary>
+internal sealed partial class LoginGrpcService(
+    TopologyCache topology,
+    ChannelPool channels,
+    TokenService tokens,
+    FailedLoginThrottle throttle,
+    LoginOptions options,
+    ILogger<LoginGrpcService> logger) : Protos.Login.Login.LoginBase
+{
+    // One message for both a wrong password and an unknown number: no account probing.
+    private const string BadCredentials = "wrong user number or password";
+
+    public override async Task<RegisterReply> Register(RegisterRequest request, ServerCallContext context)
+    {
+        if (string.IsNullOrWhiteSpace(request.Name) || string.IsNullOrEmpty(request.Password))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "name and password are required"));
+        }
+
+        var map = topology.Current;
+        IEnumerable<CellInfo> candidates;
+        if (request.Cell.Length > 0)
+        {
+            candidates = [map.FindCell(request.Cell)
+                ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"no cell '{request.Cell}' in topology version {map.Version}"))];
+        }
+        else
+        {
+            candidates = map.Map.Cells; // placement policy: topology order, skipping full or unreachable cells
+        }
+
+        var problems = new List<string>();
+        foreach (var cell in candidates)
+        {
+            CellProto.RegisterReply reply;
+            try
+            {
+                reply = await channels.Cell(cell.Grpc).RegisterAsync(
+                    new CellProto.RegisterRequest { Name = request.Name, Password = request.Password },
+                    deadline: Deadlines.Work, cancellationToken: context.CancellationToken);
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+            {
+                problems.Add($"cell '{cell.Id}' unreachable");
+                continue;
+            }
+
+            switch (reply.Result)
+            {
+                case CellProto.RegisterReply.Types.Result.Ok:
+                    Registered(logger, reply.UserId, cell.Id);
+                    return new RegisterReply { UserId = reply.UserId, CellId = cell.Id };
+                case CellProto.RegisterReply.Types.Result.Invalid:
+                    throw new RpcException(new Status(StatusCode.InvalidArgument, reply.Message));
+                default:
+                    problems.Add($"cell '{cell.Id}' is full");
+                    break;
+            }
+        }
+
+        throw new RpcException(new Status(
+            problems.All(p => p.EndsWith("full", StringComparison.Ordinal)) ? StatusCode.ResourceExhausted : StatusCode.Unavailable,
+            "no cell could register the user: " + string.Join("; ", problems)));
+    }
+
+    public override async Task<LoginReply> Login(LoginRequest request, ServerCallContext context)
+    {
+        if (!TokenService.DeviceIdPattern().IsMatch(request.DeviceId))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "device id must be 1-64 of A-Z a-z 0-9 . _ : -"));
+        }
+
+        var delay = throttle.DelayFor(request.UserId);
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, context.CancellationToken);
+        }
+
+        var cell = topology.Current.Locate(request.UserId);
+        CellProto.AuthenticateReply? reply = null;
+        if (cell is not null)
+        {
+            try
+            {
+                reply = await channels.Cell(cell.Grpc).AuthenticateAsync(
+                    new CellProto.AuthenticateRequest { UserId = request.UserId, Password = request.Password },
+                    deadline: Deadlines.Work, cancellationToken: context.CancellationToken);
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+            {
+                throw new RpcException(new Status(StatusCode.Unavailable, $"home cell '{cell.Id}' is unreachable; try again shortly"));
+            }
+        }
+
+        if (cell is null || reply is not { Ok: true })
+        {
+            throttle.Failed(request.UserId);
+            LoginRefused(logger, request.UserId);
+            throw new RpcException(new Status(StatusCode.Unauthenticated, BadCredentials));
+        }
+
+        throttle.Succeeded(request.UserId);
+        var expires = DateTimeOffset.UtcNow.AddHours(options.TokenLifetimeHours);
+        var token = tokens.Issue(new TokenClaims(request.UserId, request.DeviceId, cell.Id, cell.Id, expires));
+        LoggedIn(logger, request.UserId, request.DeviceId, cell.Id);
+        var result = new LoginReply
+        {
+            UserId = request.UserId,
+            Token = token,
+            CellId = cell.Id,
+            ExpiresAtMs = expires.ToUnixTimeMilliseconds(),
+            Name = reply.Name,
+        };
+        result.ChatEndpoints.AddRange(cell.Chat);
+        return result;
+    }
+
+    public override async Task<StatusReply> Status(StatusRequest request, ServerCallContext context)
+    {
+        var map = topology.Current;
+        var statuses = await Task.WhenAll(map.Map.Cells.Select(c => CellStatusAsync(c, context.CancellationToken)));
+        var reply = new StatusReply { TopologyVersion = map.Version };
+        reply.Cells.AddRange(statuses);
+        return reply;
+    }
+
+    private async Task<CellStatus> CellStatusAsync(CellInfo cell, CancellationToken cancellationToken)
+    {
+        var status = new CellStatus { Id = cell.Id, Grpc = cell.Grpc };
+        status.Chat.AddRange(cell.Chat);
+        try
+        {
+            var reply = await channels.Cell(cell.Grpc).StatusAsync(new CellProto.StatusRequest(),
+                deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: cancellationToken);
+            status.Up = true;
+            status.Connections = reply.Connections;
+            status.OnlineUsers = reply.OnlineUsers;
+            status.Users = reply.Users;
+            status.OutboxPending = reply.OutboxPending;
+            status.TopologyVersion = reply.TopologyVersion;
+        }
+        catch (RpcException e)
+        {
+            status.Error = e.Status.Detail;
+        }
+
+        return status;
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Registered {UserId} in cell {Cell}")]
+    private static partial void Registered(ILogger logger, ulong userId, string cell);
+
+    [LoggerMessage(2, LogLevel.Information, "Login {UserId} device {Device} -> cell {Cell}")]
+    private static partial void LoggedIn(ILogger logger, ulong userId, string device, string cell);
+
+    [LoggerMessage(3, LogLevel.Warning, "Login refused for {UserId}")]
+    private static partial void LoginRefused(ILogger logger, ulong userId);
+}

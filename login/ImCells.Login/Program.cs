@@ -1,0 +1,22 @@
+using ImCells.Common;
+using ImCells.Common.Hosting;
+using ImCells.Login;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+var builder = HostingExtensions.CreateServerBuilder(args);
+using var bootLog = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true));
+var topology = await ClusterServices.BootstrapTopologyAsync(builder.Configuration, bootLog.CreateLogger("login"));
+
+var options = builder.Configuration.GetSection("Login").Get<LoginOptions>() ?? new LoginOptions();
+var listen = options.Listen ?? topology.Map.Login[0].Http;
+builder.WebHost.ConfigureKestrel(k => k.Listen(Endpoints.FromUrl(listen), o => o.Protocols = HttpProtocols.Http2));
+builder.Services.AddGrpc();
+builder.Services.AddImCellsCluster(builder.Configuration, topology);
+builder.Services.AddSingleton(options);
+builder.Services.AddSingleton<FailedLoginThrottle>();
+
+var app = builder.Build();
+app.MapGrpcService<LoginGrpcService>();
+await app.StartAsync();
+app.Logger.LogInformation("ImCells login listening on {Url} (topology version {Version})", listen, topology.Version);
+await app.WaitForShutdownAsync();

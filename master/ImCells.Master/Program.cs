@@ -1,0 +1,32 @@
+using ImCells.Common;
+using ImCells.Common.Hosting;
+using ImCells.Common.Topology;
+using ImCells.Master;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+var builder = HostingExtensions.CreateServerBuilder(args);
+var path = builder.Configuration["Master:Topology"] ?? "topology.json";
+TopologyStore store;
+try
+{
+    store = new TopologyStore(path, TimeSpan.FromSeconds(1),
+        LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true)).CreateLogger<TopologyStore>());
+}
+catch (TopologyException e)
+{
+    Console.Error.WriteLine($"master: {path}: {e.Message}");
+    return 1;
+}
+
+var listen = Endpoints.FromUrl(store.Current.Map.MasterGrpc);
+builder.WebHost.ConfigureKestrel(k => k.Listen(listen, o => o.Protocols = HttpProtocols.Http2));
+builder.Services.AddGrpc();
+builder.Services.AddSingleton(store);
+builder.Services.AddHostedService(sp => sp.GetRequiredService<TopologyStore>());
+
+var app = builder.Build();
+app.MapGrpcService<MasterGrpcService>();
+await app.StartAsync();
+app.Logger.LogInformation("ImCells master listening on {Url} (topology version {Version})", store.Current.Map.MasterGrpc, store.Current.Version);
+await app.WaitForShutdownAsync();
+return 0;

@@ -1,0 +1,37 @@
+namespace ImCells.Registry.Hlr;
+
+/// <summary>One message as it stands in one user's mailbox.</summary>
+public sealed record MailboxEntry(ulong UserId, ulong Seq, string MessageId, ulong From, ulong To, string Text, long SentAtMs);
+
+/// <summary>A message on its way to another cell: what the outbox holds and Deliver carries.</summary>
+public sealed record RoutedMessage(string MessageId, ulong From, ulong To, string Text, long SentAtMs);
+
+/// <summary>A row of the outbox.</summary>
+public sealed record OutboxRow(long Id, string TargetCell, RoutedMessage Message);
+
+public enum SendOutcome
+{
+    Stored,
+    UnknownRecipient,
+}
+
+/// <summary>
+/// The result of a send at the sender's home cell. <see cref="Appended"/> lists the mailbox entries
+/// this call created (empty for a duplicate), for the notifier.
+/// </summary>
+public sealed record SendResult(
+    SendOutcome Outcome,
+    string MessageId,
+    ulong SenderSeq,
+    long SentAtMs,
+    bool Duplicate,
+    IReadOnlyList<MailboxEntry> Appended);
+
+public enum DeliverOutcome
+{
+    Stored,
+    UnknownRecipient,
+}
+
+/// <summary>The result of one delivered message; <see cref="Appended"/> is null for a repeat.</summary>
+public sealed record DeliverResult(string MessageId, DeliverOutcome Outcome, ulong Seq, MailboxEntry? Appended);
