@@ -1,0 +1,29 @@
+using ImCells.Cell.Chat;
+using ImCells.Cell.Messaging;
+using ImCells.Registry.Hlr;
+using ImCells.Registry.Vlr;
+
+namespace ImCells.Cell;
+
+internal static class CellServices
+{
+    public static IServiceCollection AddImCellsCell(
+        this IServiceCollection services, CellIdentity self, HlrDatabase database, HlrOptions hlrOptions, ChatOptions chatOptions)
+    {
+        services.AddSingleton(self);
+        services.AddSingleton(database);
+        services.AddSingleton(hlrOptions);
+        services.AddSingleton(chatOptions);
+        services.AddSingleton<AccountStore>();
+        services.AddSingleton<MailboxStore>();
+        services.AddSingleton(_ => new VisitorCache());
+        services.AddSingleton<SessionRegistry>();
+        services.AddSingleton<Notifier>();
+        services.AddSingleton<RemoteUsers>();
+        services.AddSingleton<MessageIds>();
+        services.AddSingleton<OutboxForwarder>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxForwarder>());
+        services.AddSingleton<IChatBackend, CellChatBackend>();
+        return services;
+    }
+}

@@ -1,0 +1,337 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Threading.Channels;
+using ImCells.Protos;
+using ImCells.Protos.Client;
+
+namespace ImCells.Cell.Chat;
+
+/// <summary>
+/// One client connection: a read loop that parses every whole frame in the buffer (length checked
+/// before buffering), and a single writer that drains the outgoing queue and flushes once per
+/// batch. Any bad input ends with an Error frame and a close; nothing thrown here escapes.
+/// </summary>
+internal sealed partial class ChatSession
+{
+    private readonly IDuplexPipe _transport;
+    private readonly IChatBackend _backend;
+    private readonly ChatOptions _options;
+    private readonly ILogger _logger;
+    private readonly Channel<Frame> _outbound;
+    private readonly CancellationTokenSource _aborted = new();
+    private readonly CancellationTokenSource _idle = new();
+    private readonly Lock _gate = new();
+    private List<Frame>? _early = [];
+    private volatile bool _ready;
+
+    public ChatSession(IDuplexPipe transport, IChatBackend backend, ChatOptions options, ILogger logger, string connectionId, string remote)
+    {
+        _transport = transport;
+        _backend = backend;
+        _options = options;
+        _logger = logger;
+        ConnectionId = connectionId;
+        Remote = remote;
+        _outbound = Channel.CreateBounded<Frame>(new BoundedChannelOptions(options.MaxPendingFrames)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public string ConnectionId { get; }
+
+    public string Remote { get; }
+
+    public ulong UserId { get; private set; }
+
+    public string DeviceId { get; private set; } = "";
+
+    public bool IsAuthenticated => UserId != 0;
+
+    /// <summary>
+    /// Queues a notify without waiting. Before the AuthOk has been queued, notifies are held back
+    /// so the client sees AuthOk first. A full queue means a slow reader: it is disconnected.
+    /// </summary>
+    public bool TryPush(Frame frame)
+    {
+        if (!_ready)
+        {
+            lock (_gate)
+            {
+                if (_early is not null)
+                {
+                    _early.Add(frame);
+                    return true;
+                }
+            }
+        }
+
+        if (_outbound.Writer.TryWrite(frame))
+        {
+            return true;
+        }
+
+        if (!_aborted.IsCancellationRequested)
+        {
+            SessionLog.SlowReader(_logger, ConnectionId, UserId, _options.MaxPendingFrames);
+            Abort();
+        }
+
+        return false;
+    }
+
+    /// <summary>Closes the connection from outside (slow reader, kicked, shutdown).</summary>
+    public void Abort()
+    {
+        try
+        {
+            _aborted.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    public async Task RunAsync(CancellationToken connectionClosed)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed, _aborted.Token, _idle.Token);
+        var writer = WriteLoopAsync();
+        _idle.CancelAfter(_options.AuthTimeout);
+        try
+        {
+            await ReadLoopAsync(stop.Token);
+        }
+        catch (OperationCanceledException) when (_idle.IsCancellationRequested && !connectionClosed.IsCancellationRequested)
+        {
+            if (IsAuthenticated)
+            {
+                SessionLog.HeartbeatTimeout(_logger, ConnectionId, UserId, DeviceId, _options.IdleTimeout.TotalSeconds);
+            }
+            else
+            {
+                SessionLog.AuthTimeout(_logger, ConnectionId, Remote);
+                Fail(0, ErrorCode.AuthTimeout, $"no Auth frame within {_options.AuthTimeoutSeconds} s");
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (IOException e)
+        {
+            SessionLog.TransportError(_logger, ConnectionId, e.Message);
+        }
+        catch (Exception e)
+        {
+            SessionLog.Unexpected(_logger, e, ConnectionId);
+            Fail(0, ErrorCode.Internal, "internal error");
+        }
+        finally
+        {
+            if (IsAuthenticated)
+            {
+                _backend.Detach(this);
+            }
+
+            _outbound.Writer.TryComplete();
+            try
+            {
+                // The writer flushes a final Error frame; a peer that stopped reading gets 2 s.
+                await writer.WaitAsync(TimeSpan.FromSeconds(2));
+            }
+            catch (TimeoutException)
+            {
+            }
+
+            await _transport.Input.CompleteAsync();
+            await _transport.Output.CompleteAsync();
+            _idle.Dispose();
+            SessionLog.Closed(_logger, ConnectionId, UserId, DeviceId);
+        }
+    }
+
+    private async Task ReadLoopAsync(CancellationToken stop)
+    {
+        var input = _transport.Input;
+        while (true)
+        {
+            var result = await input.ReadAsync(stop);
+            var buffer = result.Buffer;
+            try
+            {
+                while (true)
+                {
+                    var status = FrameCodec.TryRead(ref buffer, _options.MaxFrameBytes, out var frame);
+                    if (status == FrameReadStatus.Incomplete)
+                    {
+                        break;
+                    }
+
+                    if (status == FrameReadStatus.TooLarge)
+                    {
+                        SessionLog.BadFrame(_logger, ConnectionId, Remote, "oversized frame");
+                        Fail(0, ErrorCode.FrameTooLarge, $"frame larger than {_options.MaxFrameBytes} bytes (Chat:MaxFrameBytes)");
+                        return;
+                    }
+
+                    if (status == FrameReadStatus.Malformed)
+                    {
+                        SessionLog.BadFrame(_logger, ConnectionId, Remote, "malformed frame");
+                        Fail(0, ErrorCode.MalformedFrame, "frame is not a valid protobuf Frame");
+                        return;
+                    }
+
+                    // Any whole frame proves the peer is alive.
+                    if (IsAuthenticated)
+                    {
+                        _idle.CancelAfter(_options.IdleTimeout);
+                    }
+
+                    if (!await HandleAsync(frame!, stop))
+                    {
+                        return;
+                    }
+                }
+
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    return;
+                }
+            }
+            finally
+            {
+                input.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+    }
+
+    /// <summary>Handles one frame; false closes the connection.</summary>
+    private async ValueTask<bool> HandleAsync(Frame frame, CancellationToken stop)
+    {
+        if (!IsAuthenticated)
+        {
+            return await AuthenticateAsync(frame, stop);
+        }
+
+        try
+        {
+            var response = frame.BodyCase switch
+            {
+                Frame.BodyOneofCase.Ping => new Frame { Pong = new Pong { ClientTimeMs = frame.Ping.ClientTimeMs, ServerTimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() } },
+                Frame.BodyOneofCase.Send => new Frame { SendAck = await _backend.SendAsync(this, frame.Send, stop) },
+                Frame.BodyOneofCase.Sync => new Frame { SyncResult = await _backend.SyncAsync(this, frame.Sync, stop) },
+                Frame.BodyOneofCase.Ack => new Frame { AckOk = await _backend.AckAsync(this, frame.Ack, stop) },
+                Frame.BodyOneofCase.Auth => throw ChatRequestException.BadRequest("already authenticated"),
+                Frame.BodyOneofCase.None => throw ChatRequestException.BadRequest("frame has no body"),
+                _ => throw ChatRequestException.BadRequest($"{frame.BodyCase} is not a request"),
+            };
+            response.Seq = frame.Seq;
+            Reply(response);
+        }
+        catch (ChatRequestException e)
+        {
+            Reply(ErrorFrame(frame.Seq, e.Code, e.Message));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            SessionLog.RequestFailed(_logger, e, ConnectionId, frame.BodyCase.ToString());
+            Reply(ErrorFrame(frame.Seq, ErrorCode.Internal, "internal error; try again"));
+        }
+
+        return true;
+    }
+
+    private async ValueTask<bool> AuthenticateAsync(Frame frame, CancellationToken stop)
+    {
+        if (frame.BodyCase != Frame.BodyOneofCase.Auth)
+        {
+            Fail(frame.Seq, ErrorCode.NotAuthenticated, "the first frame must be Auth");
+            return false;
+        }
+
+        try
+        {
+            (UserId, DeviceId) = await _backend.AuthenticateAsync(frame.Auth, stop);
+        }
+        catch (ChatRequestException e)
+        {
+            SessionLog.AuthRefused(_logger, ConnectionId, Remote, e.Message);
+            Fail(frame.Seq, e.Code, e.Message);
+            return false;
+        }
+
+        var head = await _backend.AttachAsync(this, stop);
+        _idle.CancelAfter(_options.IdleTimeout);
+        Reply(new Frame
+        {
+            Seq = frame.Seq,
+            AuthOk = new AuthOk
+            {
+                UserId = UserId,
+                CellId = _backend.CellId,
+                HeadSeq = head,
+                HeartbeatSeconds = (uint)_options.HeartbeatSeconds,
+                MaxFrameBytes = (uint)_options.MaxFrameBytes,
+            },
+        });
+        ReleaseEarlyNotifies();
+        SessionLog.Authenticated(_logger, ConnectionId, UserId, DeviceId, Remote);
+        return true;
+    }
+
+    private void ReleaseEarlyNotifies()
+    {
+        lock (_gate)
+        {
+            foreach (var frame in _early!)
+            {
+                _outbound.Writer.TryWrite(frame);
+            }
+
+            _early = null;
+            _ready = true;
+        }
+    }
+
+    private void Reply(Frame frame)
+    {
+        if (!_outbound.Writer.TryWrite(frame))
+        {
+            Abort();
+        }
+    }
+
+    /// <summary>Queues an Error frame; the caller then ends the read loop, and the writer flushes it before the close.</summary>
+    private void Fail(uint seq, ErrorCode code, string message) => _outbound.Writer.TryWrite(ErrorFrame(seq, code, message));
+
+    private static Frame ErrorFrame(uint seq, ErrorCode code, string message) =>
+        new() { Seq = seq, Error = new Error { Code = code, Message = message } };
+
+    private async Task WriteLoopAsync()
+    {
+        var output = _transport.Output;
+        var reader = _outbound.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync())
+            {
+                while (reader.TryRead(out var frame))
+                {
+                    FrameCodec.Write(output, frame);
+                }
+
+                var flushed = await output.FlushAsync();
+                if (flushed.IsCompleted || flushed.IsCanceled)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException)
+        {
+            // The peer is gone; the read loop ends on its own.
+        }
+
+        Abort();
+    }
+}

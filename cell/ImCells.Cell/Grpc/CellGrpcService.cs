@@ -1,0 +1,114 @@
+using Grpc.Core;
+using ImCells.Cell.Chat;
+using ImCells.Cell.Messaging;
+using ImCells.Common.Topology;
+using ImCells.Protos.Cell;
+using ImCells.Registry.Hlr;
+using DeliverResult = ImCells.Protos.Cell.DeliverResult;
+
+namespace ImCells.Cell.Grpc;
+
+/// <summary>The cell's gRPC face: accounts for login servers, routing for other cells, status for operators.</summary>
+internal sealed partial class CellGrpcService(
+    CellIdentity self,
+    TopologyCache topology,
+    AccountStore accounts,
+    MailboxStore mailboxes,
+    SessionRegistry sessions,
+    Notifier notifier,
+    ILogger<CellGrpcService> logger) : Protos.Cell.Cell.CellBase
+{
+    public override async Task<RegisterReply> Register(RegisterRequest request, ServerCallContext context)
+    {
+        var name = request.Name.Trim();
+        if (name.Length is 0 or > AccountStore.MaxNameLength || name.Any(char.IsControl))
+        {
+            return Invalid($"name must be 1-{AccountStore.MaxNameLength} printable characters");
+        }
+
+        if (request.Password.Length is 0 or > AccountStore.MaxPasswordLength)
+        {
+            return Invalid($"password must be 1-{AccountStore.MaxPasswordLength} characters");
+        }
+
+        var cell = topology.Current.FindCell(self.Id)
+            ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"cell '{self.Id}' is not in the topology"));
+        var account = await accounts.RegisterAsync(name, request.Password,
+            cell.Ranges.Select(r => (r.First, r.Last)).ToList(), context.CancellationToken);
+        if (account is null)
+        {
+            RangeFull(logger, self.Id);
+            return new RegisterReply { Result = RegisterReply.Types.Result.RangeFull, Message = $"cell '{self.Id}' has no free number" };
+        }
+
+        Registered(logger, account.Id, account.Name);
+        return new RegisterReply { Result = RegisterReply.Types.Result.Ok, UserId = account.Id };
+    }
+
+    public override async Task<AuthenticateReply> Authenticate(AuthenticateRequest request, ServerCallContext context)
+    {
+        var account = await accounts.AuthenticateAsync(request.UserId, request.Password, context.CancellationToken);
+        return account is null ? new AuthenticateReply { Ok = false } : new AuthenticateReply { Ok = true, Name = account.Name };
+    }
+
+    public override async Task<LookupUserReply> LookupUser(LookupUserRequest request, ServerCallContext context)
+    {
+        var account = await accounts.FindAsync(request.UserId, context.CancellationToken);
+        return account is null ? new LookupUserReply { Exists = false } : new LookupUserReply { Exists = true, Name = account.Name };
+    }
+
+    public override async Task<DeliverReply> Deliver(DeliverRequest request, ServerCallContext context)
+    {
+        var map = topology.Current;
+        var reply = new DeliverReply();
+        var accepted = new List<Registry.Hlr.RoutedMessage>(request.Messages.Count);
+        foreach (var m in request.Messages)
+        {
+            if (map.Locate(m.To)?.Id != self.Id)
+            {
+                // Topology disagreement: refuse rather than store a mailbox for a number we do not own.
+                reply.Results.Add(new DeliverResult { MessageId = m.MessageId, Outcome = DeliverResult.Types.Outcome.Refused, Reason = $"number {m.To} is not homed in cell '{self.Id}'" });
+                continue;
+            }
+
+            accepted.Add(new Registry.Hlr.RoutedMessage(m.MessageId, m.From, m.To, m.Text, m.SentAtMs));
+        }
+
+        var results = await mailboxes.DeliverAsync(accepted,
+            rs => notifier.NewEntries(rs.Where(r => r.Appended is not null).Select(r => r.Appended!)),
+            CancellationToken.None);
+        foreach (var r in results)
+        {
+            reply.Results.Add(new DeliverResult
+            {
+                MessageId = r.MessageId,
+                Seq = r.Seq,
+                Outcome = r.Outcome == DeliverOutcome.Stored ? DeliverResult.Types.Outcome.Stored : DeliverResult.Types.Outcome.UnknownRecipient,
+            });
+        }
+
+        Delivered(logger, results.Count(r => r.Appended is not null), request.Messages.Count, request.FromCell);
+        return reply;
+    }
+
+    public override async Task<StatusReply> Status(StatusRequest request, ServerCallContext context) => new()
+    {
+        CellId = self.Id,
+        Connections = (uint)sessions.Connections,
+        OnlineUsers = (uint)sessions.OnlineUsers,
+        Users = (ulong)await accounts.CountAsync(context.CancellationToken),
+        TopologyVersion = topology.Current.Version,
+        OutboxPending = (ulong)await mailboxes.OutboxPendingAsync(context.CancellationToken),
+    };
+
+    private static RegisterReply Invalid(string message) => new() { Result = RegisterReply.Types.Result.Invalid, Message = message };
+
+    [LoggerMessage(1, LogLevel.Information, "Registered user {UserId} ({Name})")]
+    private static partial void Registered(ILogger logger, ulong userId, string name);
+
+    [LoggerMessage(2, LogLevel.Warning, "Cell {Cell} has no free number left")]
+    private static partial void RangeFull(ILogger logger, string cell);
+
+    [LoggerMessage(3, LogLevel.Debug, "Deliver from cell {FromCell}: {New} new of {Count}")]
+    private static partial void Delivered(ILogger logger, int @new, int count, string fromCell);
+}

@@ -1,0 +1,177 @@
+using System.Threading.Channels;
+using Grpc.Core;
+using ImCells.Common.Grpc;
+using ImCells.Common.Hosting;
+using ImCells.Common.Topology;
+using ImCells.Protos.Client;
+using ImCells.Registry.Hlr;
+using CellProto = ImCells.Protos.Cell;
+
+namespace ImCells.Cell.Messaging;
+
+/// <summary>
+/// Carries committed cross-cell messages to their home cells: per target cell, the oldest batch
+/// first (so per-sender order holds), one Deliver call per batch, rows removed only after the
+/// target acknowledged. A target that is down is retried with backoff until it answers.
+/// </summary>
+internal sealed partial class OutboxForwarder(
+    CellIdentity self,
+    MailboxStore mailboxes,
+    TopologyCache topology,
+    ChannelPool channels,
+    Notifier notifier,
+    ILogger<OutboxForwarder> logger) : BackgroundService
+{
+    private const int BatchSize = 500;
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Dictionary<string, (int Failures, DateTime RetryAt)> _backoff = [];
+
+    /// <summary>Something was added to the outbox: look now rather than at the next poll.</summary>
+    public void Wake() => _wake.Writer.TryWrite(true);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var busy = false;
+            try
+            {
+                foreach (var target in await mailboxes.OutboxTargetsAsync(stoppingToken))
+                {
+                    busy |= await ForwardOneBatchAsync(target, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                ForwarderFailed(logger, e);
+            }
+
+            if (!busy)
+            {
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                wait.CancelAfter(NextWait());
+                try
+                {
+                    await _wake.Reader.ReadAsync(wait.Token);
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Sends one batch to <paramref name="target"/>; true when more may be waiting right away.</summary>
+    private async Task<bool> ForwardOneBatchAsync(string target, CancellationToken stoppingToken)
+    {
+        if (_backoff.TryGetValue(target, out var backoff) && backoff.RetryAt > DateTime.UtcNow)
+        {
+            return false;
+        }
+
+        var rows = await mailboxes.ReadOutboxAsync(target, BatchSize, stoppingToken);
+        if (rows.Count == 0)
+        {
+            return false;
+        }
+
+        var cell = topology.Current.FindCell(target);
+        if (cell is null)
+        {
+            Failed(target, rows.Count, $"cell '{target}' is not in topology version {topology.Current.Version}");
+            return false;
+        }
+
+        var request = new CellProto.DeliverRequest { FromCell = self.Id };
+        request.Messages.AddRange(rows.Select(r => new CellProto.RoutedMessage
+        {
+            MessageId = r.Message.MessageId,
+            From = r.Message.From,
+            To = r.Message.To,
+            Text = r.Message.Text,
+            SentAtMs = r.Message.SentAtMs,
+            FromCell = self.Id,
+        }));
+
+        CellProto.DeliverReply reply;
+        try
+        {
+            reply = await channels.Cell(cell.Grpc).DeliverAsync(request, deadline: Deadlines.Work, cancellationToken: stoppingToken);
+        }
+        catch (RpcException e)
+        {
+            Failed(target, rows.Count, e.Status.Detail);
+            return false;
+        }
+
+        var answered = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var result in reply.Results)
+        {
+            answered.Add(result.MessageId);
+            if (result.Outcome != CellProto.DeliverResult.Types.Outcome.Stored)
+            {
+                await RefusedAsync(rows.First(r => r.Message.MessageId == result.MessageId).Message, result, stoppingToken);
+            }
+        }
+
+        var done = rows.Where(r => answered.Contains(r.Message.MessageId)).Select(r => r.Id).ToList();
+        await mailboxes.RemoveFromOutboxAsync(done, CancellationToken.None);
+        if (_backoff.Remove(target))
+        {
+            Recovered(logger, target);
+        }
+
+        Forwarded(logger, done.Count, target);
+        return rows.Count == BatchSize;
+    }
+
+    private async Task RefusedAsync(RoutedMessage message, CellProto.DeliverResult result, CancellationToken cancellationToken)
+    {
+        var (code, reason) = result.Outcome == CellProto.DeliverResult.Types.Outcome.UnknownRecipient
+            ? (ErrorCode.UnknownRecipient, $"user {message.To} does not exist")
+            : (ErrorCode.BadRequest, string.IsNullOrEmpty(result.Reason) ? "refused by the recipient's cell" : result.Reason);
+        await mailboxes.MarkFailedAsync(message.From, message.MessageId, reason, cancellationToken);
+        notifier.SendFailed(message.From, message.MessageId, message.To, code, reason);
+        Refused(logger, message.MessageId, message.To, reason);
+    }
+
+    private void Failed(string target, int pending, string detail)
+    {
+        var failures = _backoff.TryGetValue(target, out var b) ? b.Failures + 1 : 1;
+        var delay = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(failures, 10))));
+        _backoff[target] = (failures, DateTime.UtcNow + delay);
+        DeliverFailed(logger, pending, target, detail, delay.TotalMilliseconds);
+    }
+
+    private TimeSpan NextWait()
+    {
+        var now = DateTime.UtcNow;
+        var soonest = _backoff.Count == 0 ? IdlePoll : _backoff.Values.Min(b => b.RetryAt) - now;
+        return soonest < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : soonest > IdlePoll ? IdlePoll : soonest;
+    }
+
+    [LoggerMessage(1, LogLevel.Debug, "Forwarded {Count} messages to cell {Cell}")]
+    private static partial void Forwarded(ILogger logger, int count, string cell);
+
+    [LoggerMessage(2, LogLevel.Warning, "Cannot deliver {Count} messages to cell {Cell}: {Detail}; retrying in {DelayMs} ms")]
+    private static partial void DeliverFailed(ILogger logger, int count, string cell, string detail, double delayMs);
+
+    [LoggerMessage(3, LogLevel.Information, "Cell {Cell} reachable again; outbox flowing")]
+    private static partial void Recovered(ILogger logger, string cell);
+
+    [LoggerMessage(4, LogLevel.Warning, "Message {MessageId} to {To} refused: {Reason}")]
+    private static partial void Refused(ILogger logger, string messageId, ulong to, string reason);
+
+    [LoggerMessage(5, LogLevel.Error, "Outbox forwarder pass failed; retrying")]
+    private static partial void ForwarderFailed(ILogger logger, Exception exception);
+}
