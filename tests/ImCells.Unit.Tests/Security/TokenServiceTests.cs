@@ -1,0 +1,224 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using ImCells.Common.Security;
+using Xunit;
+
+namespace ImCells.Unit.Tests.Security;
+
+public sealed class TokenServiceTests
+{
+    private static readonly DateTimeOffset Now = new(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
+    private static readonly byte[] Key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+
+    private static TokenClaims Claims(string device = "phone-1", TimeSpan? life = null) =>
+        new(10_000_042, device, "a", "b", Now + (life ?? TimeSpan.FromHours(1)));
+
+    private static TokenService Service(TimeProvider? time = null, byte[]? key = null) =>
+        new(key ?? Key, time ?? new ManualTimeProvider(Now));
+
+    [Fact]
+    public void IssuedToken_VerifiesWithTheSameClaims()
+    {
+        var service = Service();
+        var claims = Claims();
+
+        var check = service.Verify(service.Issue(claims), out var verified);
+
+        Assert.Equal(TokenCheck.Valid, check);
+        Assert.Equal(claims, verified);
+    }
+
+    [Theory]
+    [InlineData("d")]
+    [InlineData("A.b_c:d-9")]
+    [InlineData("0123456789012345678901234567890123456789012345678901234567890123")]
+    public void AllowedDeviceIds_RoundTrip(string device)
+    {
+        var service = Service();
+
+        var check = service.Verify(service.Issue(Claims(device)), out var verified);
+
+        Assert.Equal(TokenCheck.Valid, check);
+        Assert.Equal(device, verified?.DeviceId);
+    }
+
+    [Fact]
+    public void TokenFromAnotherProcessWithTheSameKey_Verifies()
+    {
+        var token = Service().Issue(Claims());
+
+        var check = Service(key: (byte[])Key.Clone()).Verify(token, out _);
+
+        Assert.Equal(TokenCheck.Valid, check);
+    }
+
+    [Fact]
+    public void TamperedPayload_IsBadSignature()
+    {
+        var service = Service();
+        var (payload, signature) = Split(service.Issue(Claims()));
+        var forged = Encoding.UTF8.GetString(payload).Replace("|10000042|", "|10000043|");
+        Assert.NotEqual(Encoding.UTF8.GetString(payload), forged);
+
+        var check = service.Verify(Join(Encoding.UTF8.GetBytes(forged), signature), out var claims);
+
+        Assert.Equal(TokenCheck.BadSignature, check);
+        Assert.Null(claims);
+    }
+
+    [Fact]
+    public void ExtendedExpiry_IsBadSignature()
+    {
+        var service = Service();
+        var (payload, signature) = Split(service.Issue(Claims()));
+        var text = Encoding.UTF8.GetString(payload);
+        var forged = text[..(text.LastIndexOf('|') + 1)] + (Now + TimeSpan.FromDays(365)).ToUnixTimeSeconds();
+
+        var check = service.Verify(Join(Encoding.UTF8.GetBytes(forged), signature), out _);
+
+        Assert.Equal(TokenCheck.BadSignature, check);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(15)]
+    [InlineData(31)]
+    public void TamperedSignature_IsBadSignature(int index)
+    {
+        var service = Service();
+        var (payload, signature) = Split(service.Issue(Claims()));
+        signature[index] ^= 0x01;
+
+        var check = service.Verify(Join(payload, signature), out _);
+
+        Assert.Equal(TokenCheck.BadSignature, check);
+    }
+
+    [Fact]
+    public void TruncatedSignature_IsBadSignature()
+    {
+        var service = Service();
+        var (payload, signature) = Split(service.Issue(Claims()));
+
+        var check = service.Verify(Join(payload, signature[..16]), out _);
+
+        Assert.Equal(TokenCheck.BadSignature, check);
+    }
+
+    [Fact]
+    public void TokenSignedWithAnotherKey_IsBadSignature()
+    {
+        var other = Service(key: Enumerable.Repeat((byte)7, 32).ToArray());
+
+        var check = Service().Verify(other.Issue(Claims()), out var claims);
+
+        Assert.Equal(TokenCheck.BadSignature, check);
+        Assert.Null(claims);
+    }
+
+    [Fact]
+    public void ClockPastExpiry_IsExpired()
+    {
+        var clock = new ManualTimeProvider(Now);
+        var service = Service(clock);
+        var token = service.Issue(Claims(life: TimeSpan.FromMinutes(10)));
+        Assert.Equal(TokenCheck.Valid, service.Verify(token, out _));
+
+        clock.Advance(TimeSpan.FromMinutes(9));
+        Assert.Equal(TokenCheck.Valid, service.Verify(token, out _));
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var check = service.Verify(token, out var claims);
+
+        Assert.Equal(TokenCheck.Expired, check);
+        Assert.Equal(10_000_042UL, claims?.UserId);
+    }
+
+    [Fact]
+    public void TokenIssuedAlreadyExpired_IsExpired()
+    {
+        var service = Service();
+
+        var check = service.Verify(service.Issue(Claims(life: TimeSpan.FromSeconds(-1))), out _);
+
+        Assert.Equal(TokenCheck.Expired, check);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("garbage")]
+    [InlineData(".")]
+    [InlineData(".abc")]
+    [InlineData("abc.")]
+    [InlineData("!!!.???")]
+    [InlineData("abc.d*e")]
+    public void Garbage_IsMalformedOrBadSignature_NeverValid(string token)
+    {
+        var check = Service().Verify(token, out var claims);
+
+        Assert.True(check is TokenCheck.Malformed or TokenCheck.BadSignature, $"got {check}");
+        Assert.Null(claims);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("garbage")]
+    [InlineData(".abc")]
+    [InlineData("!!!.???")]
+    public void GarbageThatCannotBeDecoded_IsMalformed(string token)
+    {
+        Assert.Equal(TokenCheck.Malformed, Service().Verify(token, out _));
+    }
+
+    [Fact]
+    public void OverlongToken_IsMalformed()
+    {
+        var token = new string('A', 600) + "." + new string('A', 600);
+
+        Assert.Equal(TokenCheck.Malformed, Service().Verify(token, out _));
+    }
+
+    [Theory]
+    [InlineData("1|10000042|phone|a|b")]
+    [InlineData("2|10000042|phone|a|b|1893553445")]
+    [InlineData("1|not-a-number|phone|a|b|1893553445")]
+    [InlineData("1|10000042|phone|a|b|soon")]
+    [InlineData("1|10000042|phone|a|b|1893553445|extra")]
+    public void CorrectlySignedButBadPayload_IsMalformed(string payload)
+    {
+        var bytes = Encoding.UTF8.GetBytes(payload);
+        var token = Join(bytes, HMACSHA256.HashData(Key, bytes));
+
+        var check = Service().Verify(token, out var claims);
+
+        Assert.Equal(TokenCheck.Malformed, check);
+        Assert.Null(claims);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("has|pipe")]
+    [InlineData("has space")]
+    [InlineData("ünicode")]
+    [InlineData("01234567890123456789012345678901234567890123456789012345678901234")]
+    public void BadDeviceId_IsRejectedOnIssue(string device)
+    {
+        Assert.Throws<ArgumentException>(() => Service().Issue(Claims(device)));
+    }
+
+    [Fact]
+    public void ShortKey_IsRejected()
+    {
+        Assert.Throws<ArgumentException>(() => new TokenService(new byte[31]));
+    }
+
+    private static (byte[] Payload, byte[] Signature) Split(string token)
+    {
+        var dot = token.IndexOf('.');
+        return (Base64Url.DecodeFromChars(token.AsSpan(0, dot)), Base64Url.DecodeFromChars(token.AsSpan(dot + 1)));
+    }
+
+    private static string Join(byte[] payload, byte[] signature) =>
+        Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(signature);
+}
