@@ -46,8 +46,4 @@ builder.Services.AddImCellsCell(new CellIdentity(self.Id), database, hlrOptions,
 
 var app = builder.Build();
 app.MapGrpcService<CellGrpcService>();
-await app.StartAsync();
-app.Logger.LogInformation("ImCells cell {Cell} listening: grpc {Grpc}, chat {Chat}, database {Database}",
-    self.Id, self.Grpc, string.Join(", ", self.Chat), hlrOptions.Connection);
-await app.WaitForShutdownAsync();
-return 0;
+return await app.RunServerAsync($"cell {self.Id}", $"grpc {self.Grpc}, chat {string.Join(", ", self.Chat)}, database {hlrOptions.Connection}");

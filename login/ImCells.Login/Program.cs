@@ -17,6 +17,4 @@ builder.Services.AddSingleton<FailedLoginThrottle>();
 
 var app = builder.Build();
 app.MapGrpcService<LoginGrpcService>();
-await app.StartAsync();
-app.Logger.LogInformation("ImCells login listening on {Url} (topology version {Version})", listen, topology.Version);
-await app.WaitForShutdownAsync();
+return await app.RunServerAsync("login", $"{listen} (topology version {topology.Version})");

@@ -26,7 +26,4 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<TopologyStore>());
 
 var app = builder.Build();
 app.MapGrpcService<MasterGrpcService>();
-await app.StartAsync();
-app.Logger.LogInformation("ImCells master listening on {Url} (topology version {Version})", store.Current.Map.MasterGrpc, store.Current.Version);
-await app.WaitForShutdownAsync();
-return 0;
+return await app.RunServerAsync("master", $"{store.Current.Map.MasterGrpc} (topology version {store.Current.Version})");
