@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace ImCells.Common.Hosting;
@@ -34,6 +35,8 @@ public static class HostingExtensions
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
         builder.WebHost.UseSockets(o => o.Backlog = 4096);
+        // Connections are closed on stop; nothing should hold a stopping server for long.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
 
         var parentPid = builder.Configuration.GetValue<int?>("ParentPid");
         if (parentPid is > 0)

@@ -1,0 +1,95 @@
+using System.Globalization;
+
+namespace ImCells.Cli;
+
+/// <summary>
+/// The options of one command, parsed by hand: "--name value", "--name=value" and bare flags.
+/// Anything the command did not declare is a usage error, so typos do not pass silently.
+/// </summary>
+internal sealed class CliArgs
+{
+    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
+
+    private CliArgs()
+    {
+    }
+
+    /// <param name="valueOptions">Options that take a value, e.g. "--user".</param>
+    /// <param name="flagOptions">Options that stand alone, e.g. "--json".</param>
+    public static CliArgs Parse(IReadOnlyList<string> args, IReadOnlyCollection<string> valueOptions, IReadOnlyCollection<string>? flagOptions = null)
+    {
+        var parsed = new CliArgs();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new UsageException($"unexpected argument '{arg}'");
+            }
+
+            var equals = arg.IndexOf('=', StringComparison.Ordinal);
+            var name = equals > 0 ? arg[..equals] : arg;
+            if (flagOptions?.Contains(name) == true && equals < 0)
+            {
+                parsed._flags.Add(name);
+                continue;
+            }
+
+            if (!valueOptions.Contains(name))
+            {
+                throw new UsageException($"unknown option '{name}'");
+            }
+
+            string value;
+            if (equals > 0)
+            {
+                value = arg[(equals + 1)..];
+            }
+            else if (i + 1 < args.Count)
+            {
+                value = args[++i];
+            }
+            else
+            {
+                throw new UsageException($"{name} needs a value");
+            }
+
+            if (!parsed._values.TryAdd(name, value))
+            {
+                throw new UsageException($"{name} given twice");
+            }
+        }
+
+        return parsed;
+    }
+
+    public bool Has(string flag) => _flags.Contains(flag);
+
+    public string? Optional(string name) => _values.GetValueOrDefault(name);
+
+    public string Required(string name) =>
+        _values.TryGetValue(name, out var value) ? value : throw new UsageException($"{name} is required");
+
+    public ulong RequiredUInt64(string name) => ParseUInt64(name, Required(name));
+
+    public ulong? OptionalUInt64(string name) => Optional(name) is { } value ? ParseUInt64(name, value) : null;
+
+    public TimeSpan? OptionalSeconds(string name)
+    {
+        if (Optional(name) is not { } value)
+        {
+            return null;
+        }
+
+        return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+               && seconds >= 0 && seconds <= int.MaxValue
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new UsageException($"{name} must be a number of seconds, not '{value}'");
+    }
+
+    private static ulong ParseUInt64(string name, string value) =>
+        ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw new UsageException($"{name} must be a non-negative integer, not '{value}'");
+}

@@ -1,0 +1,28 @@
+using ImCells.Client;
+
+namespace ImCells.Cli.Commands;
+
+/// <summary>imcells status: the topology version and one line per cell.</summary>
+internal static class StatusCommand
+{
+    public static async Task<int> RunAsync(string[] argv)
+    {
+        var args = CliArgs.Parse(argv, [LoginUrl.Option]);
+        using var api = new LoginApi(LoginUrl.Resolve(args));
+        var status = await api.StatusAsync();
+        Console.WriteLine($"topology version {status.TopologyVersion}");
+        foreach (var cell in status.Cells)
+        {
+            var line = $"cell {cell.Id}  {(cell.Up ? "up" : "down")}  connections {cell.Connections}  online {cell.OnlineUsers}"
+                       + $"  users {cell.Users}  outbox {cell.OutboxPending}  grpc {cell.Grpc}  chat {string.Join(",", cell.Chat)}";
+            if (!string.IsNullOrEmpty(cell.Error))
+            {
+                line += $"  error {cell.Error}";
+            }
+
+            Console.WriteLine(line);
+        }
+
+        return 0;
+    }
+}

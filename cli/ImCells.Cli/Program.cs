@@ -1,0 +1,30 @@
+using ImCells.Cli;
+using ImCells.Cli.Commands;
+using ImCells.Client;
+using ImCells.Common.Topology;
+
+// Thin entry point: pick the command, map failures to exit codes (0 ok, 1 server error, 2 usage).
+try
+{
+    return args switch
+    {
+        [] or ["help" or "--help" or "-h", ..] => Usage.Print(Console.Out, 0),
+        ["register", .. var rest] => await RegisterCommand.RunAsync(rest),
+        ["send", .. var rest] => await SendCommand.RunAsync(rest),
+        ["recv", .. var rest] => await RecvCommand.RunAsync(rest),
+        ["chat", .. var rest] => await ChatCommand.RunAsync(rest),
+        ["status", .. var rest] => await StatusCommand.RunAsync(rest),
+        ["up", .. var rest] => await UpCommand.RunAsync(rest),
+        [var command, ..] => throw new UsageException($"unknown command '{command}'"),
+    };
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"imcells: {e.Message}");
+    return Usage.Print(Console.Error, 2);
+}
+catch (Exception e) when (e is ImClientException or TimeoutException or TopologyException or CliException)
+{
+    Console.Error.WriteLine($"imcells: {e.Message}");
+    return 1;
+}

@@ -1,0 +1,37 @@
+namespace ImCells.Client;
+
+/// <summary>How an <see cref="ImClient"/> logs in, connects and surfaces messages.</summary>
+public sealed class ImClientOptions
+{
+    /// <summary>The login server, e.g. http://127.0.0.1:7100.</summary>
+    public required string LoginUrl { get; init; }
+
+    public required ulong UserId { get; init; }
+
+    public required string Password { get; init; }
+
+    /// <summary>Identifies this device; the server keeps an ack cursor per device. Default "default".</summary>
+    public string DeviceId { get; init; } = "default";
+
+    /// <summary>How long a request waits for its response. Default 10 s.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long opening the TCP connection may take. Default 5 s.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Reconnect with backoff after an unexpected disconnect. Default true.</summary>
+    public bool AutoReconnect { get; init; } = true;
+
+    /// <summary>Resume point: messages with seq &gt; LastSeq are surfaced. Default 0 (everything).</summary>
+    public ulong LastSeq { get; init; }
+
+    /// <summary>
+    /// Start at the mailbox head reported by the first connect, ignoring <see cref="LastSeq"/>:
+    /// only messages that arrive afterwards are surfaced (a sender or a live chat needs no history).
+    /// Default false.
+    /// </summary>
+    public bool SkipHistory { get; init; }
+
+    /// <summary>Send Ack(seq) after surfacing messages, batched at most every 200 ms. Default true.</summary>
+    public bool AutoAck { get; init; } = true;
+}
