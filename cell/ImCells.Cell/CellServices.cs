@@ -16,6 +16,12 @@ internal static class CellServices
         services.AddSingleton(chatOptions);
         services.AddSingleton<AccountStore>();
         services.AddSingleton<MailboxStore>();
+        services.AddSingleton<ReadStateStore>();
+        services.AddSingleton<ScheduledStore>();
+        services.AddSingleton<MessageRouter>();
+        services.AddSingleton<ReadReceipts>();
+        services.AddSingleton<Scheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<Scheduler>());
         services.AddSingleton(_ => new VisitorCache());
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<Notifier>();

@@ -24,4 +24,16 @@ internal interface IChatBackend
     Task<SyncResult> SyncAsync(ChatSession session, SyncRequest request, CancellationToken cancellationToken);
 
     Task<AckOk> AckAsync(ChatSession session, AckRequest request, CancellationToken cancellationToken);
+
+    Task<MarkReadOk> MarkReadAsync(ChatSession session, MarkReadRequest request, CancellationToken cancellationToken);
+
+    Task<HistoryResult> HistoryAsync(ChatSession session, HistoryRequest request, CancellationToken cancellationToken);
+
+    Task<ConversationsResult> ConversationsAsync(ChatSession session, ConversationsRequest request, CancellationToken cancellationToken);
+
+    Task<ScheduledList> ListScheduledAsync(ChatSession session, CancellationToken cancellationToken);
+
+    Task<CancelScheduledOk> CancelScheduledAsync(ChatSession session, CancelScheduledRequest request, CancellationToken cancellationToken);
+
+    Task<SettingsOk> SetSettingsAsync(ChatSession session, SetSettingsRequest request, CancellationToken cancellationToken);
 }

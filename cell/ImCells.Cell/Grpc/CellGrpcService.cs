@@ -16,6 +16,7 @@ internal sealed partial class CellGrpcService(
     MailboxStore mailboxes,
     SessionRegistry sessions,
     Notifier notifier,
+    ReadReceipts receipts,
     ILogger<CellGrpcService> logger) : Protos.Cell.Cell.CellBase
 {
     public override async Task<RegisterReply> Register(RegisterRequest request, ServerCallContext context)
@@ -100,6 +101,16 @@ internal sealed partial class CellGrpcService(
         TopologyVersion = topology.Current.Version,
         OutboxPending = (ulong)await mailboxes.OutboxPendingAsync(context.CancellationToken),
     };
+
+    public override async Task<ReadReceiptsReply> ReadReceipts(ReadReceiptsRequest request, ServerCallContext context)
+    {
+        foreach (var receipt in request.Receipts)
+        {
+            await receipts.DeliverLocalAsync(receipt.Reader, receipt.Sender, receipt.MessageId, receipt.ReadAtMs, context.CancellationToken);
+        }
+
+        return new ReadReceiptsReply();
+    }
 
     private static RegisterReply Invalid(string message) => new() { Result = RegisterReply.Types.Result.Invalid, Message = message };
 

@@ -1,31 +1,34 @@
 using System.Text;
 using ImCells.Cell.Chat;
 using ImCells.Common.Security;
-using ImCells.Common.Topology;
 using ImCells.Protos.Client;
 using ImCells.Registry.Hlr;
 
 namespace ImCells.Cell.Messaging;
 
 /// <summary>
-/// The cell side of the client protocol: token check, one-to-one send (same cell: both mailboxes
-/// in one transaction; cross cell: sender's mailbox + outbox, then the forwarder), sync and acks.
+/// The cell side of the client protocol: token check, sends (now or scheduled), sync, acks, read
+/// state, history and conversations. Routing itself is <see cref="MessageRouter"/>'s.
 /// </summary>
 internal sealed partial class CellChatBackend(
     CellIdentity self,
-    TopologyCache topology,
     TokenService tokens,
     MailboxStore mailboxes,
+    ReadStateStore readState,
+    ScheduledStore scheduled,
     SessionRegistry sessions,
+    MessageRouter router,
+    Scheduler scheduler,
     Notifier notifier,
-    RemoteUsers remoteUsers,
-    OutboxForwarder forwarder,
+    ReadReceipts receipts,
     MessageIds ids,
     ChatOptions options,
     TimeProvider time,
     ILogger<CellChatBackend> logger) : IChatBackend
 {
     private const int MaxClientMsgIdLength = 64;
+    private const int MaxPageSize = 500;
+    private static readonly TimeSpan MaxScheduleAhead = TimeSpan.FromDays(366);
 
     public string CellId => self.Id;
 
@@ -74,31 +77,18 @@ internal sealed partial class CellChatBackend(
     {
         Validate(request);
         var clientMsgId = request.ClientMsgId.Length > 0 ? request.ClientMsgId : Guid.NewGuid().ToString("N");
-        var owner = topology.Current.Locate(request.To)
-            ?? throw new ChatRequestException(ErrorCode.UnknownRecipient, $"no cell owns number {request.To}");
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var message = new RoutedMessage(ids.Next(now), session.UserId, request.To, request.Text, now);
-
-        SendResult result;
-        if (owner.Id == self.Id)
+        var now = time.GetUtcNow();
+        if (request.DeliverAtMs > now.ToUnixTimeMilliseconds())
         {
-            result = await mailboxes.SendLocalAsync(message, clientMsgId, r => notifier.NewEntries(r.Appended), CancellationToken.None);
-            if (result.Outcome == SendOutcome.UnknownRecipient)
-            {
-                throw new ChatRequestException(ErrorCode.UnknownRecipient, $"user {request.To} does not exist");
-            }
+            return await ScheduleAsync(session, request, clientMsgId, now, cancellationToken);
         }
-        else
-        {
-            // A home cell that cannot be asked now still gets the message: the outbox waits for it.
-            var known = await remoteUsers.LookupAsync(owner, request.To, cancellationToken);
-            if (known is { Exists: false })
-            {
-                throw new ChatRequestException(ErrorCode.UnknownRecipient, $"user {request.To} does not exist");
-            }
 
-            result = await mailboxes.SendRemoteAsync(message, clientMsgId, owner.Id, r => notifier.NewEntries(r.Appended), CancellationToken.None);
-            forwarder.Wake();
+        var result = await router.SendAsync(session.UserId, request.To, request.Text, clientMsgId, cancellationToken);
+        if (!result.Duplicate && options.TestDropAckMarker.Length > 0 && request.Text.Contains(options.TestDropAckMarker, StringComparison.Ordinal))
+        {
+            // Test hook: the message is committed, but the connection dies before the SendAck.
+            session.Abort();
+            throw new OperationCanceledException("test hook: connection dropped before SendAck");
         }
 
         return new SendAck { MessageId = result.MessageId, Seq = result.SenderSeq, SentAtMs = result.SentAtMs };
@@ -109,25 +99,107 @@ internal sealed partial class CellChatBackend(
         var limit = request.Limit == 0 ? options.MaxSyncBatch : (int)Math.Min(request.Limit, (uint)options.MaxSyncBatch);
         var (entries, head, hasMore) = await mailboxes.SyncAsync(session.UserId, request.FromSeq, limit, cancellationToken);
         var result = new SyncResult { HeadSeq = head, HasMore = hasMore };
-        foreach (var entry in entries)
-        {
-            result.Messages.Add(Notifier.ToProto(entry));
-        }
-
+        result.Messages.AddRange(entries.Select(Notifier.ToProto));
         return result;
     }
 
     public async Task<AckOk> AckAsync(ChatSession session, AckRequest request, CancellationToken cancellationToken)
     {
-        var head = await mailboxes.HeadSeqAsync(session.UserId, cancellationToken);
-        if (request.Seq > head)
-        {
-            throw ChatRequestException.BadRequest($"seq {request.Seq} is beyond the mailbox head {head}");
-        }
-
+        await RequireWithinMailboxAsync(session, request.Seq, cancellationToken);
         await mailboxes.AdvanceCursorAsync(session.UserId, session.DeviceId, request.Seq, cancellationToken);
         return new AckOk { Seq = request.Seq };
     }
+
+    public async Task<MarkReadOk> MarkReadAsync(ChatSession session, MarkReadRequest request, CancellationToken cancellationToken)
+    {
+        await RequireWithinMailboxAsync(session, request.Seq, cancellationToken);
+        var result = await readState.MarkReadAsync(session.UserId, request.Peer, request.Seq, cancellationToken)
+            ?? throw new ChatRequestException(ErrorCode.NotFound, $"no conversation with {request.Peer}");
+        notifier.ReadStateChanged(session.UserId, new ReadStateChanged
+        {
+            Peer = request.Peer,
+            ReadSeq = result.ReadSeq,
+            Unread = result.Unread,
+            TotalUnread = result.TotalUnread,
+        }, except: session);
+        if (result.ReceiptsEnabled && result.ReceiptMessageId is not null)
+        {
+            await receipts.SendAsync(session.UserId, request.Peer, result.ReceiptMessageId, time.GetUtcNow().ToUnixTimeMilliseconds());
+        }
+
+        return new MarkReadOk { Peer = request.Peer, ReadSeq = result.ReadSeq, Unread = result.Unread, TotalUnread = result.TotalUnread };
+    }
+
+    public async Task<HistoryResult> HistoryAsync(ChatSession session, HistoryRequest request, CancellationToken cancellationToken)
+    {
+        var (entries, hasMore) = await readState.HistoryAsync(session.UserId, request.Peer, request.BeforeSeq, PageSize(request.Limit), cancellationToken);
+        var result = new HistoryResult { HasMore = hasMore };
+        result.Messages.AddRange(entries.Select(Notifier.ToProto));
+        return result;
+    }
+
+    public async Task<ConversationsResult> ConversationsAsync(ChatSession session, ConversationsRequest request, CancellationToken cancellationToken)
+    {
+        var (list, total) = await readState.ConversationsAsync(session.UserId, PageSize(request.Limit), cancellationToken);
+        var result = new ConversationsResult { TotalUnread = total };
+        result.Conversations.AddRange(list.Select(c => new Conversation
+        {
+            Peer = c.Peer,
+            LastMessage = Notifier.ToProto(c.LastMessage),
+            Unread = c.Unread,
+            ReadSeq = c.ReadSeq,
+        }));
+        return result;
+    }
+
+    public async Task<ScheduledList> ListScheduledAsync(ChatSession session, CancellationToken cancellationToken)
+    {
+        var list = new ScheduledList();
+        list.Items.AddRange((await scheduled.PendingOfAsync(session.UserId, cancellationToken)).Select(e => new ScheduledMessage
+        {
+            ScheduleId = e.Id,
+            To = e.To,
+            Text = e.Text,
+            DeliverAtMs = e.DeliverAtMs,
+            ClientMsgId = e.ClientMsgId,
+        }));
+        return list;
+    }
+
+    public async Task<CancelScheduledOk> CancelScheduledAsync(ChatSession session, CancelScheduledRequest request, CancellationToken cancellationToken) =>
+        await scheduled.CancelAsync(session.UserId, request.ScheduleId, cancellationToken)
+            ? new CancelScheduledOk { ScheduleId = request.ScheduleId }
+            : throw new ChatRequestException(ErrorCode.NotFound, $"no pending scheduled message '{request.ScheduleId}'");
+
+    public async Task<SettingsOk> SetSettingsAsync(ChatSession session, SetSettingsRequest request, CancellationToken cancellationToken)
+    {
+        await readState.SetReadReceiptsAsync(session.UserId, request.ReadReceipts, cancellationToken);
+        return new SettingsOk { ReadReceipts = request.ReadReceipts };
+    }
+
+    private async Task<SendAck> ScheduleAsync(ChatSession session, SendRequest request, string clientMsgId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (DateTimeOffset.FromUnixTimeMilliseconds(request.DeliverAtMs) - now > MaxScheduleAhead)
+        {
+            throw ChatRequestException.BadRequest($"deliver_at is more than {MaxScheduleAhead.TotalDays:0} days ahead");
+        }
+
+        var entry = await scheduled.AddAsync(new ScheduledEntry(ids.NextSchedule(now.ToUnixTimeMilliseconds()), session.UserId,
+            request.To, request.Text, clientMsgId, request.DeliverAtMs), cancellationToken);
+        scheduler.Wake();
+        return new SendAck { ScheduleId = entry.Id, DeliverAtMs = entry.DeliverAtMs };
+    }
+
+    private async Task RequireWithinMailboxAsync(ChatSession session, ulong seq, CancellationToken cancellationToken)
+    {
+        var head = await mailboxes.HeadSeqAsync(session.UserId, cancellationToken);
+        if (seq > head)
+        {
+            throw ChatRequestException.BadRequest($"seq {seq} is beyond the mailbox head {head}");
+        }
+    }
+
+    private static int PageSize(uint requested) => requested == 0 ? 50 : (int)Math.Min(requested, MaxPageSize);
 
     private void Validate(SendRequest request)
     {

@@ -12,4 +12,8 @@ internal sealed class MessageIds(CellIdentity cell)
 
     public string Next(long nowMs) =>
         string.Create(CultureInfo.InvariantCulture, $"{cell.Id}-{nowMs:x}-{Interlocked.Increment(ref _counter):x}");
+
+    /// <summary>Ids of scheduled messages: the same scheme with an "s" mark.</summary>
+    public string NextSchedule(long nowMs) =>
+        string.Create(CultureInfo.InvariantCulture, $"{cell.Id}-s{nowMs:x}-{Interlocked.Increment(ref _counter):x}");
 }

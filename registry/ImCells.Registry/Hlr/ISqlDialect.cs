@@ -18,4 +18,10 @@ public interface ISqlDialect
 
     /// <summary>Moves a device cursor forward only. Parameters: @User, @Device, @Seq, @Now.</summary>
     string AdvanceCursorSql { get; }
+
+    /// <summary>
+    /// Records a new newest message of a conversation, counting it unread when it was received.
+    /// Parameters: @User, @Peer, @Seq, @Incoming (0 or 1).
+    /// </summary>
+    string TouchConversationSql { get; }
 }

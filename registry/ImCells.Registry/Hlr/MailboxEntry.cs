@@ -1,7 +1,11 @@
 namespace ImCells.Registry.Hlr;
 
 /// <summary>One message as it stands in one user's mailbox.</summary>
-public sealed record MailboxEntry(ulong UserId, ulong Seq, string MessageId, ulong From, ulong To, string Text, long SentAtMs);
+public sealed record MailboxEntry(ulong UserId, ulong Seq, string MessageId, ulong From, ulong To, string Text, long SentAtMs, string? FailedReason = null)
+{
+    /// <summary>The other party of the conversation this entry belongs to.</summary>
+    public ulong Peer => UserId == From ? To : From;
+}
 
 /// <summary>A message on its way to another cell: what the outbox holds and Deliver carries.</summary>
 public sealed record RoutedMessage(string MessageId, ulong From, ulong To, string Text, long SentAtMs);

@@ -9,7 +9,7 @@ namespace ImCells.Registry.Hlr;
 /// </summary>
 public sealed class MailboxStore(HlrDatabase database)
 {
-    private const string MailboxColumns = "user_id AS UserId, seq AS Seq, message_id AS MessageId, from_user AS FromUser, to_user AS ToUser, text AS Text, sent_at_ms AS SentAtMs";
+    internal const string MailboxColumns = "user_id AS UserId, seq AS Seq, message_id AS MessageId, from_user AS FromUser, to_user AS ToUser, text AS Text, sent_at_ms AS SentAtMs, failed AS Failed";
 
     /// <summary>
     /// Sender and recipient both live here: both mailboxes in one transaction. A repeated
@@ -163,11 +163,14 @@ public sealed class MailboxStore(HlrDatabase database)
     private async Task<MailboxEntry> AppendAsync(DbConnection connection, DbTransaction transaction, ulong owner, RoutedMessage message)
     {
         var seq = await connection.ExecuteScalarAsync<long>(database.Dialect.NextSeqSql, new { User = (long)owner }, transaction);
+        var entry = new MailboxEntry(owner, (ulong)seq, message.MessageId, message.From, message.To, message.Text, message.SentAtMs);
         await connection.ExecuteAsync(
-            "INSERT INTO mailbox (user_id, seq, message_id, from_user, to_user, text, sent_at_ms) VALUES (@owner, @seq, @MessageId, @From, @To, @Text, @SentAtMs)",
-            new { owner = (long)owner, seq, message.MessageId, From = (long)message.From, To = (long)message.To, message.Text, message.SentAtMs },
+            "INSERT INTO mailbox (user_id, seq, message_id, from_user, to_user, peer, text, sent_at_ms) VALUES (@owner, @seq, @MessageId, @From, @To, @peer, @Text, @SentAtMs)",
+            new { owner = (long)owner, seq, message.MessageId, From = (long)message.From, To = (long)message.To, peer = (long)entry.Peer, message.Text, message.SentAtMs },
             transaction);
-        return new MailboxEntry(owner, (ulong)seq, message.MessageId, message.From, message.To, message.Text, message.SentAtMs);
+        await connection.ExecuteAsync(database.Dialect.TouchConversationSql,
+            new { User = (long)owner, Peer = (long)entry.Peer, Seq = seq, Incoming = owner == message.From ? 0 : 1 }, transaction);
+        return entry;
     }
 
     private static async Task<SendResult?> FindSentAsync(DbConnection connection, DbTransaction transaction, ulong sender, string clientMsgId)
@@ -186,7 +189,7 @@ public sealed class MailboxStore(HlrDatabase database)
     private static async Task<bool> UserExistsAsync(DbConnection connection, DbTransaction transaction, ulong userId) =>
         await connection.ExecuteScalarAsync<long?>("SELECT 1 FROM users WHERE id = @userId", new { userId = (long)userId }, transaction) is not null;
 
-    private sealed class MailboxRow
+    internal sealed class MailboxRow
     {
         public long UserId { get; init; }
         public long Seq { get; init; }
@@ -195,8 +198,9 @@ public sealed class MailboxStore(HlrDatabase database)
         public long ToUser { get; init; }
         public string Text { get; init; } = "";
         public long SentAtMs { get; init; }
+        public string? Failed { get; init; }
 
-        public MailboxEntry ToEntry() => new((ulong)UserId, (ulong)Seq, MessageId, (ulong)FromUser, (ulong)ToUser, Text, SentAtMs);
+        public MailboxEntry ToEntry() => new((ulong)UserId, (ulong)Seq, MessageId, (ulong)FromUser, (ulong)ToUser, Text, SentAtMs, Failed);
     }
 
     private sealed class SentRow

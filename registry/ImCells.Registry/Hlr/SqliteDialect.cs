@@ -16,6 +16,11 @@ public sealed class SqliteDialect : ISqlDialect
         WHERE excluded.acked_seq > device_cursors.acked_seq
         """;
 
+    public string TouchConversationSql => """
+        INSERT INTO conversations (user_id, peer, last_seq, read_seq, unread) VALUES (@User, @Peer, @Seq, 0, @Incoming)
+        ON CONFLICT (user_id, peer) DO UPDATE SET last_seq = excluded.last_seq, unread = conversations.unread + excluded.unread
+        """;
+
     public async Task<DbConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);

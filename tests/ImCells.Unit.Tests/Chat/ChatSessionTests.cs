@@ -168,5 +168,23 @@ public sealed class ChatSessionTests
 
         public Task<AckOk> AckAsync(ChatSession session, AckRequest request, CancellationToken cancellationToken) =>
             Task.FromResult(new AckOk { Seq = request.Seq });
+
+        public Task<MarkReadOk> MarkReadAsync(ChatSession session, MarkReadRequest request, CancellationToken cancellationToken) =>
+            Task.FromResult(new MarkReadOk { Peer = request.Peer, ReadSeq = request.Seq });
+
+        public Task<HistoryResult> HistoryAsync(ChatSession session, HistoryRequest request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HistoryResult());
+
+        public Task<ConversationsResult> ConversationsAsync(ChatSession session, ConversationsRequest request, CancellationToken cancellationToken) =>
+            Task.FromResult(new ConversationsResult());
+
+        public Task<ScheduledList> ListScheduledAsync(ChatSession session, CancellationToken cancellationToken) =>
+            Task.FromResult(new ScheduledList());
+
+        public Task<CancelScheduledOk> CancelScheduledAsync(ChatSession session, CancelScheduledRequest request, CancellationToken cancellationToken) =>
+            throw new ChatRequestException(ErrorCode.NotFound, "no such schedule");
+
+        public Task<SettingsOk> SetSettingsAsync(ChatSession session, SetSettingsRequest request, CancellationToken cancellationToken) =>
+            Task.FromResult(new SettingsOk { ReadReceipts = request.ReadReceipts });
     }
 }

@@ -4,6 +4,7 @@ CREATE TABLE users (
     name          TEXT    NOT NULL,
     password_hash TEXT    NOT NULL,
     head_seq      INTEGER NOT NULL DEFAULT 0,
+    read_receipts INTEGER NOT NULL DEFAULT 1,
     created_at_ms INTEGER NOT NULL
 );
 
@@ -15,6 +16,8 @@ CREATE TABLE mailbox (
     message_id  TEXT    NOT NULL,
     from_user   INTEGER NOT NULL,
     to_user     INTEGER NOT NULL,
+    -- the other party: from_user for a received message, to_user for a sent one
+    peer        INTEGER NOT NULL,
     text        TEXT    NOT NULL,
     sent_at_ms  INTEGER NOT NULL,
     failed      TEXT    NULL,
@@ -22,6 +25,32 @@ CREATE TABLE mailbox (
 );
 -- Deliveries are idempotent by message id: one message lands in one mailbox at most once.
 CREATE UNIQUE INDEX mailbox_message ON mailbox (user_id, message_id);
+-- History and unread counts page one conversation.
+CREATE INDEX mailbox_conversation ON mailbox (user_id, peer, seq);
+
+-- One row per (user, peer): the newest seq, how far the user has read, and the unread count.
+CREATE TABLE conversations (
+    user_id  INTEGER NOT NULL,
+    peer     INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL,
+    read_seq INTEGER NOT NULL DEFAULT 0,
+    unread   INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (user_id, peer)
+);
+CREATE INDEX conversations_recent ON conversations (user_id, last_seq);
+
+-- Messages to send later, from a user of this cell; fired through the normal send path.
+CREATE TABLE scheduled (
+    id            TEXT    PRIMARY KEY,
+    sender        INTEGER NOT NULL,
+    to_user       INTEGER NOT NULL,
+    text          TEXT    NOT NULL,
+    client_msg_id TEXT    NOT NULL,
+    deliver_at_ms INTEGER NOT NULL,
+    status        TEXT    NOT NULL DEFAULT 'pending'  -- pending | fired | cancelled
+);
+CREATE UNIQUE INDEX scheduled_client ON scheduled (sender, client_msg_id);
+CREATE INDEX scheduled_due ON scheduled (status, deliver_at_ms);
 
 -- (sender, client_msg_id) -> the message it produced: a retried send returns the first result.
 CREATE TABLE sent_index (

@@ -1,0 +1,50 @@
+using ImCells.Cell.Chat;
+using ImCells.Common.Topology;
+using ImCells.Protos.Client;
+using ImCells.Registry.Hlr;
+
+namespace ImCells.Cell.Messaging;
+
+/// <summary>
+/// Sends one message from a user of this cell: same cell → both mailboxes in one transaction;
+/// another cell → the sender's mailbox and the outbox, then the forwarder. Used by the chat
+/// connection and by the scheduler alike.
+/// </summary>
+internal sealed class MessageRouter(
+    CellIdentity self,
+    TopologyCache topology,
+    MailboxStore mailboxes,
+    Notifier notifier,
+    RemoteUsers remoteUsers,
+    OutboxForwarder forwarder,
+    MessageIds ids,
+    TimeProvider time)
+{
+    /// <summary>Throws <see cref="ChatRequestException"/> (UNKNOWN_RECIPIENT) when the recipient does not exist.</summary>
+    public async Task<SendResult> SendAsync(ulong from, ulong to, string text, string clientMsgId, CancellationToken cancellationToken)
+    {
+        var owner = topology.Current.Locate(to)
+            ?? throw new ChatRequestException(ErrorCode.UnknownRecipient, $"no cell owns number {to}");
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var message = new RoutedMessage(ids.Next(now), from, to, text, now);
+
+        if (owner.Id == self.Id)
+        {
+            var result = await mailboxes.SendLocalAsync(message, clientMsgId, r => notifier.NewEntries(r.Appended), CancellationToken.None);
+            return result.Outcome == SendOutcome.UnknownRecipient
+                ? throw new ChatRequestException(ErrorCode.UnknownRecipient, $"user {to} does not exist")
+                : result;
+        }
+
+        // A home cell that cannot be asked now still gets the message: the outbox waits for it.
+        var known = await remoteUsers.LookupAsync(owner, to, cancellationToken);
+        if (known is { Exists: false })
+        {
+            throw new ChatRequestException(ErrorCode.UnknownRecipient, $"user {to} does not exist");
+        }
+
+        var sent = await mailboxes.SendRemoteAsync(message, clientMsgId, owner.Id, r => notifier.NewEntries(r.Appended), CancellationToken.None);
+        forwarder.Wake();
+        return sent;
+    }
+}

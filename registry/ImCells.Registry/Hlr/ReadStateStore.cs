@@ -1,0 +1,89 @@
+using Dapper;
+
+namespace ImCells.Registry.Hlr;
+
+/// <summary>The outcome of a MarkRead; <see cref="ReceiptMessageId"/> is the newest message of the peer now read.</summary>
+public sealed record MarkReadResult(ulong ReadSeq, ulong Unread, ulong TotalUnread, string? ReceiptMessageId, bool ReceiptsEnabled);
+
+/// <summary>A conversation as listed: the peer, its newest message, read state.</summary>
+public sealed record ConversationEntry(ulong Peer, MailboxEntry LastMessage, ulong Unread, ulong ReadSeq);
+
+/// <summary>
+/// Read cursors per conversation, unread counts, history pages and the receipt setting. Kept in
+/// the HLR, so every device of a user sees the same numbers.
+/// </summary>
+public sealed class ReadStateStore(HlrDatabase database)
+{
+    /// <summary>Null when the user has no conversation with <paramref name="peer"/>.</summary>
+    public Task<MarkReadResult?> MarkReadAsync(ulong user, ulong peer, ulong seq, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            var args = new { user = (long)user, peer = (long)peer };
+            var current = await connection.ExecuteScalarAsync<long?>(
+                "SELECT read_seq FROM conversations WHERE user_id = @user AND peer = @peer", args, transaction);
+            if (current is null)
+            {
+                return null;
+            }
+
+            var readSeq = Math.Max(current.Value, (long)seq);
+            var unread = await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM mailbox WHERE user_id = @user AND peer = @peer AND from_user = @peer AND seq > @readSeq",
+                new { args.user, args.peer, readSeq }, transaction);
+            await connection.ExecuteAsync(
+                "UPDATE conversations SET read_seq = @readSeq, unread = @unread WHERE user_id = @user AND peer = @peer",
+                new { args.user, args.peer, readSeq, unread }, transaction);
+            var total = await connection.ExecuteScalarAsync<long?>(
+                "SELECT SUM(unread) FROM conversations WHERE user_id = @user", args, transaction) ?? 0;
+            var newestRead = await connection.ExecuteScalarAsync<string?>(
+                "SELECT message_id FROM mailbox WHERE user_id = @user AND peer = @peer AND from_user = @peer AND seq <= @readSeq ORDER BY seq DESC LIMIT 1",
+                new { args.user, args.peer, readSeq }, transaction);
+            var receipts = await connection.ExecuteScalarAsync<long>(
+                "SELECT read_receipts FROM users WHERE id = @user", args, transaction) != 0;
+            return new MarkReadResult((ulong)readSeq, (ulong)unread, (ulong)total, newestRead, receipts);
+        }, null, cancellationToken);
+
+    /// <summary>The conversation with <paramref name="peer"/>, newest first, seqs below <paramref name="beforeSeq"/> (0: from the newest).</summary>
+    public Task<(IReadOnlyList<MailboxEntry> Entries, bool HasMore)> HistoryAsync(
+        ulong user, ulong peer, ulong beforeSeq, int limit, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            var rows = (await connection.QueryAsync<MailboxStore.MailboxRow>(
+                $"SELECT {MailboxStore.MailboxColumns} FROM mailbox WHERE user_id = @user AND peer = @peer AND seq < @before ORDER BY seq DESC LIMIT @take",
+                new { user = (long)user, peer = (long)peer, before = beforeSeq == 0 ? long.MaxValue : (long)beforeSeq, take = limit + 1 })).ToList();
+            IReadOnlyList<MailboxEntry> entries = rows.Take(limit).Select(r => r.ToEntry()).ToList();
+            return (entries, rows.Count > limit);
+        }, cancellationToken);
+
+    /// <summary>Recent conversations, most recent first, and the unread total over all of them.</summary>
+    public Task<(IReadOnlyList<ConversationEntry> Conversations, ulong TotalUnread)> ConversationsAsync(
+        ulong user, int limit, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            var args = new { user = (long)user, limit };
+            var heads = (await connection.QueryAsync<(long Peer, long LastSeq, long ReadSeq, long Unread)>(
+                "SELECT peer, last_seq, read_seq, unread FROM conversations WHERE user_id = @user ORDER BY last_seq DESC LIMIT @limit", args)).ToList();
+            var list = new List<ConversationEntry>(heads.Count);
+            foreach (var head in heads)
+            {
+                var last = await connection.QuerySingleAsync<MailboxStore.MailboxRow>(
+                    $"SELECT {MailboxStore.MailboxColumns} FROM mailbox WHERE user_id = @user AND seq = @seq", new { args.user, seq = head.LastSeq });
+                list.Add(new ConversationEntry((ulong)head.Peer, last.ToEntry(), (ulong)head.Unread, (ulong)head.ReadSeq));
+            }
+
+            var total = await connection.ExecuteScalarAsync<long?>("SELECT SUM(unread) FROM conversations WHERE user_id = @user", args) ?? 0;
+            return ((IReadOnlyList<ConversationEntry>)list, (ulong)total);
+        }, cancellationToken);
+
+    public Task SetReadReceiptsAsync(ulong user, bool enabled, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, transaction) =>
+            connection.ExecuteAsync("UPDATE users SET read_receipts = @enabled WHERE id = @user",
+                new { enabled = enabled ? 1 : 0, user = (long)user }, transaction),
+            null, cancellationToken);
+
+    /// <summary>The seq of a message in a user's mailbox, for a read receipt to its sender.</summary>
+    public Task<ulong?> SeqOfAsync(ulong user, string messageId, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection => (ulong?)await connection.ExecuteScalarAsync<long?>(
+            "SELECT seq FROM mailbox WHERE user_id = @user AND message_id = @messageId", new { user = (long)user, messageId }),
+            cancellationToken);
+}
