@@ -129,26 +129,29 @@ internal sealed partial class LoginGrpcService(
     public override async Task<StatusReply> Status(StatusRequest request, ServerCallContext context)
     {
         var map = topology.Current;
-        var statuses = await Task.WhenAll(map.Map.Cells.Select(c => CellStatusAsync(c, context.CancellationToken)));
+        var statuses = await Task.WhenAll(map.Map.Cells.Select(c => CellStatusAsync(c, request.CollectGarbage, context.CancellationToken)));
         var reply = new StatusReply { TopologyVersion = map.Version };
         reply.Cells.AddRange(statuses);
         return reply;
     }
 
-    private async Task<CellStatus> CellStatusAsync(CellInfo cell, CancellationToken cancellationToken)
+    private async Task<CellStatus> CellStatusAsync(CellInfo cell, bool collectGarbage, CancellationToken cancellationToken)
     {
         var status = new CellStatus { Id = cell.Id, Grpc = cell.Grpc };
         status.Chat.AddRange(cell.Chat);
         try
         {
-            var reply = await channels.Cell(cell.Grpc).StatusAsync(new CellProto.StatusRequest(),
-                deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: cancellationToken);
+            var reply = await channels.Cell(cell.Grpc).StatusAsync(new CellProto.StatusRequest { CollectGarbage = collectGarbage },
+                deadline: DateTime.UtcNow.AddSeconds(collectGarbage ? 10 : 2), cancellationToken: cancellationToken);
             status.Up = true;
             status.Connections = reply.Connections;
             status.OnlineUsers = reply.OnlineUsers;
             status.Users = reply.Users;
             status.OutboxPending = reply.OutboxPending;
             status.TopologyVersion = reply.TopologyVersion;
+            status.Pid = reply.Pid;
+            status.RssBytes = reply.RssBytes;
+            status.ManagedHeapBytes = reply.ManagedHeapBytes;
         }
         catch (RpcException e)
         {

@@ -92,15 +92,28 @@ internal sealed partial class CellGrpcService(
         return reply;
     }
 
-    public override async Task<StatusReply> Status(StatusRequest request, ServerCallContext context) => new()
+    public override async Task<StatusReply> Status(StatusRequest request, ServerCallContext context)
     {
-        CellId = self.Id,
-        Connections = (uint)sessions.Connections,
-        OnlineUsers = (uint)sessions.OnlineUsers,
-        Users = (ulong)await accounts.CountAsync(context.CancellationToken),
-        TopologyVersion = topology.Current.Version,
-        OutboxPending = (ulong)await mailboxes.OutboxPendingAsync(context.CancellationToken),
-    };
+        if (request.CollectGarbage)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+        }
+
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return new StatusReply
+        {
+            CellId = self.Id,
+            Pid = Environment.ProcessId,
+            RssBytes = (ulong)process.WorkingSet64,
+            ManagedHeapBytes = (ulong)GC.GetTotalMemory(forceFullCollection: false),
+            Connections = (uint)sessions.Connections,
+            OnlineUsers = (uint)sessions.OnlineUsers,
+            Users = (ulong)await accounts.CountAsync(context.CancellationToken),
+            TopologyVersion = topology.Current.Version,
+            OutboxPending = (ulong)await mailboxes.OutboxPendingAsync(context.CancellationToken),
+        };
+    }
 
     public override async Task<ReadReceiptsReply> ReadReceipts(ReadReceiptsRequest request, ServerCallContext context)
     {
