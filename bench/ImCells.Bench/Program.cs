@@ -1,0 +1,1 @@
+return await ImCells.Bench.BenchCommand.RunAsync(args);
