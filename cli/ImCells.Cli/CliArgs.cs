@@ -75,6 +75,13 @@ internal sealed class CliArgs
 
     public ulong? OptionalUInt64(string name) => Optional(name) is { } value ? ParseUInt64(name, value) : null;
 
+    public uint? OptionalUInt32(string name) =>
+        Optional(name) is { } value
+            ? uint.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+                ? number
+                : throw new UsageException($"{name} must be an integer from 0 to {uint.MaxValue}, not '{value}'")
+            : null;
+
     public TimeSpan? OptionalSeconds(string name)
     {
         if (Optional(name) is not { } value)

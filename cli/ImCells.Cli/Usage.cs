@@ -9,10 +9,23 @@ internal static class Usage
           up       [--topology PATH]                          start master, login and cells; Ctrl-C stops them
           status   [--login URL]                              topology version and the load of every cell
           register --name NAME --password PW [--cell ID]      prints the new user number
-          send     --user N --password PW --to M --text T     prints "<message_id> <seq>"
+          send     --user N --password PW --to M --text T [--at TIME]
+                                                              prints "<message_id> <seq>"; with --at (ISO-8601,
+                                                              UTC unless it has an offset) schedules it instead
+                                                              and prints "scheduled <schedule_id> at <time>"
           recv     --user N --password PW [--from-seq S] [--wait SECONDS] [--json]
                                                               prints the mailbox after seq S (default 0)
           chat     --user N --password PW                     interactive: "@M text" sends, incoming printed
+          history  --user N --password PW --with M [--before SEQ] [--limit N] [--json]
+                                                              the conversation with M, newest first
+                                                              (seq below SEQ; default the newest 50)
+          conversations --user N --password PW [--limit N] [--json]
+                                                              one line per conversation, most recent first:
+                                                              "<peer>  unread <n>  <last message>", then
+                                                              "total unread <n>"
+          read     --user N --password PW --with M --seq S    marks the conversation with M read up to seq S
+          scheduled list --user N --password PW               the messages waiting for their time
+          scheduled cancel --user N --password PW --id ID     drops one before it is sent
 
         user commands also take --login URL (default: login[0].http of ./topology.json or
         $IMCELLS_ROOT/topology.json) and --device ID (default "cli").

@@ -19,6 +19,29 @@ internal sealed partial class ChatConnection
         Expect(await RequestAsync(new Frame { Ping = new Ping { ClientTimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() } }, ct),
             Frame.BodyOneofCase.Pong).Pong;
 
+    public async Task<MarkReadOk> MarkReadAsync(ulong peer, ulong seq, CancellationToken ct) =>
+        Expect(await RequestAsync(new Frame { MarkRead = new MarkReadRequest { Peer = peer, Seq = seq } }, ct),
+            Frame.BodyOneofCase.MarkReadOk).MarkReadOk;
+
+    public async Task<HistoryResult> HistoryAsync(ulong peer, ulong beforeSeq, uint limit, CancellationToken ct) =>
+        Expect(await RequestAsync(new Frame { History = new HistoryRequest { Peer = peer, BeforeSeq = beforeSeq, Limit = limit } }, ct),
+            Frame.BodyOneofCase.HistoryResult).HistoryResult;
+
+    public async Task<ConversationsResult> ConversationsAsync(uint limit, CancellationToken ct) =>
+        Expect(await RequestAsync(new Frame { Conversations = new ConversationsRequest { Limit = limit } }, ct),
+            Frame.BodyOneofCase.ConversationsResult).ConversationsResult;
+
+    public async Task<ScheduledList> ListScheduledAsync(CancellationToken ct) =>
+        Expect(await RequestAsync(new Frame { ListScheduled = new ListScheduledRequest() }, ct),
+            Frame.BodyOneofCase.ScheduledList).ScheduledList;
+
+    public async Task<CancelScheduledOk> CancelScheduledAsync(string scheduleId, CancellationToken ct) =>
+        Expect(await RequestAsync(new Frame { CancelScheduled = new CancelScheduledRequest { ScheduleId = scheduleId } }, ct),
+            Frame.BodyOneofCase.CancelScheduledOk).CancelScheduledOk;
+
+    public async Task<SettingsOk> SetSettingsAsync(SetSettingsRequest request, CancellationToken ct) =>
+        Expect(await RequestAsync(new Frame { SetSettings = request }, ct), Frame.BodyOneofCase.SettingsOk).SettingsOk;
+
     private Frame Expect(Frame response, Frame.BodyOneofCase expected) =>
         response.BodyCase == expected
             ? response

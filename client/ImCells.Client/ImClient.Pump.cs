@@ -70,6 +70,12 @@ public sealed partial class ImClient
             case Frame.BodyOneofCase.SendFailed:
                 _failures.Writer.TryWrite(frame.SendFailed);
                 break;
+            case Frame.BodyOneofCase.ReadReceipt:
+                _readReceipts.Writer.TryWrite(frame.ReadReceipt);
+                break;
+            case Frame.BodyOneofCase.ReadState:
+                _readStates.Writer.TryWrite(frame.ReadState);
+                break;
             case Frame.BodyOneofCase.Kicked:
                 OnDiagnostic($"kicked by {connection.Endpoint}: {frame.Kicked.Reason}");
                 break;
@@ -125,6 +131,11 @@ public sealed partial class ImClient
                     }
 
                     await SyncToHeadAsync(connection, ct);
+                    if (message.Seq > _lastSeq + 1)
+                    {
+                        // Surfacing it now would leave a hole for good; the reconnect syncs from LastSeq.
+                        throw ImClientException.Unavailable($"sync stopped at seq {_lastSeq}, below the pushed seq {message.Seq}");
+                    }
                 }
 
                 Surface(message);

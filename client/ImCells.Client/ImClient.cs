@@ -117,6 +117,8 @@ public sealed partial class ImClient : IAsyncDisposable
 
         _messages.Writer.TryComplete();
         _failures.Writer.TryComplete();
+        _readReceipts.Writer.TryComplete();
+        _readStates.Writer.TryComplete();
         lock (_lock)
         {
             _caughtUp.TrySetException(new ObjectDisposedException(nameof(ImClient)));

@@ -1,29 +1,43 @@
-using ImCells.Client;
+using ImCells.Protos.Client;
 
 namespace ImCells.Cli.Commands;
 
-/// <summary>imcells send: one message, prints "&lt;message_id&gt; &lt;seq&gt;".</summary>
+/// <summary>
+/// imcells send: one message, prints "&lt;message_id&gt; &lt;seq&gt;"; with --at it is scheduled
+/// instead and prints "scheduled &lt;schedule_id&gt; at &lt;time&gt;".
+/// </summary>
 internal static class SendCommand
 {
     public static async Task<int> RunAsync(string[] argv)
     {
-        var args = CliArgs.Parse(argv, UserArgs.With("--to", "--text"));
+        var args = CliArgs.Parse(argv, UserArgs.With("--to", "--text", "--at"));
         var to = args.RequiredUInt64("--to");
         var text = args.Required("--text");
-        var options = UserArgs.ToClientOptions(args);
-
-        // A one-shot sender wants neither the history nor a second try on a new connection.
-        await using var client = await ImClient.ConnectAsync(new ImClientOptions
+        var at = args.Optional("--at") is { } value ? IsoTime.Parse("--at", value) : (DateTimeOffset?)null;
+        if (at?.ToUnixTimeMilliseconds() <= 0)
         {
-            LoginUrl = options.LoginUrl,
-            UserId = options.UserId,
-            Password = options.Password,
-            DeviceId = options.DeviceId,
-            SkipHistory = true,
-            AutoAck = false,
-            AutoReconnect = false,
-        });
-        var ack = await client.SendAsync(to, text);
+            throw new UsageException("--at must be after 1970-01-01T00:00:00Z");
+        }
+
+        await using var client = await OneShotClient.ConnectAsync(args);
+        SendAck ack;
+        if (at is { } time)
+        {
+            ack = await client.ScheduleAsync(to, text, time);
+            if (ack.ScheduleId.Length > 0)
+            {
+                var deliverAtMs = ack.DeliverAtMs > 0 ? ack.DeliverAtMs : time.ToUnixTimeMilliseconds();
+                Console.WriteLine($"scheduled {ack.ScheduleId} at {IsoTime.Format(deliverAtMs)}");
+                return 0;
+            }
+
+            // A time already past is sent at once and acked like any message.
+        }
+        else
+        {
+            ack = await client.SendAsync(to, text);
+        }
+
         Console.WriteLine($"{ack.MessageId} {ack.Seq}");
         return 0;
     }

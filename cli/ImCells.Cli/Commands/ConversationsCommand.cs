@@ -1,0 +1,49 @@
+using ImCells.Protos.Client;
+
+namespace ImCells.Cli.Commands;
+
+/// <summary>imcells conversations: the most recent conversations first, each with its unread count and last message.</summary>
+internal static class ConversationsCommand
+{
+    public static async Task<int> RunAsync(string[] argv)
+    {
+        var args = CliArgs.Parse(argv, UserArgs.With("--limit"), ["--json"]);
+        var limit = args.OptionalUInt32("--limit") ?? 50;
+        var json = args.Has("--json");
+
+        await using var client = await OneShotClient.ConnectAsync(args);
+        var result = await client.ConversationsAsync(limit);
+        foreach (var conversation in result.Conversations)
+        {
+            Console.WriteLine(json ? Json(conversation) : Text(conversation));
+        }
+
+        if (!json)
+        {
+            Console.WriteLine($"total unread {result.TotalUnread}");
+        }
+
+        return 0;
+    }
+
+    private static string Text(Conversation conversation)
+    {
+        var line = $"{conversation.Peer}  unread {conversation.Unread}";
+        return conversation.LastMessage is { } last ? $"{line}  {MessageFormat.Text(last)}" : line;
+    }
+
+    private static string Json(Conversation conversation) => MessageFormat.JsonLine(writer =>
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("peer", conversation.Peer);
+        writer.WriteNumber("unread", conversation.Unread);
+        writer.WriteNumber("readSeq", conversation.ReadSeq);
+        if (conversation.LastMessage is { } last)
+        {
+            writer.WritePropertyName("last");
+            MessageFormat.Write(writer, last);
+        }
+
+        writer.WriteEndObject();
+    });
+}
