@@ -19,6 +19,7 @@ try
         ["scheduled", .. var rest] => await ScheduledCommand.RunAsync(rest),
         ["status", .. var rest] => await StatusCommand.RunAsync(rest),
         ["up", .. var rest] => await UpCommand.RunAsync(rest),
+        ["bench", .. var rest] => await BenchCommand.RunAsync(rest),
         [var command, ..] => throw new UsageException($"unknown command '{command}'"),
     };
 }

@@ -8,6 +8,7 @@ internal static class Usage
 
           up       [--topology PATH]                          start master, login and cells; Ctrl-C stops them
           status   [--login URL]                              topology version and the load of every cell
+          bench    connections|chat|login ...                 load generator against a running cluster (docs/PERFORMANCE.md)
           register --name NAME --password PW [--cell ID]      prints the new user number
           send     --user N --password PW --to M --text T [--at TIME]
                                                               prints "<message_id> <seq>"; with --at (ISO-8601,

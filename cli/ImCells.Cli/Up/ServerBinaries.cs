@@ -17,6 +17,14 @@ internal sealed record ServerBinaries(string Master, string Login, string Cell)
                 $"not built: {string.Join(", ", missing)}; run 'dotnet build {Path.Combine(root, RepoRoot.SolutionFile)} -c {config}' (the imcells script does it)");
     }
 
+    /// <summary>The built load generator (bench/ImCells.Bench).</summary>
+    public static string Bench(string root)
+    {
+        var config = Environment.GetEnvironmentVariable("IMCELLS_CONFIG") is { Length: > 0 } c ? c : "Release";
+        var dll = Dll(root, "bench", "ImCells.Bench", config);
+        return File.Exists(dll) ? dll : throw new CliException($"not built: {dll}; run 'dotnet build {Path.Combine(root, RepoRoot.SolutionFile)} -c {config}'");
+    }
+
     private static string Dll(string root, string folder, string project, string config) =>
         Path.Combine(root, folder, project, "bin", config, "net10.0", project + ".dll");
 }
