@@ -1,5 +1,7 @@
 using ImCells.Cell.Chat;
 using ImCells.Cell.Messaging;
+using ImCells.Cell.Presence;
+using ImCells.Cell.Social;
 using ImCells.Registry.Hlr;
 using ImCells.Registry.Vlr;
 
@@ -29,6 +31,15 @@ internal static class CellServices
         services.AddSingleton<MessageIds>();
         services.AddSingleton<OutboxForwarder>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxForwarder>());
+        services.AddSingleton<SocialStore>();
+        services.AddSingleton<FriendCache>();
+        services.AddSingleton<PresenceTracker>();
+        services.AddSingleton<PresenceFanout>();
+        services.AddHostedService(sp => sp.GetRequiredService<PresenceFanout>());
+        services.AddSingleton<RemotePresence>();
+        services.AddHostedService(sp => sp.GetRequiredService<RemotePresence>());
+        services.AddHostedService<LastSeenFlusher>();
+        services.AddSingleton<SocialService>();
         services.AddSingleton<IChatBackend, CellChatBackend>();
         return services;
     }

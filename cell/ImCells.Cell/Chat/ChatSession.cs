@@ -218,18 +218,9 @@ internal sealed partial class ChatSession
             var response = frame.BodyCase switch
             {
                 Frame.BodyOneofCase.Ping => new Frame { Pong = new Pong { ClientTimeMs = frame.Ping.ClientTimeMs, ServerTimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() } },
-                Frame.BodyOneofCase.Send => new Frame { SendAck = await _backend.SendAsync(this, frame.Send, stop) },
-                Frame.BodyOneofCase.Sync => new Frame { SyncResult = await _backend.SyncAsync(this, frame.Sync, stop) },
-                Frame.BodyOneofCase.Ack => new Frame { AckOk = await _backend.AckAsync(this, frame.Ack, stop) },
-                Frame.BodyOneofCase.MarkRead => new Frame { MarkReadOk = await _backend.MarkReadAsync(this, frame.MarkRead, stop) },
-                Frame.BodyOneofCase.History => new Frame { HistoryResult = await _backend.HistoryAsync(this, frame.History, stop) },
-                Frame.BodyOneofCase.Conversations => new Frame { ConversationsResult = await _backend.ConversationsAsync(this, frame.Conversations, stop) },
-                Frame.BodyOneofCase.ListScheduled => new Frame { ScheduledList = await _backend.ListScheduledAsync(this, stop) },
-                Frame.BodyOneofCase.CancelScheduled => new Frame { CancelScheduledOk = await _backend.CancelScheduledAsync(this, frame.CancelScheduled, stop) },
-                Frame.BodyOneofCase.SetSettings => new Frame { SettingsOk = await _backend.SetSettingsAsync(this, frame.SetSettings, stop) },
                 Frame.BodyOneofCase.Auth => throw ChatRequestException.BadRequest("already authenticated"),
                 Frame.BodyOneofCase.None => throw ChatRequestException.BadRequest("frame has no body"),
-                _ => throw ChatRequestException.BadRequest($"{frame.BodyCase} is not a request"),
+                _ => await _backend.HandleAsync(this, frame, stop),
             };
             response.Seq = frame.Seq;
             Reply(response);

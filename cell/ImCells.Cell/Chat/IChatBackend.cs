@@ -19,21 +19,9 @@ internal interface IChatBackend
 
     void Detach(ChatSession session);
 
-    Task<SendAck> SendAsync(ChatSession session, SendRequest request, CancellationToken cancellationToken);
-
-    Task<SyncResult> SyncAsync(ChatSession session, SyncRequest request, CancellationToken cancellationToken);
-
-    Task<AckOk> AckAsync(ChatSession session, AckRequest request, CancellationToken cancellationToken);
-
-    Task<MarkReadOk> MarkReadAsync(ChatSession session, MarkReadRequest request, CancellationToken cancellationToken);
-
-    Task<HistoryResult> HistoryAsync(ChatSession session, HistoryRequest request, CancellationToken cancellationToken);
-
-    Task<ConversationsResult> ConversationsAsync(ChatSession session, ConversationsRequest request, CancellationToken cancellationToken);
-
-    Task<ScheduledList> ListScheduledAsync(ChatSession session, CancellationToken cancellationToken);
-
-    Task<CancelScheduledOk> CancelScheduledAsync(ChatSession session, CancelScheduledRequest request, CancellationToken cancellationToken);
-
-    Task<SettingsOk> SetSettingsAsync(ChatSession session, SetSettingsRequest request, CancellationToken cancellationToken);
+    /// <summary>
+    /// Answers one request frame (anything but Auth and Ping) with its response frame; a request
+    /// it does not know is refused with BAD_REQUEST.
+    /// </summary>
+    Task<Frame> HandleAsync(ChatSession session, Frame request, CancellationToken cancellationToken);
 }

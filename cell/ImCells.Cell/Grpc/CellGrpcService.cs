@@ -1,6 +1,8 @@
 using Grpc.Core;
 using ImCells.Cell.Chat;
 using ImCells.Cell.Messaging;
+using ImCells.Cell.Presence;
+using ImCells.Cell.Social;
 using ImCells.Common.Topology;
 using ImCells.Protos.Cell;
 using ImCells.Registry.Hlr;
@@ -17,6 +19,10 @@ internal sealed partial class CellGrpcService(
     SessionRegistry sessions,
     Notifier notifier,
     ReadReceipts receipts,
+    SocialService socialService,
+    RemoteUsers remoteUsers,
+    RemotePresence remotePresence,
+    PresenceFanout fanout,
     ILogger<CellGrpcService> logger) : Protos.Cell.Cell.CellBase
 {
     public override async Task<RegisterReply> Register(RegisterRequest request, ServerCallContext context)
@@ -84,7 +90,13 @@ internal sealed partial class CellGrpcService(
             {
                 MessageId = r.MessageId,
                 Seq = r.Seq,
-                Outcome = r.Outcome == DeliverOutcome.Stored ? DeliverResult.Types.Outcome.Stored : DeliverResult.Types.Outcome.UnknownRecipient,
+                Outcome = r.Outcome switch
+                {
+                    DeliverOutcome.Stored => DeliverResult.Types.Outcome.Stored,
+                    DeliverOutcome.Blocked => DeliverResult.Types.Outcome.Blocked,
+                    DeliverOutcome.NotFriends => DeliverResult.Types.Outcome.NotFriends,
+                    _ => DeliverResult.Types.Outcome.UnknownRecipient,
+                },
             });
         }
 
@@ -112,7 +124,38 @@ internal sealed partial class CellGrpcService(
             Users = (ulong)await accounts.CountAsync(context.CancellationToken),
             TopologyVersion = topology.Current.Version,
             OutboxPending = (ulong)await mailboxes.OutboxPendingAsync(context.CancellationToken),
+            VlrEntries = (uint)remoteUsers.Cached,
+            PresenceChangeCalls = { fanout.ChangeCalls.ToDictionary() },
         };
+    }
+
+    public override Task<GetProfileReply> GetProfile(GetProfileRequest request, ServerCallContext context) =>
+        socialService.ServeProfileAsync(request, context.CancellationToken);
+
+    public override Task<InvalidateProfilesReply> InvalidateProfiles(InvalidateProfilesRequest request, ServerCallContext context)
+    {
+        foreach (var user in request.UserIds)
+        {
+            remoteUsers.Invalidate(user);
+        }
+
+        return Task.FromResult(new InvalidateProfilesReply());
+    }
+
+    public override async Task<FriendUpdateReply> FriendUpdate(FriendUpdateRequest request, ServerCallContext context)
+    {
+        if (topology.Current.Locate(request.To)?.Id != self.Id)
+        {
+            return new FriendUpdateReply { Result = FriendUpdateReply.Types.Result.NotFound, Message = $"number {request.To} is not homed in cell '{self.Id}'" };
+        }
+
+        return await socialService.ApplyUpdateAsync(request, context.CancellationToken);
+    }
+
+    public override Task<PresenceBatchReply> PresenceBatch(PresenceBatchRequest request, ServerCallContext context)
+    {
+        remotePresence.Apply(request);
+        return Task.FromResult(new PresenceBatchReply());
     }
 
     public override async Task<ReadReceiptsReply> ReadReceipts(ReadReceiptsRequest request, ServerCallContext context)

@@ -1,5 +1,7 @@
 using System.Text;
 using ImCells.Cell.Chat;
+using ImCells.Cell.Presence;
+using ImCells.Cell.Social;
 using ImCells.Common.Security;
 using ImCells.Protos.Client;
 using ImCells.Registry.Hlr;
@@ -21,6 +23,10 @@ internal sealed partial class CellChatBackend(
     Scheduler scheduler,
     Notifier notifier,
     ReadReceipts receipts,
+    SocialService socialService,
+    PresenceTracker presence,
+    PresenceFanout fanout,
+    FriendCache friendCache,
     MessageIds ids,
     ChatOptions options,
     TimeProvider time,
@@ -67,13 +73,56 @@ internal sealed partial class CellChatBackend(
             replaced.Abort();
         }
 
+        if (presence.DeviceAttached(session.UserId) is { } online)
+        {
+            fanout.Publish(online);
+        }
+
+        // Held back by the session until its AuthOk is out.
+        session.TryPush(new Frame { PresenceSnapshot = await socialService.SnapshotAsync(session.UserId, cancellationToken) });
+
         // Read after the session is reachable: anything committed later is pushed, anything earlier synced.
         return await mailboxes.HeadSeqAsync(session.UserId, cancellationToken);
     }
 
-    public void Detach(ChatSession session) => sessions.Remove(session);
+    public void Detach(ChatSession session)
+    {
+        sessions.Remove(session);
+        if (presence.DeviceDetached(session.UserId) is { } offline)
+        {
+            fanout.Publish(offline);
+            friendCache.Invalidate(session.UserId);
+        }
+    }
 
-    public async Task<SendAck> SendAsync(ChatSession session, SendRequest request, CancellationToken cancellationToken)
+    public async Task<Frame> HandleAsync(ChatSession session, Frame request, CancellationToken cancellationToken)
+    {
+        var me = session.UserId;
+        return request.BodyCase switch
+        {
+            Frame.BodyOneofCase.Send => new Frame { SendAck = await SendAsync(session, request.Send, cancellationToken) },
+            Frame.BodyOneofCase.Sync => new Frame { SyncResult = await SyncAsync(session, request.Sync, cancellationToken) },
+            Frame.BodyOneofCase.Ack => new Frame { AckOk = await AckAsync(session, request.Ack, cancellationToken) },
+            Frame.BodyOneofCase.MarkRead => new Frame { MarkReadOk = await MarkReadAsync(session, request.MarkRead, cancellationToken) },
+            Frame.BodyOneofCase.History => new Frame { HistoryResult = await HistoryAsync(session, request.History, cancellationToken) },
+            Frame.BodyOneofCase.Conversations => new Frame { ConversationsResult = await ConversationsAsync(session, request.Conversations, cancellationToken) },
+            Frame.BodyOneofCase.ListScheduled => new Frame { ScheduledList = await ListScheduledAsync(session, cancellationToken) },
+            Frame.BodyOneofCase.CancelScheduled => new Frame { CancelScheduledOk = await CancelScheduledAsync(session, request.CancelScheduled, cancellationToken) },
+            Frame.BodyOneofCase.SetSettings => new Frame { SettingsOk = await SetSettingsAsync(session, request.SetSettings, cancellationToken) },
+            Frame.BodyOneofCase.GetProfile => new Frame { Profile = await socialService.GetProfileAsync(request.GetProfile.User, cancellationToken) },
+            Frame.BodyOneofCase.SetProfile => new Frame { Profile = await socialService.SetProfileAsync(me, request.SetProfile.Profile ?? new Profile(), cancellationToken) },
+            Frame.BodyOneofCase.FriendRequest => new Frame { FriendOk = await socialService.RequestAsync(me, request.FriendRequest, cancellationToken) },
+            Frame.BodyOneofCase.FriendRespond => new Frame { FriendOk = await socialService.RespondAsync(me, request.FriendRespond, cancellationToken) },
+            Frame.BodyOneofCase.FriendRemove => new Frame { FriendOk = await socialService.RemoveAsync(me, request.FriendRemove.Friend, cancellationToken) },
+            Frame.BodyOneofCase.FriendList => new Frame { FriendListResult = await socialService.ListAsync(me, cancellationToken) },
+            Frame.BodyOneofCase.Block => new Frame { BlockOk = await socialService.BlockAsync(me, request.Block, cancellationToken) },
+            Frame.BodyOneofCase.SetPresence => new Frame { PresenceOk = socialService.SetPresence(me, request.SetPresence) },
+            Frame.BodyOneofCase.SetPrivacy => new Frame { PrivacyOk = await socialService.SetPrivacyAsync(me, request.SetPrivacy, cancellationToken) },
+            _ => throw ChatRequestException.BadRequest($"{request.BodyCase} is not a request"),
+        };
+    }
+
+    private async Task<SendAck> SendAsync(ChatSession session, SendRequest request, CancellationToken cancellationToken)
     {
         Validate(request);
         var clientMsgId = request.ClientMsgId.Length > 0 ? request.ClientMsgId : Guid.NewGuid().ToString("N");
@@ -94,7 +143,7 @@ internal sealed partial class CellChatBackend(
         return new SendAck { MessageId = result.MessageId, Seq = result.SenderSeq, SentAtMs = result.SentAtMs };
     }
 
-    public async Task<SyncResult> SyncAsync(ChatSession session, SyncRequest request, CancellationToken cancellationToken)
+    private async Task<SyncResult> SyncAsync(ChatSession session, SyncRequest request, CancellationToken cancellationToken)
     {
         var limit = request.Limit == 0 ? options.MaxSyncBatch : (int)Math.Min(request.Limit, (uint)options.MaxSyncBatch);
         var (entries, head, hasMore) = await mailboxes.SyncAsync(session.UserId, request.FromSeq, limit, cancellationToken);
@@ -103,14 +152,14 @@ internal sealed partial class CellChatBackend(
         return result;
     }
 
-    public async Task<AckOk> AckAsync(ChatSession session, AckRequest request, CancellationToken cancellationToken)
+    private async Task<AckOk> AckAsync(ChatSession session, AckRequest request, CancellationToken cancellationToken)
     {
         await RequireWithinMailboxAsync(session, request.Seq, cancellationToken);
         await mailboxes.AdvanceCursorAsync(session.UserId, session.DeviceId, request.Seq, cancellationToken);
         return new AckOk { Seq = request.Seq };
     }
 
-    public async Task<MarkReadOk> MarkReadAsync(ChatSession session, MarkReadRequest request, CancellationToken cancellationToken)
+    private async Task<MarkReadOk> MarkReadAsync(ChatSession session, MarkReadRequest request, CancellationToken cancellationToken)
     {
         await RequireWithinMailboxAsync(session, request.Seq, cancellationToken);
         var result = await readState.MarkReadAsync(session.UserId, request.Peer, request.Seq, cancellationToken)
@@ -130,7 +179,7 @@ internal sealed partial class CellChatBackend(
         return new MarkReadOk { Peer = request.Peer, ReadSeq = result.ReadSeq, Unread = result.Unread, TotalUnread = result.TotalUnread };
     }
 
-    public async Task<HistoryResult> HistoryAsync(ChatSession session, HistoryRequest request, CancellationToken cancellationToken)
+    private async Task<HistoryResult> HistoryAsync(ChatSession session, HistoryRequest request, CancellationToken cancellationToken)
     {
         var (entries, hasMore) = await readState.HistoryAsync(session.UserId, request.Peer, request.BeforeSeq, PageSize(request.Limit), cancellationToken);
         var result = new HistoryResult { HasMore = hasMore };
@@ -138,7 +187,7 @@ internal sealed partial class CellChatBackend(
         return result;
     }
 
-    public async Task<ConversationsResult> ConversationsAsync(ChatSession session, ConversationsRequest request, CancellationToken cancellationToken)
+    private async Task<ConversationsResult> ConversationsAsync(ChatSession session, ConversationsRequest request, CancellationToken cancellationToken)
     {
         var (list, total) = await readState.ConversationsAsync(session.UserId, PageSize(request.Limit), cancellationToken);
         var result = new ConversationsResult { TotalUnread = total };
@@ -152,7 +201,7 @@ internal sealed partial class CellChatBackend(
         return result;
     }
 
-    public async Task<ScheduledList> ListScheduledAsync(ChatSession session, CancellationToken cancellationToken)
+    private async Task<ScheduledList> ListScheduledAsync(ChatSession session, CancellationToken cancellationToken)
     {
         var list = new ScheduledList();
         list.Items.AddRange((await scheduled.PendingOfAsync(session.UserId, cancellationToken)).Select(e => new ScheduledMessage
@@ -166,12 +215,12 @@ internal sealed partial class CellChatBackend(
         return list;
     }
 
-    public async Task<CancelScheduledOk> CancelScheduledAsync(ChatSession session, CancelScheduledRequest request, CancellationToken cancellationToken) =>
+    private async Task<CancelScheduledOk> CancelScheduledAsync(ChatSession session, CancelScheduledRequest request, CancellationToken cancellationToken) =>
         await scheduled.CancelAsync(session.UserId, request.ScheduleId, cancellationToken)
             ? new CancelScheduledOk { ScheduleId = request.ScheduleId }
             : throw new ChatRequestException(ErrorCode.NotFound, $"no pending scheduled message '{request.ScheduleId}'");
 
-    public async Task<SettingsOk> SetSettingsAsync(ChatSession session, SetSettingsRequest request, CancellationToken cancellationToken)
+    private async Task<SettingsOk> SetSettingsAsync(ChatSession session, SetSettingsRequest request, CancellationToken cancellationToken)
     {
         await readState.SetReadReceiptsAsync(session.UserId, request.ReadReceipts, cancellationToken);
         return new SettingsOk { ReadReceipts = request.ReadReceipts };

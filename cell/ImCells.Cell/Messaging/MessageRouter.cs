@@ -30,7 +30,16 @@ internal sealed class MessageRouter(
 
         if (owner.Id == self.Id)
         {
-            var result = await mailboxes.SendLocalAsync(message, clientMsgId, r => notifier.NewEntries(r.Appended), CancellationToken.None);
+            var result = await mailboxes.SendLocalAsync(message, clientMsgId, r =>
+            {
+                notifier.NewEntries(r.Appended);
+                if (r.Outcome is SendOutcome.Blocked or SendOutcome.NotFriends)
+                {
+                    // Refused like a foreign cell refuses: acknowledged, then SendFailed.
+                    notifier.SendFailed(from, r.MessageId, to, r.Outcome == SendOutcome.Blocked ? ErrorCode.Blocked : ErrorCode.NotFriends,
+                        r.Appended[0].FailedReason ?? "refused");
+                }
+            }, CancellationToken.None);
             return result.Outcome == SendOutcome.UnknownRecipient
                 ? throw new ChatRequestException(ErrorCode.UnknownRecipient, $"user {to} does not exist")
                 : result;

@@ -35,6 +35,12 @@ internal sealed class Notifier(SessionRegistry sessions, ChatOptions options)
     public void ReadStateChanged(ulong user, ReadStateChanged change, ChatSession? except) =>
         Push(sessions.Get(user), new Frame { ReadState = change }, except);
 
+    public void Presence(ulong watcher, ulong user, Protos.Client.Presence presence, long lastSeenMs) =>
+        Push(sessions.Get(watcher), new Frame { Presence = new PresenceChanged { User = user, Presence = presence, LastSeenMs = lastSeenMs } }, null);
+
+    public void FriendEvent(ulong user, FriendEvent friendEvent) =>
+        Push(sessions.Get(user), new Frame { FriendEvent = friendEvent }, null);
+
     public static ChatMessage ToProto(MailboxEntry entry) => new()
     {
         Id = entry.MessageId,

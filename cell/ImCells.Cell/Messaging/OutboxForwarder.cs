@@ -137,9 +137,13 @@ internal sealed partial class OutboxForwarder(
 
     private async Task RefusedAsync(RoutedMessage message, CellProto.DeliverResult result, CancellationToken cancellationToken)
     {
-        var (code, reason) = result.Outcome == CellProto.DeliverResult.Types.Outcome.UnknownRecipient
-            ? (ErrorCode.UnknownRecipient, $"user {message.To} does not exist")
-            : (ErrorCode.BadRequest, string.IsNullOrEmpty(result.Reason) ? "refused by the recipient's cell" : result.Reason);
+        var (code, reason) = result.Outcome switch
+        {
+            CellProto.DeliverResult.Types.Outcome.UnknownRecipient => (ErrorCode.UnknownRecipient, $"user {message.To} does not exist"),
+            CellProto.DeliverResult.Types.Outcome.Blocked => (ErrorCode.Blocked, MailboxStore.RefusalReason(Refusal.Blocked)),
+            CellProto.DeliverResult.Types.Outcome.NotFriends => (ErrorCode.NotFriends, MailboxStore.RefusalReason(Refusal.NotFriends)),
+            _ => (ErrorCode.BadRequest, string.IsNullOrEmpty(result.Reason) ? "refused by the recipient's cell" : result.Reason),
+        };
         await mailboxes.MarkFailedAsync(message.From, message.MessageId, reason, cancellationToken);
         notifier.SendFailed(message.From, message.MessageId, message.To, code, reason);
         Refused(logger, message.MessageId, message.To, reason);

@@ -17,6 +17,10 @@ public enum SendOutcome
 {
     Stored,
     UnknownRecipient,
+    /// <summary>The recipient blocked the sender: only the sender's copy exists, marked failed.</summary>
+    Blocked,
+    /// <summary>The recipient takes messages from friends only: only the sender's copy exists, marked failed.</summary>
+    NotFriends,
 }
 
 /// <summary>
@@ -35,6 +39,8 @@ public enum DeliverOutcome
 {
     Stored,
     UnknownRecipient,
+    Blocked,
+    NotFriends,
 }
 
 /// <summary>The result of one delivered message; <see cref="Appended"/> is null for a repeat.</summary>

@@ -30,6 +30,16 @@ public sealed class MailboxStore(HlrDatabase database)
                 return new SendResult(SendOutcome.UnknownRecipient, message.MessageId, 0, message.SentAtMs, false, []);
             }
 
+            var refusal = await SocialStore.RefusalAsync(connection, transaction, message.To, message.From);
+            if (refusal != Refusal.None)
+            {
+                // Refused the same way a foreign cell refuses: the sender's copy, marked failed; nothing for the recipient.
+                var failed = await AppendAsync(connection, transaction, message.From, message, RefusalReason(refusal));
+                await RecordSentAsync(connection, transaction, message, clientMsgId, failed.Seq);
+                return new SendResult(refusal == Refusal.Blocked ? SendOutcome.Blocked : SendOutcome.NotFriends,
+                    message.MessageId, failed.Seq, message.SentAtMs, false, [failed]);
+            }
+
             var senderEntry = await AppendAsync(connection, transaction, message.From, message);
             var appended = new List<MailboxEntry> { senderEntry };
             if (message.To != message.From)
@@ -82,6 +92,11 @@ public sealed class MailboxStore(HlrDatabase database)
                 else if (!await UserExistsAsync(connection, transaction, message.To))
                 {
                     results.Add(new DeliverResult(message.MessageId, DeliverOutcome.UnknownRecipient, 0, null));
+                }
+                else if (await SocialStore.RefusalAsync(connection, transaction, message.To, message.From) is var refusal and not Refusal.None)
+                {
+                    results.Add(new DeliverResult(message.MessageId,
+                        refusal == Refusal.Blocked ? DeliverOutcome.Blocked : DeliverOutcome.NotFriends, 0, null));
                 }
                 else
                 {
@@ -160,13 +175,21 @@ public sealed class MailboxStore(HlrDatabase database)
     public Task<long> OutboxPendingAsync(CancellationToken cancellationToken) =>
         database.ReadAsync(connection => connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox"), cancellationToken);
 
-    private async Task<MailboxEntry> AppendAsync(DbConnection connection, DbTransaction transaction, ulong owner, RoutedMessage message)
+    /// <summary>The reason stored on, and sent back for, a refused message.</summary>
+    public static string RefusalReason(Refusal refusal) => refusal switch
+    {
+        Refusal.Blocked => "blocked: the recipient does not accept messages from you",
+        Refusal.NotFriends => "the recipient accepts messages from friends only",
+        _ => "",
+    };
+
+    private async Task<MailboxEntry> AppendAsync(DbConnection connection, DbTransaction transaction, ulong owner, RoutedMessage message, string? failed = null)
     {
         var seq = await connection.ExecuteScalarAsync<long>(database.Dialect.NextSeqSql, new { User = (long)owner }, transaction);
-        var entry = new MailboxEntry(owner, (ulong)seq, message.MessageId, message.From, message.To, message.Text, message.SentAtMs);
+        var entry = new MailboxEntry(owner, (ulong)seq, message.MessageId, message.From, message.To, message.Text, message.SentAtMs, failed);
         await connection.ExecuteAsync(
-            "INSERT INTO mailbox (user_id, seq, message_id, from_user, to_user, peer, text, sent_at_ms) VALUES (@owner, @seq, @MessageId, @From, @To, @peer, @Text, @SentAtMs)",
-            new { owner = (long)owner, seq, message.MessageId, From = (long)message.From, To = (long)message.To, peer = (long)entry.Peer, message.Text, message.SentAtMs },
+            "INSERT INTO mailbox (user_id, seq, message_id, from_user, to_user, peer, text, sent_at_ms, failed) VALUES (@owner, @seq, @MessageId, @From, @To, @peer, @Text, @SentAtMs, @failed)",
+            new { owner = (long)owner, seq, message.MessageId, From = (long)message.From, To = (long)message.To, peer = (long)entry.Peer, message.Text, message.SentAtMs, failed },
             transaction);
         await connection.ExecuteAsync(database.Dialect.TouchConversationSql,
             new { User = (long)owner, Peer = (long)entry.Peer, Seq = seq, Incoming = owner == message.From ? 0 : 1 }, transaction);

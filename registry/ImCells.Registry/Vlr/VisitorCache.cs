@@ -3,7 +3,7 @@ using Microsoft.Extensions.Caching.Memory;
 namespace ImCells.Registry.Vlr;
 
 /// <summary>What this cell remembers about a user homed in another cell.</summary>
-public sealed record VisitorRecord(ulong UserId, string HomeCell, bool Exists, string Name);
+public sealed record VisitorRecord(ulong UserId, string HomeCell, bool Exists, string Name, ImCells.Protos.Client.Profile? Profile = null);
 
 /// <summary>
 /// The VLR: a bounded, expiring cache of users homed elsewhere, so a send to a foreign number does

@@ -160,31 +160,9 @@ public sealed class ChatSessionTests
         {
         }
 
-        public Task<SendAck> SendAsync(ChatSession session, SendRequest request, CancellationToken cancellationToken) =>
-            throw new ChatRequestException(ErrorCode.UnknownRecipient, "no such user");
-
-        public Task<SyncResult> SyncAsync(ChatSession session, SyncRequest request, CancellationToken cancellationToken) =>
-            Task.FromResult(new SyncResult());
-
-        public Task<AckOk> AckAsync(ChatSession session, AckRequest request, CancellationToken cancellationToken) =>
-            Task.FromResult(new AckOk { Seq = request.Seq });
-
-        public Task<MarkReadOk> MarkReadAsync(ChatSession session, MarkReadRequest request, CancellationToken cancellationToken) =>
-            Task.FromResult(new MarkReadOk { Peer = request.Peer, ReadSeq = request.Seq });
-
-        public Task<HistoryResult> HistoryAsync(ChatSession session, HistoryRequest request, CancellationToken cancellationToken) =>
-            Task.FromResult(new HistoryResult());
-
-        public Task<ConversationsResult> ConversationsAsync(ChatSession session, ConversationsRequest request, CancellationToken cancellationToken) =>
-            Task.FromResult(new ConversationsResult());
-
-        public Task<ScheduledList> ListScheduledAsync(ChatSession session, CancellationToken cancellationToken) =>
-            Task.FromResult(new ScheduledList());
-
-        public Task<CancelScheduledOk> CancelScheduledAsync(ChatSession session, CancelScheduledRequest request, CancellationToken cancellationToken) =>
-            throw new ChatRequestException(ErrorCode.NotFound, "no such schedule");
-
-        public Task<SettingsOk> SetSettingsAsync(ChatSession session, SetSettingsRequest request, CancellationToken cancellationToken) =>
-            Task.FromResult(new SettingsOk { ReadReceipts = request.ReadReceipts });
+        public Task<Frame> HandleAsync(ChatSession session, Frame request, CancellationToken cancellationToken) =>
+            request.BodyCase == Frame.BodyOneofCase.Send
+                ? throw new ChatRequestException(ErrorCode.UnknownRecipient, "no such user")
+                : Task.FromResult(new Frame { SyncResult = new SyncResult() });
     }
 }

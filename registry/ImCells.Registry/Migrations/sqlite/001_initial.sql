@@ -5,7 +5,16 @@ CREATE TABLE users (
     password_hash TEXT    NOT NULL,
     head_seq      INTEGER NOT NULL DEFAULT 0,
     read_receipts INTEGER NOT NULL DEFAULT 1,
-    created_at_ms INTEGER NOT NULL
+    created_at_ms INTEGER NOT NULL,
+    -- profile
+    nickname           TEXT    NOT NULL DEFAULT '',
+    avatar_url         TEXT    NOT NULL DEFAULT '',
+    status_text        TEXT    NOT NULL DEFAULT '',
+    details            TEXT    NOT NULL DEFAULT '{}',
+    profile_updated_ms INTEGER NOT NULL DEFAULT 0,
+    -- privacy and presence
+    only_friends  INTEGER NOT NULL DEFAULT 0,
+    last_seen_ms  INTEGER NOT NULL DEFAULT 0
 );
 
 -- The mailbox (timeline) of each user: dense per-user seq 1, 2, 3, ...
@@ -81,4 +90,38 @@ CREATE TABLE device_cursors (
     acked_seq     INTEGER NOT NULL,
     updated_at_ms INTEGER NOT NULL,
     PRIMARY KEY (user_id, device_id)
+);
+
+-- Friends, kept on both sides in each user's own HLR; nickname as it was when they became friends.
+CREATE TABLE friends (
+    user_id   INTEGER NOT NULL,
+    friend_id INTEGER NOT NULL,
+    nickname  TEXT    NOT NULL,
+    since_ms  INTEGER NOT NULL,
+    PRIMARY KEY (user_id, friend_id)
+);
+
+-- Pending friend requests: 'in' at the recipient's HLR, 'out' at the sender's.
+CREATE TABLE friend_requests (
+    user_id       INTEGER NOT NULL,
+    other_id      INTEGER NOT NULL,
+    direction     TEXT    NOT NULL,
+    nickname      TEXT    NOT NULL,
+    message       TEXT    NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (user_id, other_id, direction)
+);
+
+CREATE TABLE blacklist (
+    user_id    INTEGER NOT NULL,
+    blocked_id INTEGER NOT NULL,
+    since_ms   INTEGER NOT NULL,
+    PRIMARY KEY (user_id, blocked_id)
+);
+
+-- Which cells cached a user of this cell in their VLR: they are told when the profile changes.
+CREATE TABLE profile_watchers (
+    user_id INTEGER NOT NULL,
+    cell    TEXT    NOT NULL,
+    PRIMARY KEY (user_id, cell)
 );

@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using ImCells.Cell.Messaging;
+using CellProto = ImCells.Protos.Cell;
+
+namespace ImCells.Cell.Presence;
+
+/// <summary>
+/// Presence of users homed in other cells, as their cells told us, for their friends homed here.
+/// ONLINE/AWAY is trusted for the sender's TTL only: a cell that crashed stops refreshing, and its
+/// users turn offline here (the friends are told) when the TTL runs out.
+/// </summary>
+internal sealed class RemotePresence(Notifier notifier, TimeProvider time) : BackgroundService
+{
+    private readonly ConcurrentDictionary<ulong, Entry> _entries = new();
+
+    public void Apply(CellProto.PresenceBatchRequest batch)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var item in batch.Items)
+        {
+            var watchers = item.Watchers.ToArray();
+            var expires = Expiry(item.Presence, now, batch.TtlMs);
+            var next = new Entry(item.Presence, item.LastSeenMs, expires, watchers);
+            var previous = _entries.GetValueOrDefault(item.User);
+            _entries[item.User] = next;
+            if (!batch.Refresh || previous is null || previous.Presence != item.Presence)
+            {
+                Tell(item.User, next);
+            }
+        }
+    }
+
+    /// <summary>Records a foreign user's presence learned outside a batch (a friendship just made) and tells <paramref name="watcher"/>.</summary>
+    public void Seed(ulong user, Protos.Client.Presence presence, long lastSeenMs, TimeSpan ttl, ulong watcher)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        _entries.AddOrUpdate(user,
+            _ => new Entry(presence, lastSeenMs, Expiry(presence, now, (long)ttl.TotalMilliseconds), [watcher]),
+            (_, e) => new Entry(presence, lastSeenMs, Expiry(presence, now, (long)ttl.TotalMilliseconds), e.Watchers.Contains(watcher) ? e.Watchers : [.. e.Watchers, watcher]));
+    }
+
+    /// <summary>What we last heard, or offline when we heard nothing.</summary>
+    public (Protos.Client.Presence Presence, long LastSeenMs) Get(ulong user) =>
+        _entries.TryGetValue(user, out var e) ? (e.Presence, e.LastSeenMs) : (Protos.Client.Presence.Offline, 0);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                foreach (var (user, entry) in _entries)
+                {
+                    if (entry.ExpiresAtMs <= now)
+                    {
+                        var offline = entry with { Presence = Protos.Client.Presence.Offline, ExpiresAtMs = long.MaxValue };
+                        if (_entries.TryUpdate(user, offline, entry))
+                        {
+                            Tell(user, offline);
+                        }
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void Tell(ulong user, Entry entry)
+    {
+        foreach (var watcher in entry.Watchers)
+        {
+            notifier.Presence(watcher, user, entry.Presence, entry.LastSeenMs);
+        }
+    }
+
+    private static long Expiry(Protos.Client.Presence presence, long nowMs, long ttlMs) =>
+        presence == Protos.Client.Presence.Offline ? long.MaxValue : nowMs + ttlMs;
+
+    private sealed record Entry(Protos.Client.Presence Presence, long LastSeenMs, long ExpiresAtMs, ulong[] Watchers);
+}

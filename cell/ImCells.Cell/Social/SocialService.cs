@@ -1,0 +1,377 @@
+using Grpc.Core;
+using ImCells.Cell.Chat;
+using ImCells.Cell.Messaging;
+using ImCells.Cell.Presence;
+using ImCells.Common.Grpc;
+using ImCells.Common.Hosting;
+using ImCells.Common.Topology;
+using ImCells.Protos.Cell;
+using ImCells.Protos.Client;
+using ImCells.Registry.Hlr;
+using PresenceState = ImCells.Protos.Client.Presence;
+
+namespace ImCells.Cell.Social;
+
+/// <summary>
+/// Profiles, friends, blacklist and presence requests of this cell's users. A friend change that
+/// crosses cells is applied at the other user's home cell first (FriendUpdate, idempotent), then
+/// here, so a failure in between is mended by simply repeating the request.
+/// </summary>
+internal sealed partial class SocialService(
+    CellIdentity self,
+    TopologyCache topology,
+    ChannelPool channels,
+    SocialStore social,
+    FriendCache friendCache,
+    PresenceTracker tracker,
+    PresenceFanout fanout,
+    RemotePresence remotePresence,
+    RemoteUsers remoteUsers,
+    Notifier notifier,
+    TimeProvider time,
+    ILogger<SocialService> logger)
+{
+    public async Task<Profile> GetProfileAsync(ulong user, CancellationToken cancellationToken)
+    {
+        var home = topology.Current.Locate(user) ?? throw NotFound(user);
+        if (home.Id == self.Id)
+        {
+            return ToProto(await social.GetProfileAsync(user, cancellationToken) ?? throw NotFound(user));
+        }
+
+        var record = await remoteUsers.LookupAsync(home, user, cancellationToken)
+            ?? throw new ChatRequestException(ErrorCode.Unavailable, $"cell '{home.Id}' is unreachable; try again");
+        return record is { Exists: true, Profile: not null } ? record.Profile : throw NotFound(user);
+    }
+
+    public async Task<Profile> SetProfileAsync(ulong user, Profile profile, CancellationToken cancellationToken)
+    {
+        SocialLimits.Check(profile);
+        await social.SetProfileAsync(user, profile.Nickname, profile.AvatarUrl, profile.StatusText, profile.Details,
+            time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        // Invalidate before answering: once the caller has the answer, no cell serves the old profile.
+        var watchers = await social.WatchersAsync(user, cancellationToken);
+        await Task.WhenAll(watchers.Select(cell => InvalidateAsync(cell, user)));
+        return await GetProfileAsync(user, cancellationToken);
+    }
+
+    public async Task<FriendOk> RequestAsync(ulong me, FriendRequest request, CancellationToken cancellationToken)
+    {
+        SocialLimits.Require(request.To != me, "you cannot befriend yourself");
+        SocialLimits.Require(request.Message.Length <= SocialLimits.RequestMessage, $"message is longer than {SocialLimits.RequestMessage} characters");
+        if (await social.AreFriendsAsync(me, request.To, cancellationToken))
+        {
+            throw new ChatRequestException(ErrorCode.Conflict, $"{request.To} is already your friend");
+        }
+
+        if (await social.FindRequestAsync(me, request.To, FriendDirection.Incoming, cancellationToken) is not null)
+        {
+            throw new ChatRequestException(ErrorCode.Conflict, $"{request.To} already asked you; accept their request");
+        }
+
+        var reply = await UpdateAsync(request.To, new FriendUpdateRequest
+        {
+            Kind = FriendUpdateRequest.Types.Kind.Request,
+            From = me,
+            FromNickname = await NicknameAsync(me, cancellationToken),
+            To = request.To,
+            Message = request.Message,
+        }, cancellationToken);
+        Refused(reply, request.To, "send friend requests to");
+        await social.AddRequestAsync(me, request.To, FriendDirection.Outgoing, "", request.Message, Now, cancellationToken);
+        return new FriendOk { User = request.To };
+    }
+
+    public async Task<FriendOk> RespondAsync(ulong me, FriendRespondRequest respond, CancellationToken cancellationToken)
+    {
+        var pending = await social.FindRequestAsync(me, respond.From, FriendDirection.Incoming, cancellationToken)
+            ?? throw new ChatRequestException(ErrorCode.NotFound, $"no friend request from {respond.From}");
+        var (myPresence, mySeen) = tracker.Get(me);
+        var reply = await UpdateAsync(respond.From, new FriendUpdateRequest
+        {
+            Kind = respond.Accept ? FriendUpdateRequest.Types.Kind.Accepted : FriendUpdateRequest.Types.Kind.Declined,
+            From = me,
+            FromNickname = await NicknameAsync(me, cancellationToken),
+            To = respond.From,
+            Presence = myPresence,
+            LastSeenMs = mySeen,
+        }, cancellationToken);
+        if (reply.Result == FriendUpdateReply.Types.Result.NotFound)
+        {
+            await social.RemoveRequestAsync(me, respond.From, FriendDirection.Incoming, cancellationToken);
+            throw new ChatRequestException(ErrorCode.NotFound, $"{respond.From} no longer asks to be your friend");
+        }
+
+        Refused(reply, respond.From, "befriend");
+        if (!respond.Accept)
+        {
+            await social.RemoveRequestAsync(me, respond.From, FriendDirection.Incoming, cancellationToken);
+            return new FriendOk { User = respond.From };
+        }
+
+        await social.AddFriendAsync(me, respond.From, pending.Nickname, Now, cancellationToken);
+        friendCache.Invalidate(me);
+        ShowNewFriend(me, respond.From, reply.Presence, reply.LastSeenMs);
+        FriendsNow(logger, me, respond.From);
+        return new FriendOk { User = respond.From };
+    }
+
+    public async Task<FriendOk> RemoveAsync(ulong me, ulong friend, CancellationToken cancellationToken)
+    {
+        var reply = await UpdateAsync(friend, new FriendUpdateRequest { Kind = FriendUpdateRequest.Types.Kind.Removed, From = me, To = friend }, cancellationToken);
+        if (reply.Result is not (FriendUpdateReply.Types.Result.Ok or FriendUpdateReply.Types.Result.NotFound))
+        {
+            Refused(reply, friend, "remove");
+        }
+
+        await social.RemoveFriendAsync(me, friend, cancellationToken);
+        await social.RemoveRequestAsync(me, friend, FriendDirection.Outgoing, cancellationToken);
+        friendCache.Invalidate(me);
+        return new FriendOk { User = friend };
+    }
+
+    public async Task<FriendList> ListAsync(ulong me, CancellationToken cancellationToken)
+    {
+        var list = new FriendList();
+        foreach (var friend in await social.FriendsAsync(me, cancellationToken))
+        {
+            var (presence, lastSeen) = await PresenceOfAsync(friend.Friend, me);
+            list.Friends.Add(new Friend { User = friend.Friend, Nickname = friend.Nickname, Presence = presence, LastSeenMs = lastSeen, SinceMs = friend.SinceMs });
+        }
+
+        list.Incoming.AddRange((await social.RequestsAsync(me, FriendDirection.Incoming, cancellationToken)).Select(ToProto));
+        list.Outgoing.AddRange((await social.RequestsAsync(me, FriendDirection.Outgoing, cancellationToken)).Select(ToProto));
+        list.Blocked.AddRange(await social.BlockedAsync(me, cancellationToken));
+        return list;
+    }
+
+    /// <summary>The friends' presence, pushed to a device right after its AuthOk.</summary>
+    public async Task<PresenceSnapshot> SnapshotAsync(ulong me, CancellationToken cancellationToken)
+    {
+        var snapshot = new PresenceSnapshot();
+        foreach (var friend in await social.FriendsAsync(me, cancellationToken))
+        {
+            var (presence, lastSeen) = await PresenceOfAsync(friend.Friend, me);
+            snapshot.Friends.Add(new PresenceChanged { User = friend.Friend, Presence = presence, LastSeenMs = lastSeen });
+        }
+
+        return snapshot;
+    }
+
+    public async Task<BlockOk> BlockAsync(ulong me, BlockRequest request, CancellationToken cancellationToken)
+    {
+        SocialLimits.Require(request.User != me && request.User != 0, "cannot block that user");
+        await social.SetBlockedAsync(me, request.User, request.Block, Now, cancellationToken);
+        friendCache.Invalidate(me);
+        if (request.Block)
+        {
+            await social.RemoveRequestAsync(me, request.User, FriendDirection.Incoming, cancellationToken);
+        }
+
+        return new BlockOk { User = request.User, Blocked = request.Block };
+    }
+
+    public PresenceOk SetPresence(ulong me, SetPresenceRequest request)
+    {
+        SocialLimits.Require(request.Presence is PresenceState.Online or PresenceState.Away, "presence must be ONLINE or AWAY");
+        if (tracker.SetAway(me, request.Presence == PresenceState.Away) is { } change)
+        {
+            fanout.Publish(change);
+        }
+
+        return new PresenceOk { Presence = request.Presence };
+    }
+
+    public async Task<PrivacyOk> SetPrivacyAsync(ulong me, SetPrivacyRequest request, CancellationToken cancellationToken)
+    {
+        await social.SetOnlyFriendsAsync(me, request.OnlyFriends, cancellationToken);
+        return new PrivacyOk { OnlyFriends = request.OnlyFriends };
+    }
+
+    /// <summary>
+    /// A friend-list step for a user homed here, from this cell or another one. Idempotent: a
+    /// repeated step finds the work already done and answers OK.
+    /// </summary>
+    public async Task<FriendUpdateReply> ApplyUpdateAsync(FriendUpdateRequest update, CancellationToken cancellationToken)
+    {
+        var to = update.To;
+        if (await social.GetProfileAsync(to, cancellationToken) is null)
+        {
+            return new FriendUpdateReply { Result = FriendUpdateReply.Types.Result.NotFound, Message = $"user {to} does not exist" };
+        }
+
+        var friendEvent = new FriendEvent { User = update.From, Nickname = update.FromNickname, Message = update.Message };
+        switch (update.Kind)
+        {
+            case FriendUpdateRequest.Types.Kind.Request:
+                if (await social.IsBlockedAsync(to, update.From, cancellationToken))
+                {
+                    return new FriendUpdateReply { Result = FriendUpdateReply.Types.Result.Blocked };
+                }
+
+                if (await social.AreFriendsAsync(to, update.From, cancellationToken))
+                {
+                    return new FriendUpdateReply { Result = FriendUpdateReply.Types.Result.Conflict, Message = "already friends" };
+                }
+
+                await social.AddRequestAsync(to, update.From, FriendDirection.Incoming, update.FromNickname, update.Message, Now, cancellationToken);
+                friendEvent.Kind = FriendEvent.Types.Kind.Request;
+                break;
+            case FriendUpdateRequest.Types.Kind.Accepted:
+                var asked = await social.FindRequestAsync(to, update.From, FriendDirection.Outgoing, cancellationToken) is not null;
+                if (!asked && !await social.AreFriendsAsync(to, update.From, cancellationToken))
+                {
+                    return new FriendUpdateReply { Result = FriendUpdateReply.Types.Result.NotFound, Message = "no pending request" };
+                }
+
+                await social.AddFriendAsync(to, update.From, update.FromNickname, Now, cancellationToken);
+                friendCache.Invalidate(to);
+                ShowNewFriend(to, update.From, update.Presence, update.LastSeenMs);
+                friendEvent.Kind = FriendEvent.Types.Kind.Accepted;
+                break;
+            case FriendUpdateRequest.Types.Kind.Declined:
+                await social.RemoveRequestAsync(to, update.From, FriendDirection.Outgoing, cancellationToken);
+                friendEvent.Kind = FriendEvent.Types.Kind.Declined;
+                break;
+            case FriendUpdateRequest.Types.Kind.Removed:
+                await social.RemoveFriendAsync(to, update.From, cancellationToken);
+                friendCache.Invalidate(to);
+                friendEvent.Kind = FriendEvent.Types.Kind.Removed;
+                break;
+        }
+
+        notifier.FriendEvent(to, friendEvent);
+        var (presence, lastSeen) = await PresenceOfAsync(to, update.From);
+        return new FriendUpdateReply { Result = FriendUpdateReply.Types.Result.Ok, Presence = presence, LastSeenMs = lastSeen };
+    }
+
+    /// <summary>The home cell side of GetProfile: remembers the asking cell so it hears of changes.</summary>
+    public async Task<GetProfileReply> ServeProfileAsync(Protos.Cell.GetProfileRequest request, CancellationToken cancellationToken)
+    {
+        var record = await social.GetProfileAsync(request.UserId, cancellationToken);
+        if (record is null)
+        {
+            return new GetProfileReply { Exists = false };
+        }
+
+        if (request.FromCell.Length > 0 && request.FromCell != self.Id)
+        {
+            await social.AddWatcherAsync(request.UserId, request.FromCell, cancellationToken);
+        }
+
+        return new GetProfileReply { Exists = true, Profile = ToProto(record) };
+    }
+
+    /// <summary>Presence of <paramref name="user"/> as <paramref name="viewer"/> may see it (a user who blocked the viewer shows offline).</summary>
+    private async Task<(PresenceState, long)> PresenceOfAsync(ulong user, ulong viewer)
+    {
+        var home = topology.Current.Locate(user);
+        if (home?.Id != self.Id)
+        {
+            return remotePresence.Get(user); // the home cell filtered blocked viewers before telling us
+        }
+
+        if ((await friendCache.BlockedByAsync(user)).Contains(viewer))
+        {
+            return (PresenceState.Offline, 0);
+        }
+
+        return tracker.Get(user);
+    }
+
+    /// <summary>Shows a new friend's presence to <paramref name="user"/> (a user of this cell).</summary>
+    private void ShowNewFriend(ulong user, ulong friend, PresenceState presence, long lastSeenMs)
+    {
+        if (topology.Current.Locate(friend)?.Id != self.Id)
+        {
+            remotePresence.Seed(friend, presence, lastSeenMs, fanout.Ttl, user);
+        }
+
+        notifier.Presence(user, friend, presence, lastSeenMs);
+    }
+
+    private async Task<FriendUpdateReply> UpdateAsync(ulong target, FriendUpdateRequest update, CancellationToken cancellationToken)
+    {
+        var home = topology.Current.Locate(target) ?? throw NotFound(target);
+        if (home.Id == self.Id)
+        {
+            return await ApplyUpdateAsync(update, cancellationToken);
+        }
+
+        try
+        {
+            return await channels.Cell(home.Grpc).FriendUpdateAsync(update, deadline: Deadlines.Short, cancellationToken: cancellationToken);
+        }
+        catch (RpcException e)
+        {
+            throw new ChatRequestException(ErrorCode.Unavailable, $"cell '{home.Id}' is unreachable ({e.Status.StatusCode}); nothing changed, try again");
+        }
+    }
+
+    private async Task InvalidateAsync(string cellId, ulong user)
+    {
+        var cell = topology.Current.FindCell(cellId);
+        if (cell is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var request = new InvalidateProfilesRequest { FromCell = self.Id };
+            request.UserIds.Add(user);
+            await channels.Cell(cell.Grpc).InvalidateProfilesAsync(request, deadline: Deadlines.Short);
+        }
+        catch (RpcException e)
+        {
+            InvalidationLost(logger, user, cellId, e.Status.Detail);
+        }
+    }
+
+    private static void Refused(FriendUpdateReply reply, ulong other, string what)
+    {
+        switch (reply.Result)
+        {
+            case FriendUpdateReply.Types.Result.Ok:
+                return;
+            case FriendUpdateReply.Types.Result.NotFound:
+                throw new ChatRequestException(ErrorCode.NotFound, reply.Message.Length > 0 ? reply.Message : $"user {other} does not exist");
+            case FriendUpdateReply.Types.Result.Blocked:
+                throw new ChatRequestException(ErrorCode.Blocked, $"you cannot {what} {other}");
+            default:
+                throw new ChatRequestException(ErrorCode.Conflict, reply.Message.Length > 0 ? reply.Message : "conflicting friend state");
+        }
+    }
+
+    private async Task<string> NicknameAsync(ulong user, CancellationToken cancellationToken) =>
+        (await social.GetProfileAsync(user, cancellationToken))?.Nickname ?? "";
+
+    private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static ChatRequestException NotFound(ulong user) => new(ErrorCode.NotFound, $"user {user} does not exist");
+
+    private Profile ToProto(ProfileRecord record)
+    {
+        var profile = new Profile
+        {
+            UserId = record.UserId,
+            Name = record.Name,
+            Nickname = record.Nickname,
+            AvatarUrl = record.AvatarUrl,
+            StatusText = record.StatusText,
+            UpdatedAtMs = record.UpdatedAtMs,
+            HomeCell = self.Id,
+        };
+        profile.Details.Add(record.Details.ToDictionary());
+        return profile;
+    }
+
+    private static PendingFriendRequest ToProto(FriendRequestRecord record) =>
+        new() { User = record.Other, Nickname = record.Nickname, Message = record.Message, CreatedAtMs = record.CreatedAtMs };
+
+    [LoggerMessage(1, LogLevel.Information, "{User} and {Friend} are friends now")]
+    private static partial void FriendsNow(ILogger logger, ulong user, ulong friend);
+
+    [LoggerMessage(2, LogLevel.Warning, "Profile invalidation of {User} to cell {Cell} lost: {Detail}")]
+    private static partial void InvalidationLost(ILogger logger, ulong user, string cell, string detail);
+}

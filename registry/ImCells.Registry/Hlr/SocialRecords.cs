@@ -1,0 +1,30 @@
+namespace ImCells.Registry.Hlr;
+
+/// <summary>A user's profile as the HLR keeps it.</summary>
+public sealed record ProfileRecord(
+    ulong UserId,
+    string Name,
+    string Nickname,
+    string AvatarUrl,
+    string StatusText,
+    IReadOnlyDictionary<string, string> Details,
+    long UpdatedAtMs,
+    bool OnlyFriends);
+
+public sealed record FriendRecord(ulong Friend, string Nickname, long SinceMs);
+
+public sealed record FriendRequestRecord(ulong Other, string Nickname, string Message, long CreatedAtMs);
+
+/// <summary>Why a recipient's home cell refuses a message, if it does.</summary>
+public enum Refusal
+{
+    None,
+    Blocked,
+    NotFriends,
+}
+
+public static class FriendDirection
+{
+    public const string Incoming = "in";
+    public const string Outgoing = "out";
+}
