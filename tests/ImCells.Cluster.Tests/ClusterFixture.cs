@@ -264,13 +264,31 @@ public sealed class ClusterFixture : IAsyncLifetime
         };
     }
 
+    /// <summary>
+    /// Test hooks of the cell (ChatOptions): a NewMessage whose text holds <see cref="DropNotifyMarker"/> is
+    /// stored but never pushed; a new send whose text holds <see cref="DropAckMarker"/> is committed and then
+    /// the sender's connection is closed instead of answering SendAck.
+    /// </summary>
+    public const string DropNotifyMarker = "#drop#";
+
+    /// <inheritdoc cref="DropNotifyMarker"/>
+    public const string DropAckMarker = "#noack#";
+
+    private static readonly Dictionary<string, string> CellEnvironment = new()
+    {
+        ["IMCELLS_Chat__TestDropNotifyMarker"] = DropNotifyMarker,
+        ["IMCELLS_Chat__TestDropAckMarker"] = DropAckMarker,
+    };
+
     private void StartCellProcess(string id) =>
-        Start("cell " + id, Binary("cell/ImCells.Cell", "ImCells.Cell"),
+        Start("cell " + id, Binary("cell/ImCells.Cell", "ImCells.Cell"), CellEnvironment,
             "--master", MasterUrl, "--cell", id, "--token-key", TokenKeyPath, "--parent-pid", ParentPid);
 
     private static string ParentPid => Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private void Start(string name, string dll, params string[] args)
+    private void Start(string name, string dll, params string[] args) => Start(name, dll, null, args);
+
+    private void Start(string name, string dll, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -290,6 +308,10 @@ public sealed class ClusterFixture : IAsyncLifetime
         info.Environment["IMCELLS_Hlr__PasswordIterations"] = "1000";
         info.Environment["IMCELLS_Chat__HeartbeatSeconds"] = "2";
         info.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
 
         var prefix = $"[{name}] ";
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
