@@ -79,7 +79,7 @@ public sealed class FailureTests(ClusterFixture cluster, ITestOutputHelper outpu
             Assert.Contains(acked, i => i >= killAfter); // the outbox, not the dead cell, took those
 
             // The mailbox agrees with the live stream: nothing doubled behind the client's back.
-            var mailbox = await SyncAllAsync(bobClient, ct);
+            var mailbox = await Wait.SyncAllAsync(bobClient, ct);
             var fromAlice = mailbox.Where(m => m.From == alice).Select(m => m.Text).ToList();
             Assert.Equal(fromAlice.Count, fromAlice.Distinct().Count());
             Assert.Equal(received.Select(m => m.Text), fromAlice.Take(received.Count));
@@ -119,25 +119,5 @@ public sealed class FailureTests(ClusterFixture cluster, ITestOutputHelper outpu
             reordered,
             seen.Count - delivered,
             ackedTexts.Where(t => !seen.Contains(t)).ToList());
-    }
-
-    /// <summary>The whole mailbox, page by page.</summary>
-    private static async Task<List<ChatMessage>> SyncAllAsync(ImClient client, CancellationToken ct)
-    {
-        var all = new List<ChatMessage>();
-        ulong from = 0;
-        for (var page = 0; page < 1000; page++)
-        {
-            var result = await client.SyncAsync(from, ct: ct);
-            all.AddRange(result.Messages);
-            if (!result.HasMore || result.Messages.Count == 0)
-            {
-                return all;
-            }
-
-            from = result.Messages[^1].Seq;
-        }
-
-        throw new InvalidOperationException("the mailbox did not end after 1000 pages");
     }
 }
