@@ -1,6 +1,7 @@
 using ImCells.Cell.Chat;
 using ImCells.Cell.Messaging;
 using ImCells.Cell.Presence;
+using ImCells.Cell.Roaming;
 using ImCells.Cell.Social;
 using ImCells.Registry.Hlr;
 using ImCells.Registry.Vlr;
@@ -40,6 +41,14 @@ internal static class CellServices
         services.AddHostedService(sp => sp.GetRequiredService<RemotePresence>());
         services.AddHostedService<LastSeenFlusher>();
         services.AddSingleton<SocialService>();
+        services.AddSingleton<LocationStore>();
+        services.AddSingleton<VisitorLocations>();
+        services.AddSingleton<VisitorPushForwarder>();
+        services.AddSingleton<RequestHandler>();
+        services.AddSingleton<HomeRoaming>();
+        services.AddHostedService(sp => sp.GetRequiredService<HomeRoaming>());
+        services.AddSingleton<VisitorProxy>();
+        services.AddHostedService(sp => sp.GetRequiredService<VisitorProxy>());
         services.AddSingleton<IChatBackend, CellChatBackend>();
         return services;
     }

@@ -111,19 +111,70 @@ internal sealed partial class LoginGrpcService(
         }
 
         throttle.Succeeded(request.UserId);
+        var serving = ServingCell(request, cell);
         var expires = DateTimeOffset.UtcNow.AddHours(options.TokenLifetimeHours);
-        var token = tokens.Issue(new TokenClaims(request.UserId, request.DeviceId, cell.Id, cell.Id, expires));
-        LoggedIn(logger, request.UserId, request.DeviceId, cell.Id);
+        var token = tokens.Issue(new TokenClaims(request.UserId, request.DeviceId, cell.Id, serving.Id, expires));
+        LoggedIn(logger, request.UserId, request.DeviceId, cell.Id, serving.Id);
         var result = new LoginReply
         {
             UserId = request.UserId,
             Token = token,
-            CellId = cell.Id,
+            CellId = serving.Id,
+            HomeCell = cell.Id,
             ExpiresAtMs = expires.ToUnixTimeMilliseconds(),
             Name = reply.Name,
         };
-        result.ChatEndpoints.AddRange(cell.Chat);
+        result.ChatEndpoints.AddRange(serving.Chat);
         return result;
+    }
+
+    public override async Task<WhereReply> Where(WhereRequest request, ServerCallContext context)
+    {
+        var home = topology.Current.Locate(request.UserId)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"no cell owns number {request.UserId}"));
+        CellProto.WhereReply reply;
+        try
+        {
+            reply = await channels.Cell(home.Grpc).WhereAsync(new CellProto.WhereRequest { UserId = request.UserId },
+                deadline: Deadlines.Short, cancellationToken: context.CancellationToken);
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"home cell '{home.Id}' is unreachable"));
+        }
+
+        if (!reply.Exists)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"user {request.UserId} does not exist"));
+        }
+
+        var where = new WhereReply { UserId = request.UserId, HomeCell = home.Id };
+        where.Devices.AddRange(reply.Devices.Select(d => new DeviceLocation
+        {
+            DeviceId = d.DeviceId,
+            ServingCell = d.ServingCell,
+            ChatEndpoint = d.ChatEndpoint,
+            SinceMs = d.SinceMs,
+        }));
+        return where;
+    }
+
+    /// <summary>Where the device attaches: the preferred cell, else a cell of the preferred region, else home.</summary>
+    private CellInfo ServingCell(LoginRequest request, CellInfo home)
+    {
+        var map = topology.Current;
+        if (request.PreferCell.Length > 0)
+        {
+            return map.FindCell(request.PreferCell)
+                ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"no cell '{request.PreferCell}' in topology version {map.Version}"));
+        }
+
+        if (request.Region.Length > 0 && home.Region != request.Region)
+        {
+            return map.Map.Cells.FirstOrDefault(c => c.Region == request.Region) ?? home;
+        }
+
+        return home;
     }
 
     public override async Task<StatusReply> Status(StatusRequest request, ServerCallContext context)
@@ -152,6 +203,8 @@ internal sealed partial class LoginGrpcService(
             status.Pid = reply.Pid;
             status.RssBytes = reply.RssBytes;
             status.ManagedHeapBytes = reply.ManagedHeapBytes;
+            status.HomeUsersHere = reply.HomeUsersHere;
+            status.VisitorsHere = (uint)reply.Visitors.Count;
         }
         catch (RpcException e)
         {
@@ -164,8 +217,8 @@ internal sealed partial class LoginGrpcService(
     [LoggerMessage(1, LogLevel.Information, "Registered {UserId} in cell {Cell}")]
     private static partial void Registered(ILogger logger, ulong userId, string cell);
 
-    [LoggerMessage(2, LogLevel.Information, "Login {UserId} device {Device} -> cell {Cell}")]
-    private static partial void LoggedIn(ILogger logger, ulong userId, string device, string cell);
+    [LoggerMessage(2, LogLevel.Information, "Login {UserId} device {Device}: home cell {Cell}, serving cell {Serving}")]
+    private static partial void LoggedIn(ILogger logger, ulong userId, string device, string cell, string serving);
 
     [LoggerMessage(3, LogLevel.Warning, "Login refused for {UserId}")]
     private static partial void LoginRefused(ILogger logger, ulong userId);

@@ -12,6 +12,6 @@ internal sealed class ChatConnectionHandler(
         // talking to a process that no longer routes anything to them.
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, lifetime.ApplicationStopping);
         await new ChatSession(connection.Transport, backend, options, logger, connection.ConnectionId,
-            connection.RemoteEndPoint?.ToString() ?? "?").RunAsync(closed.Token);
+            connection.RemoteEndPoint?.ToString() ?? "?", connection.LocalEndPoint?.ToString() ?? "").RunAsync(closed.Token);
     }
 }

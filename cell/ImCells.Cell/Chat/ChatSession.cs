@@ -23,9 +23,11 @@ internal sealed partial class ChatSession
     private readonly Lock _gate = new();
     private List<Frame>? _early = [];
     private volatile bool _ready;
+    private bool _attached;
 
-    public ChatSession(IDuplexPipe transport, IChatBackend backend, ChatOptions options, ILogger logger, string connectionId, string remote)
+    public ChatSession(IDuplexPipe transport, IChatBackend backend, ChatOptions options, ILogger logger, string connectionId, string remote, string local = "")
     {
+        LocalEndpoint = local;
         _transport = transport;
         _backend = backend;
         _options = options;
@@ -46,6 +48,12 @@ internal sealed partial class ChatSession
     public ulong UserId { get; private set; }
 
     public string DeviceId { get; private set; } = "";
+
+    /// <summary>The user's home cell; not this cell when the user roams here.</summary>
+    public string HomeCell { get; private set; } = "";
+
+    /// <summary>The chat endpoint this connection came in on, for location records.</summary>
+    public string LocalEndpoint { get; }
 
     public bool IsAuthenticated => UserId != 0;
 
@@ -128,7 +136,7 @@ internal sealed partial class ChatSession
         }
         finally
         {
-            if (IsAuthenticated)
+            if (_attached)
             {
                 _backend.Detach(this);
             }
@@ -248,7 +256,8 @@ internal sealed partial class ChatSession
 
         try
         {
-            (UserId, DeviceId) = await _backend.AuthenticateAsync(frame.Auth, stop);
+            var identity = await _backend.AuthenticateAsync(frame.Auth, stop);
+            (UserId, DeviceId, HomeCell) = (identity.UserId, identity.DeviceId, identity.HomeCell);
         }
         catch (ChatRequestException e)
         {
@@ -257,7 +266,19 @@ internal sealed partial class ChatSession
             return false;
         }
 
-        var head = await _backend.AttachAsync(this, stop);
+        ulong head;
+        try
+        {
+            head = await _backend.AttachAsync(this, stop);
+            _attached = true;
+        }
+        catch (ChatRequestException e)
+        {
+            SessionLog.AuthRefused(_logger, ConnectionId, Remote, e.Message);
+            Fail(frame.Seq, e.Code, e.Message);
+            return false;
+        }
+
         _idle.CancelAfter(_options.IdleTimeout);
         Reply(new Frame
         {

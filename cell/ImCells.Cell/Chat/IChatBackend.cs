@@ -12,7 +12,7 @@ internal interface IChatBackend
     string CellId { get; }
 
     /// <summary>Checks the Auth frame; returns who the connection is for.</summary>
-    Task<(ulong UserId, string DeviceId)> AuthenticateAsync(Auth auth, CancellationToken cancellationToken);
+    Task<ChatIdentity> AuthenticateAsync(Auth auth, CancellationToken cancellationToken);
 
     /// <summary>Makes the session reachable for notifies and returns the user's head seq (read after that).</summary>
     Task<ulong> AttachAsync(ChatSession session, CancellationToken cancellationToken);

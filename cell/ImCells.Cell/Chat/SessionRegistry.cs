@@ -31,13 +31,14 @@ internal sealed class SessionRegistry
         return replaced;
     }
 
-    public void Remove(ChatSession session)
+    /// <summary>False when the session was not (or no longer) registered.</summary>
+    public bool Remove(ChatSession session)
     {
         while (_byUser.TryGetValue(session.UserId, out var existing))
         {
             if (Array.IndexOf(existing, session) < 0)
             {
-                return;
+                return false;
             }
 
             var removed = existing.Length == 1
@@ -46,8 +47,35 @@ internal sealed class SessionRegistry
             if (removed)
             {
                 Interlocked.Decrement(ref _connections);
-                return;
+                return true;
             }
         }
+
+        return false;
+    }
+
+    /// <summary>Every connection of a user homed elsewhere (a visitor).</summary>
+    public List<ChatSession> Visitors(string cellId) =>
+        _byUser.Values.SelectMany(s => s).Where(s => s.HomeCell != cellId).ToList();
+
+    /// <summary>Online users by where they are homed: here, or visitors from other cells.</summary>
+    public (int HomeUsers, List<ulong> Visitors) CountByHome(string cellId)
+    {
+        var home = 0;
+        var visitors = new List<ulong>();
+        foreach (var (user, sessions) in _byUser)
+        {
+            if (sessions.Any(s => s.HomeCell == cellId))
+            {
+                home++;
+            }
+
+            if (sessions.Any(s => s.HomeCell != cellId))
+            {
+                visitors.Add(user);
+            }
+        }
+
+        return (home, visitors);
     }
 }

@@ -2,6 +2,7 @@ using Grpc.Core;
 using ImCells.Cell.Chat;
 using ImCells.Cell.Messaging;
 using ImCells.Cell.Presence;
+using ImCells.Cell.Roaming;
 using ImCells.Cell.Social;
 using ImCells.Common.Topology;
 using ImCells.Protos.Cell;
@@ -23,6 +24,7 @@ internal sealed partial class CellGrpcService(
     RemoteUsers remoteUsers,
     RemotePresence remotePresence,
     PresenceFanout fanout,
+    HomeRoaming homeRoaming,
     ILogger<CellGrpcService> logger) : Protos.Cell.Cell.CellBase
 {
     public override async Task<RegisterReply> Register(RegisterRequest request, ServerCallContext context)
@@ -113,6 +115,7 @@ internal sealed partial class CellGrpcService(
         }
 
         using var process = System.Diagnostics.Process.GetCurrentProcess();
+        var byHome = sessions.CountByHome(self.Id);
         return new StatusReply
         {
             CellId = self.Id,
@@ -126,7 +129,59 @@ internal sealed partial class CellGrpcService(
             OutboxPending = (ulong)await mailboxes.OutboxPendingAsync(context.CancellationToken),
             VlrEntries = (uint)remoteUsers.Cached,
             PresenceChangeCalls = { fanout.ChangeCalls.ToDictionary() },
+            HomeUsersHere = (uint)byHome.HomeUsers,
+            Visitors = { byHome.Visitors },
         };
+    }
+
+    public override async Task<VisitorAttachReply> VisitorAttach(VisitorAttachRequest request, ServerCallContext context)
+    {
+        RequireHomedHere(request.UserId);
+        return await homeRoaming.AttachAsync(request, context.CancellationToken);
+    }
+
+    public override async Task<VisitorDetachReply> VisitorDetach(VisitorDetachRequest request, ServerCallContext context)
+    {
+        await homeRoaming.DetachAsync(request, context.CancellationToken);
+        return new VisitorDetachReply();
+    }
+
+    public override async Task<VisitorRefreshReply> VisitorRefresh(VisitorRefreshRequest request, ServerCallContext context)
+    {
+        await homeRoaming.RefreshAsync(request, context.CancellationToken);
+        return new VisitorRefreshReply();
+    }
+
+    public override async Task<VisitorCallReply> VisitorCall(VisitorCallRequest request, ServerCallContext context) =>
+        new() { Response = await homeRoaming.CallAsync(request, context.CancellationToken) };
+
+    public override Task<PushToVisitorsReply> PushToVisitors(PushToVisitorsRequest request, ServerCallContext context)
+    {
+        foreach (var push in request.Pushes)
+        {
+            foreach (var session in sessions.Get(push.UserId))
+            {
+                if (session.DeviceId != push.ExceptDevice && session.HomeCell == request.FromCell)
+                {
+                    session.TryPush(push.Frame);
+                }
+            }
+        }
+
+        return Task.FromResult(new PushToVisitorsReply());
+    }
+
+    public override async Task<WhereReply> Where(WhereRequest request, ServerCallContext context) =>
+        topology.Current.Locate(request.UserId)?.Id == self.Id && await accounts.FindAsync(request.UserId, context.CancellationToken) is not null
+            ? homeRoaming.Where(request.UserId)
+            : new WhereReply { Exists = false };
+
+    private void RequireHomedHere(ulong user)
+    {
+        if (topology.Current.Locate(user)?.Id != self.Id)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"user {user} is not homed in cell '{self.Id}'"));
+        }
     }
 
     public override Task<GetProfileReply> GetProfile(GetProfileRequest request, ServerCallContext context) =>

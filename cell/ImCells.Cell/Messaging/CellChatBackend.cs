@@ -1,44 +1,35 @@
-using System.Text;
 using ImCells.Cell.Chat;
 using ImCells.Cell.Presence;
+using ImCells.Cell.Roaming;
 using ImCells.Cell.Social;
 using ImCells.Common.Security;
+using ImCells.Common.Topology;
 using ImCells.Protos.Client;
 using ImCells.Registry.Hlr;
 
 namespace ImCells.Cell.Messaging;
 
 /// <summary>
-/// The cell side of the client protocol: token check, sends (now or scheduled), sync, acks, read
-/// state, history and conversations. Routing itself is <see cref="MessageRouter"/>'s.
+/// The cell side of a client connection: token check, attach and detach (presence, snapshot),
+/// and requests — executed here for users homed here, forwarded to the home cell for visitors.
 /// </summary>
 internal sealed partial class CellChatBackend(
     CellIdentity self,
+    TopologyCache topology,
     TokenService tokens,
     MailboxStore mailboxes,
-    ReadStateStore readState,
-    ScheduledStore scheduled,
     SessionRegistry sessions,
-    MessageRouter router,
-    Scheduler scheduler,
-    Notifier notifier,
-    ReadReceipts receipts,
+    RequestHandler handler,
     SocialService socialService,
     PresenceTracker presence,
     PresenceFanout fanout,
     FriendCache friendCache,
-    MessageIds ids,
-    ChatOptions options,
-    TimeProvider time,
+    VisitorProxy visitors,
     ILogger<CellChatBackend> logger) : IChatBackend
 {
-    private const int MaxClientMsgIdLength = 64;
-    private const int MaxPageSize = 500;
-    private static readonly TimeSpan MaxScheduleAhead = TimeSpan.FromDays(366);
-
     public string CellId => self.Id;
 
-    public Task<(ulong UserId, string DeviceId)> AuthenticateAsync(Auth auth, CancellationToken cancellationToken)
+    public Task<ChatIdentity> AuthenticateAsync(Auth auth, CancellationToken cancellationToken)
     {
         switch (tokens.Verify(auth.Token, out var claims))
         {
@@ -50,9 +41,14 @@ internal sealed partial class CellChatBackend(
                 throw new ChatRequestException(ErrorCode.BadToken, "token is not valid");
         }
 
-        if (claims!.ServingCell != self.Id || claims.HomeCell != self.Id)
+        if (claims!.ServingCell != self.Id)
         {
             throw new ChatRequestException(ErrorCode.BadToken, $"token is for cell '{claims.ServingCell}', this is cell '{self.Id}'");
+        }
+
+        if (topology.Current.Locate(claims.UserId)?.Id != claims.HomeCell)
+        {
+            throw new ChatRequestException(ErrorCode.BadToken, $"user {claims.UserId} is not homed in cell '{claims.HomeCell}'");
         }
 
         if (auth.DeviceId.Length > 0 && auth.DeviceId != claims.DeviceId)
@@ -60,7 +56,7 @@ internal sealed partial class CellChatBackend(
             throw new ChatRequestException(ErrorCode.BadToken, "device id differs from the token's");
         }
 
-        return Task.FromResult((claims.UserId, claims.DeviceId));
+        return Task.FromResult(new ChatIdentity(claims.UserId, claims.DeviceId, claims.HomeCell));
     }
 
     public async Task<ulong> AttachAsync(ChatSession session, CancellationToken cancellationToken)
@@ -73,21 +69,44 @@ internal sealed partial class CellChatBackend(
             replaced.Abort();
         }
 
-        if (presence.DeviceAttached(session.UserId) is { } online)
+        try
         {
-            fanout.Publish(online);
+            if (session.HomeCell != self.Id)
+            {
+                return await visitors.AttachAsync(session, cancellationToken);
+            }
+
+            if (presence.DeviceAttached(session.UserId) is { } online)
+            {
+                fanout.Publish(online);
+            }
+
+            // Held back by the session until its AuthOk is out.
+            session.TryPush(new Frame { PresenceSnapshot = await socialService.SnapshotAsync(session.UserId, cancellationToken) });
+
+            // Read after the session is reachable: anything committed later is pushed, anything earlier synced.
+            return await mailboxes.HeadSeqAsync(session.UserId, cancellationToken);
         }
-
-        // Held back by the session until its AuthOk is out.
-        session.TryPush(new Frame { PresenceSnapshot = await socialService.SnapshotAsync(session.UserId, cancellationToken) });
-
-        // Read after the session is reachable: anything committed later is pushed, anything earlier synced.
-        return await mailboxes.HeadSeqAsync(session.UserId, cancellationToken);
+        catch
+        {
+            Detach(session);
+            throw;
+        }
     }
 
     public void Detach(ChatSession session)
     {
-        sessions.Remove(session);
+        if (!sessions.Remove(session))
+        {
+            return;
+        }
+
+        if (session.HomeCell != self.Id)
+        {
+            visitors.Detached(session);
+            return;
+        }
+
         if (presence.DeviceDetached(session.UserId) is { } offline)
         {
             fanout.Publish(offline);
@@ -95,183 +114,8 @@ internal sealed partial class CellChatBackend(
         }
     }
 
-    public async Task<Frame> HandleAsync(ChatSession session, Frame request, CancellationToken cancellationToken)
-    {
-        var me = session.UserId;
-        return request.BodyCase switch
-        {
-            Frame.BodyOneofCase.Send => new Frame { SendAck = await SendAsync(session, request.Send, cancellationToken) },
-            Frame.BodyOneofCase.Sync => new Frame { SyncResult = await SyncAsync(session, request.Sync, cancellationToken) },
-            Frame.BodyOneofCase.Ack => new Frame { AckOk = await AckAsync(session, request.Ack, cancellationToken) },
-            Frame.BodyOneofCase.MarkRead => new Frame { MarkReadOk = await MarkReadAsync(session, request.MarkRead, cancellationToken) },
-            Frame.BodyOneofCase.History => new Frame { HistoryResult = await HistoryAsync(session, request.History, cancellationToken) },
-            Frame.BodyOneofCase.Conversations => new Frame { ConversationsResult = await ConversationsAsync(session, request.Conversations, cancellationToken) },
-            Frame.BodyOneofCase.ListScheduled => new Frame { ScheduledList = await ListScheduledAsync(session, cancellationToken) },
-            Frame.BodyOneofCase.CancelScheduled => new Frame { CancelScheduledOk = await CancelScheduledAsync(session, request.CancelScheduled, cancellationToken) },
-            Frame.BodyOneofCase.SetSettings => new Frame { SettingsOk = await SetSettingsAsync(session, request.SetSettings, cancellationToken) },
-            Frame.BodyOneofCase.GetProfile => new Frame { Profile = await socialService.GetProfileAsync(request.GetProfile.User, cancellationToken) },
-            Frame.BodyOneofCase.SetProfile => new Frame { Profile = await socialService.SetProfileAsync(me, request.SetProfile.Profile ?? new Profile(), cancellationToken) },
-            Frame.BodyOneofCase.FriendRequest => new Frame { FriendOk = await socialService.RequestAsync(me, request.FriendRequest, cancellationToken) },
-            Frame.BodyOneofCase.FriendRespond => new Frame { FriendOk = await socialService.RespondAsync(me, request.FriendRespond, cancellationToken) },
-            Frame.BodyOneofCase.FriendRemove => new Frame { FriendOk = await socialService.RemoveAsync(me, request.FriendRemove.Friend, cancellationToken) },
-            Frame.BodyOneofCase.FriendList => new Frame { FriendListResult = await socialService.ListAsync(me, cancellationToken) },
-            Frame.BodyOneofCase.Block => new Frame { BlockOk = await socialService.BlockAsync(me, request.Block, cancellationToken) },
-            Frame.BodyOneofCase.SetPresence => new Frame { PresenceOk = socialService.SetPresence(me, request.SetPresence) },
-            Frame.BodyOneofCase.SetPrivacy => new Frame { PrivacyOk = await socialService.SetPrivacyAsync(me, request.SetPrivacy, cancellationToken) },
-            _ => throw ChatRequestException.BadRequest($"{request.BodyCase} is not a request"),
-        };
-    }
-
-    private async Task<SendAck> SendAsync(ChatSession session, SendRequest request, CancellationToken cancellationToken)
-    {
-        Validate(request);
-        var clientMsgId = request.ClientMsgId.Length > 0 ? request.ClientMsgId : Guid.NewGuid().ToString("N");
-        var now = time.GetUtcNow();
-        if (request.DeliverAtMs > now.ToUnixTimeMilliseconds())
-        {
-            return await ScheduleAsync(session, request, clientMsgId, now, cancellationToken);
-        }
-
-        var result = await router.SendAsync(session.UserId, request.To, request.Text, clientMsgId, cancellationToken);
-        if (!result.Duplicate && options.TestDropAckMarker.Length > 0 && request.Text.Contains(options.TestDropAckMarker, StringComparison.Ordinal))
-        {
-            // Test hook: the message is committed, but the connection dies before the SendAck.
-            session.Abort();
-            throw new OperationCanceledException("test hook: connection dropped before SendAck");
-        }
-
-        return new SendAck { MessageId = result.MessageId, Seq = result.SenderSeq, SentAtMs = result.SentAtMs };
-    }
-
-    private async Task<SyncResult> SyncAsync(ChatSession session, SyncRequest request, CancellationToken cancellationToken)
-    {
-        var limit = request.Limit == 0 ? options.MaxSyncBatch : (int)Math.Min(request.Limit, (uint)options.MaxSyncBatch);
-        var (entries, head, hasMore) = await mailboxes.SyncAsync(session.UserId, request.FromSeq, limit, cancellationToken);
-        var result = new SyncResult { HeadSeq = head, HasMore = hasMore };
-        result.Messages.AddRange(entries.Select(Notifier.ToProto));
-        return result;
-    }
-
-    private async Task<AckOk> AckAsync(ChatSession session, AckRequest request, CancellationToken cancellationToken)
-    {
-        await RequireWithinMailboxAsync(session, request.Seq, cancellationToken);
-        await mailboxes.AdvanceCursorAsync(session.UserId, session.DeviceId, request.Seq, cancellationToken);
-        return new AckOk { Seq = request.Seq };
-    }
-
-    private async Task<MarkReadOk> MarkReadAsync(ChatSession session, MarkReadRequest request, CancellationToken cancellationToken)
-    {
-        await RequireWithinMailboxAsync(session, request.Seq, cancellationToken);
-        var result = await readState.MarkReadAsync(session.UserId, request.Peer, request.Seq, cancellationToken)
-            ?? throw new ChatRequestException(ErrorCode.NotFound, $"no conversation with {request.Peer}");
-        notifier.ReadStateChanged(session.UserId, new ReadStateChanged
-        {
-            Peer = request.Peer,
-            ReadSeq = result.ReadSeq,
-            Unread = result.Unread,
-            TotalUnread = result.TotalUnread,
-        }, except: session);
-        if (result.ReceiptsEnabled && result.ReceiptMessageId is not null)
-        {
-            await receipts.SendAsync(session.UserId, request.Peer, result.ReceiptMessageId, time.GetUtcNow().ToUnixTimeMilliseconds());
-        }
-
-        return new MarkReadOk { Peer = request.Peer, ReadSeq = result.ReadSeq, Unread = result.Unread, TotalUnread = result.TotalUnread };
-    }
-
-    private async Task<HistoryResult> HistoryAsync(ChatSession session, HistoryRequest request, CancellationToken cancellationToken)
-    {
-        var (entries, hasMore) = await readState.HistoryAsync(session.UserId, request.Peer, request.BeforeSeq, PageSize(request.Limit), cancellationToken);
-        var result = new HistoryResult { HasMore = hasMore };
-        result.Messages.AddRange(entries.Select(Notifier.ToProto));
-        return result;
-    }
-
-    private async Task<ConversationsResult> ConversationsAsync(ChatSession session, ConversationsRequest request, CancellationToken cancellationToken)
-    {
-        var (list, total) = await readState.ConversationsAsync(session.UserId, PageSize(request.Limit), cancellationToken);
-        var result = new ConversationsResult { TotalUnread = total };
-        result.Conversations.AddRange(list.Select(c => new Conversation
-        {
-            Peer = c.Peer,
-            LastMessage = Notifier.ToProto(c.LastMessage),
-            Unread = c.Unread,
-            ReadSeq = c.ReadSeq,
-        }));
-        return result;
-    }
-
-    private async Task<ScheduledList> ListScheduledAsync(ChatSession session, CancellationToken cancellationToken)
-    {
-        var list = new ScheduledList();
-        list.Items.AddRange((await scheduled.PendingOfAsync(session.UserId, cancellationToken)).Select(e => new ScheduledMessage
-        {
-            ScheduleId = e.Id,
-            To = e.To,
-            Text = e.Text,
-            DeliverAtMs = e.DeliverAtMs,
-            ClientMsgId = e.ClientMsgId,
-        }));
-        return list;
-    }
-
-    private async Task<CancelScheduledOk> CancelScheduledAsync(ChatSession session, CancelScheduledRequest request, CancellationToken cancellationToken) =>
-        await scheduled.CancelAsync(session.UserId, request.ScheduleId, cancellationToken)
-            ? new CancelScheduledOk { ScheduleId = request.ScheduleId }
-            : throw new ChatRequestException(ErrorCode.NotFound, $"no pending scheduled message '{request.ScheduleId}'");
-
-    private async Task<SettingsOk> SetSettingsAsync(ChatSession session, SetSettingsRequest request, CancellationToken cancellationToken)
-    {
-        await readState.SetReadReceiptsAsync(session.UserId, request.ReadReceipts, cancellationToken);
-        return new SettingsOk { ReadReceipts = request.ReadReceipts };
-    }
-
-    private async Task<SendAck> ScheduleAsync(ChatSession session, SendRequest request, string clientMsgId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (DateTimeOffset.FromUnixTimeMilliseconds(request.DeliverAtMs) - now > MaxScheduleAhead)
-        {
-            throw ChatRequestException.BadRequest($"deliver_at is more than {MaxScheduleAhead.TotalDays:0} days ahead");
-        }
-
-        var entry = await scheduled.AddAsync(new ScheduledEntry(ids.NextSchedule(now.ToUnixTimeMilliseconds()), session.UserId,
-            request.To, request.Text, clientMsgId, request.DeliverAtMs), cancellationToken);
-        scheduler.Wake();
-        return new SendAck { ScheduleId = entry.Id, DeliverAtMs = entry.DeliverAtMs };
-    }
-
-    private async Task RequireWithinMailboxAsync(ChatSession session, ulong seq, CancellationToken cancellationToken)
-    {
-        var head = await mailboxes.HeadSeqAsync(session.UserId, cancellationToken);
-        if (seq > head)
-        {
-            throw ChatRequestException.BadRequest($"seq {seq} is beyond the mailbox head {head}");
-        }
-    }
-
-    private static int PageSize(uint requested) => requested == 0 ? 50 : (int)Math.Min(requested, MaxPageSize);
-
-    private void Validate(SendRequest request)
-    {
-        if (request.To == 0)
-        {
-            throw ChatRequestException.BadRequest("recipient (to) is required");
-        }
-
-        if (request.Text.Length == 0)
-        {
-            throw ChatRequestException.BadRequest("text is empty");
-        }
-
-        var bytes = Encoding.UTF8.GetByteCount(request.Text);
-        if (bytes > options.MaxTextBytes)
-        {
-            throw new ChatRequestException(ErrorCode.MessageTooLarge,
-                $"text is {bytes} bytes; the limit is {options.MaxTextBytes} (Chat:MaxTextBytes)");
-        }
-
-        if (request.ClientMsgId.Length > MaxClientMsgIdLength)
-        {
-            throw ChatRequestException.BadRequest($"client_msg_id is longer than {MaxClientMsgIdLength} characters");
-        }
-    }
+    public Task<Frame> HandleAsync(ChatSession session, Frame request, CancellationToken cancellationToken) =>
+        session.HomeCell == self.Id
+            ? handler.ExecuteAsync(new Caller(session.UserId, session.DeviceId, session), request, cancellationToken)
+            : visitors.CallAsync(session, request, cancellationToken);
 }

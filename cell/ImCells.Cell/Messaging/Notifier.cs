@@ -1,4 +1,5 @@
 using ImCells.Cell.Chat;
+using ImCells.Cell.Roaming;
 using ImCells.Protos.Client;
 using ImCells.Registry.Hlr;
 
@@ -8,38 +9,54 @@ namespace ImCells.Cell.Messaging;
 /// Pushes mailbox and read-state changes to the online devices of their owners. NewEntries is
 /// called inside the HLR write turn right after the commit, so one user's notifies leave in seq order.
 /// </summary>
-internal sealed class Notifier(SessionRegistry sessions, ChatOptions options)
+internal sealed class Notifier(SessionRegistry sessions, ChatOptions options, VisitorPushForwarder? visitors = null)
 {
     public void NewEntries(IEnumerable<MailboxEntry> entries)
     {
         foreach (var entry in entries)
         {
-            var targets = sessions.Get(entry.UserId);
-            if (targets.IsEmpty || IsDroppedByTestHook(entry))
+            if (IsDroppedByTestHook(entry) || (sessions.Get(entry.UserId).IsEmpty && !(visitors?.Roams(entry.UserId) ?? false)))
             {
                 continue;
             }
 
             // One frame object for every device: it is serialized per connection, never mutated.
-            Push(targets, new Frame { NewMessage = new NewMessage { Message = ToProto(entry) } }, except: null);
+            Push(entry.UserId, new Frame { NewMessage = new NewMessage { Message = ToProto(entry) } }, exceptDevice: "");
         }
     }
 
     public void SendFailed(ulong sender, string messageId, ulong to, ErrorCode code, string reason) =>
-        Push(sessions.Get(sender), new Frame { SendFailed = new SendFailed { MessageId = messageId, To = to, Code = code, Reason = reason } }, null);
+        Push(sender, new Frame { SendFailed = new SendFailed { MessageId = messageId, To = to, Code = code, Reason = reason } }, "");
 
     public void ReadReceipt(ulong sender, ulong reader, string messageId, ulong senderSeq, long readAtMs) =>
-        Push(sessions.Get(sender), new Frame { ReadReceipt = new ReadReceipt { Reader = reader, MessageId = messageId, Seq = senderSeq, ReadAtMs = readAtMs } }, null);
+        Push(sender, new Frame { ReadReceipt = new ReadReceipt { Reader = reader, MessageId = messageId, Seq = senderSeq, ReadAtMs = readAtMs } }, "");
 
     /// <summary>Tells a user's other devices that a conversation's read state moved.</summary>
-    public void ReadStateChanged(ulong user, ReadStateChanged change, ChatSession? except) =>
-        Push(sessions.Get(user), new Frame { ReadState = change }, except);
+    public void ReadStateChanged(ulong user, ReadStateChanged change, string exceptDevice) =>
+        Push(user, new Frame { ReadState = change }, exceptDevice);
 
     public void Presence(ulong watcher, ulong user, Protos.Client.Presence presence, long lastSeenMs) =>
-        Push(sessions.Get(watcher), new Frame { Presence = new PresenceChanged { User = user, Presence = presence, LastSeenMs = lastSeenMs } }, null);
+        Push(watcher, new Frame { Presence = new PresenceChanged { User = user, Presence = presence, LastSeenMs = lastSeenMs } }, "");
 
     public void FriendEvent(ulong user, FriendEvent friendEvent) =>
-        Push(sessions.Get(user), new Frame { FriendEvent = friendEvent }, null);
+        Push(user, new Frame { FriendEvent = friendEvent }, "");
+
+    /// <summary>
+    /// Pushes a frame to the devices of <paramref name="user"/> connected here, and hands it to the
+    /// cells serving the user's roaming devices. Also used for frames a home cell forwarded here.
+    /// </summary>
+    public void Push(ulong user, Frame frame, string exceptDevice)
+    {
+        foreach (var session in sessions.Get(user))
+        {
+            if (session.DeviceId != exceptDevice)
+            {
+                session.TryPush(frame);
+            }
+        }
+
+        visitors?.Forward(user, frame, exceptDevice);
+    }
 
     public static ChatMessage ToProto(MailboxEntry entry) => new()
     {
@@ -51,17 +68,6 @@ internal sealed class Notifier(SessionRegistry sessions, ChatOptions options)
         SentAtMs = entry.SentAtMs,
         FailedReason = entry.FailedReason ?? "",
     };
-
-    private static void Push(ReadOnlySpan<ChatSession> targets, Frame frame, ChatSession? except)
-    {
-        foreach (var session in targets)
-        {
-            if (session != except)
-            {
-                session.TryPush(frame);
-            }
-        }
-    }
 
     private bool IsDroppedByTestHook(MailboxEntry entry) =>
         options.TestDropNotifyMarker.Length > 0 && entry.Text.Contains(options.TestDropNotifyMarker, StringComparison.Ordinal);

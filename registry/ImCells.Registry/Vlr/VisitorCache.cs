@@ -3,7 +3,11 @@ using Microsoft.Extensions.Caching.Memory;
 namespace ImCells.Registry.Vlr;
 
 /// <summary>What this cell remembers about a user homed in another cell.</summary>
-public sealed record VisitorRecord(ulong UserId, string HomeCell, bool Exists, string Name, ImCells.Protos.Client.Profile? Profile = null);
+public sealed record VisitorRecord(ulong UserId, string HomeCell, bool Exists, string Name, ImCells.Protos.Client.Profile? Profile = null)
+{
+    /// <summary>For a roaming visitor: its friend list, loaded from the home HLR at attach.</summary>
+    public IReadOnlyList<ulong> Friends { get; init; } = [];
+}
 
 /// <summary>
 /// The VLR: a bounded, expiring cache of users homed elsewhere, so a send to a foreign number does

@@ -145,9 +145,9 @@ public sealed class ChatSessionTests
 
         public string CellId => "t";
 
-        public Task<(ulong UserId, string DeviceId)> AuthenticateAsync(Auth auth, CancellationToken cancellationToken) =>
+        public Task<ChatIdentity> AuthenticateAsync(Auth auth, CancellationToken cancellationToken) =>
             auth.Token == "good"
-                ? Task.FromResult((42UL, "d"))
+                ? Task.FromResult(new ChatIdentity(42UL, "d", "t"))
                 : throw new ChatRequestException(ErrorCode.BadToken, "token is not valid");
 
         public Task<ulong> AttachAsync(ChatSession session, CancellationToken cancellationToken)

@@ -125,3 +125,13 @@ CREATE TABLE profile_watchers (
     cell    TEXT    NOT NULL,
     PRIMARY KEY (user_id, cell)
 );
+
+-- Where this cell's users are attached in other cells (roaming): one row per device.
+CREATE TABLE locations (
+    user_id       INTEGER NOT NULL,
+    device_id     TEXT    NOT NULL,
+    serving_cell  TEXT    NOT NULL,
+    chat_endpoint TEXT    NOT NULL,
+    since_ms      INTEGER NOT NULL,
+    PRIMARY KEY (user_id, device_id)
+);
