@@ -3,13 +3,16 @@ using System.Globalization;
 namespace ImCells.Cli;
 
 /// <summary>
-/// The options of one command, parsed by hand: "--name value", "--name=value" and bare flags.
+/// The options of one command, parsed by hand: "--name value", "--name=value", bare flags, options
+/// that may repeat, and (when the command declares some) words that are not options.
 /// Anything the command did not declare is a usage error, so typos do not pass silently.
 /// </summary>
 internal sealed class CliArgs
 {
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _repeated = new(StringComparer.Ordinal);
     private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
+    private readonly List<string> _positionals = [];
 
     private CliArgs()
     {
@@ -17,7 +20,14 @@ internal sealed class CliArgs
 
     /// <param name="valueOptions">Options that take a value, e.g. "--user".</param>
     /// <param name="flagOptions">Options that stand alone, e.g. "--json".</param>
-    public static CliArgs Parse(IReadOnlyList<string> args, IReadOnlyCollection<string> valueOptions, IReadOnlyCollection<string>? flagOptions = null)
+    /// <param name="repeatableOptions">Value options that may be given more than once, e.g. "--detail".</param>
+    /// <param name="maxPositionals">How many words that are not options the command takes.</param>
+    public static CliArgs Parse(
+        IReadOnlyList<string> args,
+        IReadOnlyCollection<string> valueOptions,
+        IReadOnlyCollection<string>? flagOptions = null,
+        IReadOnlyCollection<string>? repeatableOptions = null,
+        int maxPositionals = 0)
     {
         var parsed = new CliArgs();
         for (var i = 0; i < args.Count; i++)
@@ -25,7 +35,13 @@ internal sealed class CliArgs
             var arg = args[i];
             if (!arg.StartsWith("--", StringComparison.Ordinal))
             {
-                throw new UsageException($"unexpected argument '{arg}'");
+                if (parsed._positionals.Count >= maxPositionals)
+                {
+                    throw new UsageException($"unexpected argument '{arg}'");
+                }
+
+                parsed._positionals.Add(arg);
+                continue;
             }
 
             var equals = arg.IndexOf('=', StringComparison.Ordinal);
@@ -36,7 +52,8 @@ internal sealed class CliArgs
                 continue;
             }
 
-            if (!valueOptions.Contains(name))
+            var repeatable = repeatableOptions?.Contains(name) == true;
+            if (!valueOptions.Contains(name) && !repeatable)
             {
                 throw new UsageException($"unknown option '{name}'");
             }
@@ -55,7 +72,11 @@ internal sealed class CliArgs
                 throw new UsageException($"{name} needs a value");
             }
 
-            if (!parsed._values.TryAdd(name, value))
+            if (repeatable)
+            {
+                parsed.AddRepeated(name, value);
+            }
+            else if (!parsed._values.TryAdd(name, value))
             {
                 throw new UsageException($"{name} given twice");
             }
@@ -65,6 +86,12 @@ internal sealed class CliArgs
     }
 
     public bool Has(string flag) => _flags.Contains(flag);
+
+    /// <summary>The words that are not options, in order.</summary>
+    public IReadOnlyList<string> Positionals => _positionals;
+
+    /// <summary>Every value of a repeatable option, in order; empty when it was not given.</summary>
+    public IReadOnlyList<string> All(string name) => _repeated.TryGetValue(name, out var values) ? values : [];
 
     public string? Optional(string name) => _values.GetValueOrDefault(name);
 
@@ -93,6 +120,16 @@ internal sealed class CliArgs
                && seconds >= 0 && seconds <= int.MaxValue
             ? TimeSpan.FromSeconds(seconds)
             : throw new UsageException($"{name} must be a number of seconds, not '{value}'");
+    }
+
+    private void AddRepeated(string name, string value)
+    {
+        if (!_repeated.TryGetValue(name, out var values))
+        {
+            _repeated[name] = values = [];
+        }
+
+        values.Add(value);
     }
 
     private static ulong ParseUInt64(string name, string value) =>

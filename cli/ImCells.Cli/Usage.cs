@@ -16,7 +16,9 @@ internal static class Usage
                                                               and prints "scheduled <schedule_id> at <time>"
           recv     --user N --password PW [--from-seq S] [--wait SECONDS] [--json]
                                                               prints the mailbox after seq S (default 0)
-          chat     --user N --password PW                     interactive: "@M text" sends, incoming printed
+          chat     --user N --password PW                     interactive: "@M text" sends; incoming messages,
+                                                              friends' presence and friend requests printed;
+                                                              /away, /back, /friends
           history  --user N --password PW --with M [--before SEQ] [--limit N] [--json]
                                                               the conversation with M, newest first
                                                               (seq below SEQ; default the newest 50)
@@ -27,9 +29,26 @@ internal static class Usage
           read     --user N --password PW --with M --seq S    marks the conversation with M read up to seq S
           scheduled list --user N --password PW               the messages waiting for their time
           scheduled cancel --user N --password PW --id ID     drops one before it is sent
+          friends add --user N --password PW --to M [--message TEXT]
+                                                              asks M to be your friend
+          friends accept|decline --user N --password PW --from M
+                                                              answers M's request
+          friends remove --user N --password PW --friend M    ends the friendship on both sides
+          friends list --user N --password PW [--json]        one line per friend: "<user>  <nickname>
+                                                              <online|away|offline>  last seen <time>", then
+                                                              incoming:, outgoing: and blocked: lines
+          block|unblock --user N --password PW --who M        a blocked user can neither message nor befriend you
+          profile get --user N --password PW [--of M] [--json]
+                                                              a profile (default your own)
+          profile set --user N --password PW [--nickname X] [--avatar URL] [--status TEXT]
+                      [--detail key=value ...]                changes only the given fields; "key=" removes key
+          presence --user N --password PW online|away         what your friends see while you are connected
+          privacy  --user N --password PW --only-friends on|off
+                                                              whether only friends may message you
 
         user commands also take --login URL (default: login[0].http of ./topology.json or
-        $IMCELLS_ROOT/topology.json) and --device ID (default "cli").
+        $IMCELLS_ROOT/topology.json) and --device ID (default "cli"; "chat" for chat, so that the
+        other commands of the same user do not sign a running chat out).
         exit codes: 0 ok, 1 server or transport error, 2 bad arguments.
         """;
 

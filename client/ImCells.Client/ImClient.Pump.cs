@@ -76,6 +76,15 @@ public sealed partial class ImClient
             case Frame.BodyOneofCase.ReadState:
                 _readStates.Writer.TryWrite(frame.ReadState);
                 break;
+            case Frame.BodyOneofCase.Presence:
+                OnPresenceChanged(frame.Presence);
+                break;
+            case Frame.BodyOneofCase.PresenceSnapshot:
+                OnPresenceSnapshot(frame.PresenceSnapshot);
+                break;
+            case Frame.BodyOneofCase.FriendEvent:
+                OnFriendEvent(frame.FriendEvent);
+                break;
             case Frame.BodyOneofCase.Kicked:
                 OnDiagnostic($"kicked by {connection.Endpoint}: {frame.Kicked.Reason}");
                 break;

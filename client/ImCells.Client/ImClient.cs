@@ -119,6 +119,8 @@ public sealed partial class ImClient : IAsyncDisposable
         _failures.Writer.TryComplete();
         _readReceipts.Writer.TryComplete();
         _readStates.Writer.TryComplete();
+        _presenceChanges.Writer.TryComplete();
+        _friendEvents.Writer.TryComplete();
         lock (_lock)
         {
             _caughtUp.TrySetException(new ObjectDisposedException(nameof(ImClient)));

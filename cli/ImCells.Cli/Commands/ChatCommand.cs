@@ -1,17 +1,22 @@
 using System.Globalization;
 using ImCells.Client;
+using ImCells.Protos.Client;
 
 namespace ImCells.Cli.Commands;
 
-/// <summary>imcells chat: "@M text" lines send, incoming messages print as they arrive; EOF or Ctrl-C quits.</summary>
+/// <summary>
+/// imcells chat: "@M text" lines send, /away /back /friends act on presence and the friend list;
+/// incoming messages, friends' presence and friend events print as they arrive; EOF or Ctrl-C quits.
+/// </summary>
 internal static class ChatCommand
 {
-    private const string Help = "type \"@<user number> <text>\" to send; Ctrl-D or Ctrl-C quits";
+    private const string Help =
+        "type \"@<user number> <text>\" to send, /away or /back to set your presence, /friends for the list; Ctrl-D or Ctrl-C quits";
 
     public static async Task<int> RunAsync(string[] argv)
     {
         var args = CliArgs.Parse(argv, UserArgs.Options);
-        var options = UserArgs.ToClientOptions(args);
+        var options = UserArgs.ToClientOptions(args, UserArgs.ChatDevice);
 
         using var quit = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -34,10 +39,16 @@ internal static class ChatCommand
             client.Diagnostic += line => Console.Error.WriteLine($"imcells: {line}");
             Console.Error.WriteLine($"connected as {client.UserId} (cell {client.CellId}); {Help}");
 
+            // Nicknames first, so the presence snapshot already waiting in the client can name friends.
+            var notices = new ChatNotices(client);
+            await TryLearnFriendsAsync(client, notices, quit.Token);
+            var noticePrinter = notices.RunAsync(quit.Token);
             var printer = PrintIncomingAsync(client, quit);
-            await ReadInputAsync(client, quit.Token);
+            await ReadInputAsync(client, notices, quit.Token);
             await quit.CancelAsync();
-            return await printer;
+            var code = await printer;
+            await noticePrinter;
+            return code;
         }
         finally
         {
@@ -45,7 +56,7 @@ internal static class ChatCommand
         }
     }
 
-    private static async Task ReadInputAsync(ImClient client, CancellationToken ct)
+    private static async Task ReadInputAsync(ImClient client, ChatNotices notices, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
@@ -70,16 +81,9 @@ internal static class ChatCommand
                 continue;
             }
 
-            if (!TryParse(line, out var to, out var text))
-            {
-                Console.Error.WriteLine(Help);
-                continue;
-            }
-
             try
             {
-                var ack = await client.SendAsync(to, text, ct: ct);
-                Console.WriteLine($"sent #{ack.Seq} to {to}");
+                await ExecuteAsync(client, notices, line.Trim(), ct);
             }
             catch (Exception e) when (e is ImClientException or TimeoutException)
             {
@@ -92,20 +96,55 @@ internal static class ChatCommand
         }
     }
 
+    private static async Task ExecuteAsync(ImClient client, ChatNotices notices, string line, CancellationToken ct)
+    {
+        switch (line)
+        {
+            case "/away":
+            case "/back":
+                var presence = await client.SetPresenceAsync(line == "/away" ? Presence.Away : Presence.Online, ct);
+                Console.WriteLine($"presence {FriendFormat.Word(presence.Presence)}");
+                return;
+            case "/friends":
+                var list = await client.FriendListAsync(ct);
+                notices.Learn(list);
+                foreach (var entry in FriendFormat.Text(list))
+                {
+                    Console.WriteLine(entry);
+                }
+
+                return;
+        }
+
+        if (!TryParse(line, out var to, out var text))
+        {
+            Console.Error.WriteLine(Help);
+            return;
+        }
+
+        var ack = await client.SendAsync(to, text, ct: ct);
+        Console.WriteLine($"sent #{ack.Seq} to {to}");
+    }
+
+    /// <summary>Best effort: without the list, notices name friends by number only.</summary>
+    private static async Task TryLearnFriendsAsync(ImClient client, ChatNotices notices, CancellationToken ct)
+    {
+        try
+        {
+            notices.Learn(await client.FriendListAsync(ct));
+        }
+        catch (Exception e) when (e is ImClientException or TimeoutException)
+        {
+            Console.Error.WriteLine($"imcells: friend list unavailable: {e.Message}");
+        }
+    }
+
     /// <summary>Prints until quit; returns the exit code (1 when the client gave up, e.g. kicked).</summary>
     private static async Task<int> PrintIncomingAsync(ImClient client, CancellationTokenSource quit)
     {
-        var ct = quit.Token;
-        var failures = Task.Run(async () =>
-        {
-            await foreach (var failed in client.Failures.ReadAllAsync(ct))
-            {
-                Console.Error.WriteLine($"imcells: message {failed.MessageId} to {failed.To} failed: {failed.Code} {failed.Reason}");
-            }
-        }, ct);
         try
         {
-            await foreach (var message in client.Messages.ReadAllAsync(ct))
+            await foreach (var message in client.Messages.ReadAllAsync(quit.Token))
             {
                 Console.WriteLine(MessageFormat.Text(message));
             }
@@ -122,7 +161,6 @@ internal static class ChatCommand
             return 1;
         }
 
-        await failures.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         return 0;
     }
 
@@ -130,7 +168,6 @@ internal static class ChatCommand
     {
         to = 0;
         text = "";
-        line = line.Trim();
         var space = line.IndexOf(' ', StringComparison.Ordinal);
         if (!line.StartsWith('@') || space < 2
             || !ulong.TryParse(line.AsSpan(1, space - 1), NumberStyles.None, CultureInfo.InvariantCulture, out to))

@@ -10,15 +10,18 @@ internal static class UserArgs
     public const string Device = "--device";
     public const string DefaultDevice = "cli";
 
+    /// <summary>The default device of `chat`: one-shot commands of the same user must not kick it.</summary>
+    public const string ChatDevice = "chat";
+
     public static readonly string[] Options = [User, Password, Device, LoginUrl.Option];
 
     public static string[] With(params string[] more) => [.. Options, .. more];
 
-    public static ImClientOptions ToClientOptions(CliArgs args) => new()
+    public static ImClientOptions ToClientOptions(CliArgs args, string defaultDevice = DefaultDevice) => new()
     {
         LoginUrl = LoginUrl.Resolve(args),
         UserId = args.RequiredUInt64(User),
         Password = args.Required(Password),
-        DeviceId = args.Optional(Device) ?? DefaultDevice,
+        DeviceId = args.Optional(Device) ?? defaultDevice,
     };
 }
