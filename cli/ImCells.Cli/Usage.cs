@@ -8,6 +8,7 @@ internal static class Usage
 
           up       [--topology PATH]                          start master, login and cells; Ctrl-C stops them
           status   [--login URL]                              topology version and the load of every cell
+          where    N [--login URL]                            the home cell and where each device is attached
           bench    connections|chat|login ...                 load generator against a running cluster (docs/PERFORMANCE.md)
           register --name NAME --password PW [--cell ID]      prints the new user number
           send     --user N --password PW --to M --text T [--at TIME]
@@ -48,7 +49,8 @@ internal static class Usage
 
         user commands also take --login URL (default: login[0].http of ./topology.json or
         $IMCELLS_ROOT/topology.json) and --device ID (default "cli"; "chat" for chat, so that the
-        other commands of the same user do not sign a running chat out).
+        other commands of the same user do not sign a running chat out), and --cell ID or
+        --region R to attach to another cell than the home cell (roaming).
         exit codes: 0 ok, 1 server or transport error, 2 bad arguments.
         """;
 

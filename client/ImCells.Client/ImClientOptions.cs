@@ -32,6 +32,12 @@ public sealed class ImClientOptions
     /// </summary>
     public bool SkipHistory { get; init; }
 
+    /// <summary>Attach to this cell instead of the home cell (roaming). Default: none.</summary>
+    public string? PreferCell { get; init; }
+
+    /// <summary>Attach to a cell of this region (ignored when <see cref="PreferCell"/> is set). Default: none.</summary>
+    public string? Region { get; init; }
+
     /// <summary>Send Ack(seq) after surfacing messages, batched at most every 200 ms. Default true.</summary>
     public bool AutoAck { get; init; } = true;
 }

@@ -32,9 +32,13 @@ public sealed class LoginApi : IDisposable
         return reply.UserId;
     }
 
-    public async Task<LoginResult> LoginAsync(ulong userId, string password, string deviceId, CancellationToken ct = default)
+    public Task<LoginResult> LoginAsync(ulong userId, string password, string deviceId, CancellationToken ct = default) =>
+        LoginAsync(userId, password, deviceId, null, null, ct);
+
+    /// <summary>Logs in and attaches to <paramref name="preferCell"/>, or a cell of <paramref name="region"/>, instead of the home cell (roaming).</summary>
+    public async Task<LoginResult> LoginAsync(ulong userId, string password, string deviceId, string? preferCell, string? region, CancellationToken ct = default)
     {
-        var request = new LoginRequest { UserId = userId, Password = password, DeviceId = deviceId };
+        var request = new LoginRequest { UserId = userId, Password = password, DeviceId = deviceId, PreferCell = preferCell ?? "", Region = region ?? "" };
         var reply = await CallAsync("Login", () => _client.LoginAsync(request, deadline: Deadline(), cancellationToken: ct), ct);
         return new LoginResult(
             reply.UserId,
@@ -42,8 +46,13 @@ public sealed class LoginApi : IDisposable
             reply.CellId,
             reply.ChatEndpoints.ToArray(),
             DateTimeOffset.FromUnixTimeMilliseconds(reply.ExpiresAtMs),
-            reply.Name);
+            reply.Name,
+            reply.HomeCell);
     }
+
+    /// <summary>The user's home cell and where each of its devices is attached.</summary>
+    public Task<WhereReply> WhereAsync(ulong userId, CancellationToken ct = default) =>
+        CallAsync("Where", () => _client.WhereAsync(new WhereRequest { UserId = userId }, deadline: Deadline(), cancellationToken: ct), ct);
 
     public Task<StatusReply> StatusAsync(CancellationToken ct = default) =>
         CallAsync("Status", () => _client.StatusAsync(new StatusRequest(), deadline: Deadline(), cancellationToken: ct), ct);

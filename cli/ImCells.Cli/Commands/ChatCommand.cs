@@ -16,7 +16,7 @@ internal static class ChatCommand
     public static async Task<int> RunAsync(string[] argv)
     {
         var args = CliArgs.Parse(argv, UserArgs.Options);
-        var options = UserArgs.ToClientOptions(args, UserArgs.ChatDevice);
+        var options = UserArgs.ToClientOptions(args, UserArgs.ChatDevice, skipHistory: true);
 
         using var quit = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -28,14 +28,7 @@ internal static class ChatCommand
         try
         {
             // A live chat shows what arrives from now on; recv is the tool for history.
-            await using var client = await ImClient.ConnectAsync(new ImClientOptions
-            {
-                LoginUrl = options.LoginUrl,
-                UserId = options.UserId,
-                Password = options.Password,
-                DeviceId = options.DeviceId,
-                SkipHistory = true,
-            }, quit.Token);
+            await using var client = await ImClient.ConnectAsync(options, quit.Token);
             client.Diagnostic += line => Console.Error.WriteLine($"imcells: {line}");
             Console.Error.WriteLine($"connected as {client.UserId} (cell {client.CellId}); {Help}");
 

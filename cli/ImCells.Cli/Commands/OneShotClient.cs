@@ -10,16 +10,6 @@ internal static class OneShotClient
 {
     public static Task<ImClient> ConnectAsync(CliArgs args)
     {
-        var options = UserArgs.ToClientOptions(args);
-        return ImClient.ConnectAsync(new ImClientOptions
-        {
-            LoginUrl = options.LoginUrl,
-            UserId = options.UserId,
-            Password = options.Password,
-            DeviceId = options.DeviceId,
-            SkipHistory = true,
-            AutoAck = false,
-            AutoReconnect = false,
-        });
+        return ImClient.ConnectAsync(UserArgs.ToClientOptions(args, skipHistory: true, autoAck: false, autoReconnect: false));
     }
 }

@@ -14,16 +14,7 @@ internal static class RecvCommand
         var wait = args.OptionalSeconds("--wait") ?? TimeSpan.Zero;
         var fromSeq = args.OptionalUInt64("--from-seq") ?? 0;
         Func<ChatMessage, string> format = args.Has("--json") ? MessageFormat.Json : MessageFormat.Text;
-        var options = UserArgs.ToClientOptions(args);
-
-        await using var client = await ImClient.ConnectAsync(new ImClientOptions
-        {
-            LoginUrl = options.LoginUrl,
-            UserId = options.UserId,
-            Password = options.Password,
-            DeviceId = options.DeviceId,
-            LastSeq = fromSeq,
-        });
+        await using var client = await ImClient.ConnectAsync(UserArgs.ToClientOptions(args, lastSeq: fromSeq));
 
         using (var catchUp = new CancellationTokenSource(CatchUpTimeout))
         {

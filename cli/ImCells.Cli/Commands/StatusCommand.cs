@@ -14,7 +14,7 @@ internal static class StatusCommand
         foreach (var cell in status.Cells)
         {
             var line = $"cell {cell.Id}  {(cell.Up ? "up" : "down")}  connections {cell.Connections}  online {cell.OnlineUsers}"
-                       + $"  users {cell.Users}  outbox {cell.OutboxPending}  grpc {cell.Grpc}  chat {string.Join(",", cell.Chat)}";
+                       + $"  home users here {cell.HomeUsersHere}  visitors here {cell.VisitorsHere}  users {cell.Users}  outbox {cell.OutboxPending}  grpc {cell.Grpc}  chat {string.Join(",", cell.Chat)}";
             if (!string.IsNullOrEmpty(cell.Error))
             {
                 line += $"  error {cell.Error}";

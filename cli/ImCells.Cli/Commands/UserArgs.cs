@@ -13,15 +13,32 @@ internal static class UserArgs
     /// <summary>The default device of `chat`: one-shot commands of the same user must not kick it.</summary>
     public const string ChatDevice = "chat";
 
-    public static readonly string[] Options = [User, Password, Device, LoginUrl.Option];
+    /// <summary>Roaming: attach to this cell (or a cell of this region) instead of the home cell.</summary>
+    public const string Cell = "--cell";
+    public const string Region = "--region";
+
+    public static readonly string[] Options = [User, Password, Device, LoginUrl.Option, Cell, Region];
 
     public static string[] With(params string[] more) => [.. Options, .. more];
 
-    public static ImClientOptions ToClientOptions(CliArgs args, string defaultDevice = DefaultDevice) => new()
+    /// <summary>The client options the user arguments name; the rest says how this command uses the connection.</summary>
+    public static ImClientOptions ToClientOptions(
+        CliArgs args,
+        string defaultDevice = DefaultDevice,
+        bool skipHistory = false,
+        bool autoAck = true,
+        bool autoReconnect = true,
+        ulong lastSeq = 0) => new()
     {
         LoginUrl = LoginUrl.Resolve(args),
         UserId = args.RequiredUInt64(User),
         Password = args.Required(Password),
         DeviceId = args.Optional(Device) ?? defaultDevice,
+        PreferCell = args.Optional(Cell),
+        Region = args.Optional(Region),
+        SkipHistory = skipHistory,
+        AutoAck = autoAck,
+        AutoReconnect = autoReconnect,
+        LastSeq = lastSeq,
     };
 }

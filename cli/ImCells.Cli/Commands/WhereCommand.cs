@@ -1,0 +1,33 @@
+using System.Globalization;
+using ImCells.Client;
+
+namespace ImCells.Cli.Commands;
+
+/// <summary>imcells where N: the home cell and where each device is attached, from the home HLR.</summary>
+internal static class WhereCommand
+{
+    public static async Task<int> RunAsync(string[] argv)
+    {
+        var args = CliArgs.Parse(argv, [LoginUrl.Option], maxPositionals: 1);
+        if (args.Positionals.Count != 1 || !ulong.TryParse(args.Positionals[0], NumberStyles.None, CultureInfo.InvariantCulture, out var user))
+        {
+            throw new UsageException("where takes one user number");
+        }
+
+        using var api = new LoginApi(LoginUrl.Resolve(args));
+        var where = await api.WhereAsync(user);
+        Console.WriteLine($"{user}  home cell {where.HomeCell}");
+        if (where.Devices.Count == 0)
+        {
+            Console.WriteLine("  no device online");
+        }
+
+        foreach (var device in where.Devices)
+        {
+            var roaming = device.ServingCell == where.HomeCell ? "" : "  (roaming)";
+            Console.WriteLine($"  device {device.DeviceId}  serving cell {device.ServingCell}  chat server {device.ChatEndpoint}{roaming}");
+        }
+
+        return 0;
+    }
+}
