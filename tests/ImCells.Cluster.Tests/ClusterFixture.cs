@@ -3,8 +3,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Grpc.Net.Client;
 using ImCells.Client;
 using ImCells.Protos.Login;
+using CellProto = ImCells.Protos.Cell;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -15,13 +17,13 @@ public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>;
 
 /// <summary>
 /// A whole cluster in real processes: one master, one login server and cells "a" (eu,
-/// 10 000 000-10 999 999) and "b" (us, 11 000 000-11 999 999) on free loopback ports, with a
-/// topology.json and SQLite databases in a temp folder. Every process's output is kept so a
-/// failing test can print it.
+/// 10 000 000-10 999 999), "b" (us, 11 000 000-11 999 999) and "c" (ap, 12 000 000-12 999 999)
+/// on free loopback ports, with a topology.json and SQLite databases in a temp folder. Every
+/// process's output (the CLI processes a test starts too) is kept so a failing test can print it.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
-    public static readonly string[] CellIds = ["a", "b"];
+    public static readonly string[] CellIds = ["a", "b", "c"];
 
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
@@ -52,6 +54,32 @@ public sealed class ClusterFixture : IAsyncLifetime
     public string ChatEndpoint(string cellId) => $"127.0.0.1:{_cellPorts[cellId].Chat}";
 
     public IPEndPoint ChatIPEndPoint(string cellId) => new(IPAddress.Loopback, _cellPorts[cellId].Chat);
+
+    /// <summary>The cell's gRPC address (the one other cells and the login server call).</summary>
+    public string CellGrpcUrl(string cellId) => $"http://127.0.0.1:{_cellPorts[cellId].Grpc}";
+
+    /// <summary>The cell's own Status over its gRPC service (presence_change_calls, vlr_entries, ...).</summary>
+    public async Task<CellProto.StatusReply> CellStatusAsync(string cellId, CancellationToken ct = default)
+    {
+        using var channel = GrpcChannel.ForAddress(CellGrpcUrl(cellId));
+        var client = new CellProto.Cell.CellClient(channel);
+        return await client.StatusAsync(new CellProto.StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: ct);
+    }
+
+    /// <summary>
+    /// Starts <c>imcells &lt;args&gt;</c> (the built CLI) as a child process whose stdin stays open
+    /// until it is killed or closed; its output goes to <see cref="Logs"/> prefixed with
+    /// <paramref name="name"/>. The fixture kills it at the latest when the cluster goes down.
+    /// </summary>
+    public Process StartCli(string name, params string[] args) =>
+        Start(name, Binary("cli/ImCells.Cli", "ImCells.Cli"), null, redirectInput: true, args);
+
+    /// <summary>SIGKILL for a process of <see cref="StartCli"/>, then a bounded wait for it to be gone.</summary>
+    public async Task KillCliAsync(Process process)
+    {
+        await KillAsync(process);
+        Log($"[fixture] process {SafeId(process)} killed (exited: {process.HasExited})");
+    }
 
     public async Task InitializeAsync()
     {
@@ -236,7 +264,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         var cells = new JsonArray();
         ulong first = 10_000_000;
-        string[] regions = ["eu", "us"];
+        string[] regions = ["eu", "us", "ap"];
         for (var i = 0; i < CellIds.Length; i++, first += 1_000_000)
         {
             var id = CellIds[i];
@@ -288,7 +316,10 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     private void Start(string name, string dll, params string[] args) => Start(name, dll, null, args);
 
-    private void Start(string name, string dll, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    private void Start(string name, string dll, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        Start(name, dll, environment, redirectInput: false, args);
+
+    private Process Start(string name, string dll, IReadOnlyDictionary<string, string>? environment, bool redirectInput, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -296,7 +327,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = false,
+            RedirectStandardInput = redirectInput,
         };
         info.ArgumentList.Add(dll);
         foreach (var arg in args)
@@ -345,6 +376,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
 
         Log($"[fixture] started {name} (pid {process.Id}): dotnet {string.Join(' ', info.ArgumentList)}");
+        return process;
     }
 
     private async Task KillAsync(Process process)

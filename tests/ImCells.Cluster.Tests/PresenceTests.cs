@@ -1,0 +1,316 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using Google.Protobuf;
+using ImCells.Client;
+using ImCells.Protos.Client;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ImCells.Cluster.Tests;
+
+/// <summary>
+/// Issue 5: presence crosses cells. Friends elsewhere see a user come online and go offline —
+/// also when its process dies without a goodbye, when its connection goes silent, and when its
+/// whole cell crashes — and one change reaches each other cell in one PresenceBatch call.
+/// </summary>
+[Collection("cluster")]
+public sealed class PresenceTests(ClusterFixture cluster, ITestOutputHelper output)
+{
+    private static readonly TimeSpan TestBound = TimeSpan.FromSeconds(120);
+
+    // Cells run with 2 s heartbeats: a silent device is closed after 3 x 2 s, a crashed cell's users
+    // expire at other cells after 3 refresh intervals of 2 s. These bounds leave room for slow machines.
+    private static readonly TimeSpan OfflineBound = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan CrashedCellBound = TimeSpan.FromSeconds(25);
+    private static readonly TimeSpan CliStartBound = TimeSpan.FromSeconds(30);
+    private const string Password = "correct horse";
+
+    [Fact]
+    public async Task FriendGoesOnlineAndOffline_SeenAcrossCells()
+    {
+        using var cts = new CancellationTokenSource(TestBound);
+        var ct = cts.Token;
+        await cluster.RunAsync(output, async () =>
+        {
+            var alice = await cluster.RegisterAsync("alice", Password, "a", ct);
+            var bob = await cluster.RegisterAsync("bob", Password, "b", ct);
+            await using var bobClient = await ImClient.ConnectAsync(cluster.Options(bob, Password, "phone"), ct);
+            await using (var aliceClient = await ImClient.ConnectAsync(cluster.Options(alice, Password), ct))
+            {
+                await Social.MakeFriendsAsync(aliceClient, bobClient, ct);
+            }
+
+            // alice's client said goodbye: offline for bob.
+            await Social.PresenceAsync(bobClient, alice, Presence.Offline, OfflineBound, ct);
+
+            // alice connects: bob (cell b) is told, and his list shows her online.
+            await using (var aliceClient = await ImClient.ConnectAsync(cluster.Options(alice, Password), ct))
+            {
+                var online = await Social.PresenceAsync(bobClient, alice, Presence.Online, Social.EventBound, ct);
+                output.WriteLine($"bob saw alice (client library) {online.Presence}, last seen {online.LastSeenMs}");
+                Assert.Equal(Presence.Online, (await Social.FriendEntryAsync(bobClient, alice, ct)).Presence);
+                Assert.Equal(Presence.Online, bobClient.FriendPresence[alice].Presence);
+            }
+
+            await Social.PresenceAsync(bobClient, alice, Presence.Offline, OfflineBound, ct);
+
+            // alice as a real process (imcells chat), killed without a goodbye.
+            var cli = cluster.StartCli("cli alice", "chat", "--user", alice.ToString(CultureInfo.InvariantCulture),
+                "--password", Password, "--login", cluster.LoginUrl, "--device", "cli");
+            try
+            {
+                var online = await Social.PresenceAsync(bobClient, alice, Presence.Online, CliStartBound, ct);
+                output.WriteLine($"bob saw alice (imcells chat, pid {cli.Id}) {online.Presence}");
+                Assert.Equal(Presence.Online, (await Social.FriendEntryAsync(bobClient, alice, ct)).Presence);
+
+                // A device of bob's connecting now gets alice's state in its PresenceSnapshot.
+                await using (var bobTablet = await ImClient.ConnectAsync(cluster.Options(bob, Password, "tablet"), ct))
+                {
+                    var item = await Wait.ForOneAsync(bobTablet.PresenceChanges, p => p.User == alice,
+                        "alice in the snapshot of bob's tablet", Social.EventBound, ct);
+                    Assert.Equal(Presence.Online, item.Presence);
+                }
+
+                var killed = Stopwatch.StartNew();
+                await cluster.KillCliAsync(cli);
+                Assert.True(cli.HasExited, $"imcells chat (pid {cli.Id}) still runs after SIGKILL");
+                var offline = await Social.PresenceAsync(bobClient, alice, Presence.Offline, OfflineBound, ct);
+                output.WriteLine($"bob saw alice offline {killed.Elapsed.TotalSeconds:0.0} s after her process was killed "
+                                 + $"(bound {OfflineBound.TotalSeconds:0} s), last seen {offline.LastSeenMs}");
+                var entry = await Social.FriendEntryAsync(bobClient, alice, ct);
+                Assert.Equal(Presence.Offline, entry.Presence);
+                Assert.True(entry.LastSeenMs > 0, $"no last-seen time for alice in bob's list: {entry}");
+            }
+            finally
+            {
+                if (!cli.HasExited)
+                {
+                    await cluster.KillCliAsync(cli);
+                }
+
+                cli.Dispose();
+                foreach (var line in cluster.Logs().Split('\n').Where(l => l.StartsWith("[cli alice]", StringComparison.Ordinal)))
+                {
+                    output.WriteLine(line.TrimEnd());
+                }
+            }
+
+            // bob connecting again: the snapshot says alice is offline.
+            await using var bobLaptop = await ImClient.ConnectAsync(cluster.Options(bob, Password, "laptop"), ct);
+            var snapshot = await Wait.ForOneAsync(bobLaptop.PresenceChanges, p => p.User == alice,
+                "alice in the snapshot of bob's laptop", Social.EventBound, ct);
+            Assert.Equal(Presence.Offline, snapshot.Presence);
+        }, ct);
+    }
+
+    /// <summary>
+    /// The "pseudo-online" device: its TCP connection stays open but sends nothing (no heartbeat).
+    /// After 3 missed heartbeats the cell closes it and friends elsewhere see the user offline.
+    /// </summary>
+    [Fact]
+    public async Task SilentConnection_OfflineForFriendsAfterMissedHeartbeats()
+    {
+        using var cts = new CancellationTokenSource(TestBound);
+        var ct = cts.Token;
+        await cluster.RunAsync(output, async () =>
+        {
+            var alice = await cluster.RegisterAsync("alice", Password, "a", ct);
+            var bob = await cluster.RegisterAsync("bob", Password, "b", ct);
+            await using var bobClient = await ImClient.ConnectAsync(cluster.Options(bob, Password), ct);
+            await using (var aliceClient = await ImClient.ConnectAsync(cluster.Options(alice, Password), ct))
+            {
+                await Social.MakeFriendsAsync(aliceClient, bobClient, ct);
+            }
+
+            await Social.PresenceAsync(bobClient, alice, Presence.Offline, OfflineBound, ct);
+
+            // By hand: log in, Auth on the chat port, then never a frame again (but keep reading).
+            using var api = new LoginApi(cluster.LoginUrl);
+            var login = await api.LoginAsync(alice, Password, "silent", ct);
+            using var tcp = new TcpClient();
+            var endpoint = login.ChatEndpoints[0];
+            var colon = endpoint.LastIndexOf(':');
+            await tcp.ConnectAsync(endpoint[..colon], int.Parse(endpoint[(colon + 1)..], CultureInfo.InvariantCulture), ct);
+            var stream = tcp.GetStream();
+            await WriteFrameAsync(stream, new Frame { Seq = 1, Auth = new Auth { Token = login.Token, DeviceId = "silent" } }, ct);
+            var authOk = await ReadFrameAsync(stream, ct);
+            Assert.True(authOk?.BodyCase == Frame.BodyOneofCase.AuthOk, $"expected AuthOk, got {authOk}");
+            output.WriteLine($"silent device authenticated; heartbeat {authOk!.AuthOk.HeartbeatSeconds} s");
+            var silent = Stopwatch.StartNew();
+            var drain = DrainUntilClosedAsync(stream, ct);
+
+            await Social.PresenceAsync(bobClient, alice, Presence.Online, Social.EventBound, ct);
+            var offline = await Social.PresenceAsync(bobClient, alice, Presence.Offline, OfflineBound, ct);
+            output.WriteLine($"bob saw alice offline {silent.Elapsed.TotalSeconds:0.0} s after her device went silent");
+            Assert.Equal(Presence.Offline, (await Social.FriendEntryAsync(bobClient, alice, ct)).Presence);
+
+            // It was the cell that gave up on the connection: we never closed it.
+            using var closedWait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            closedWait.CancelAfter(Social.EventBound);
+            var closedByServer = await drain.WaitAsync(closedWait.Token);
+            Assert.True(closedByServer, "the cell did not close the silent connection");
+        }, ct);
+    }
+
+    [Fact]
+    public async Task CrashedCell_ItsUsersGoOfflineForFriendsElsewhere()
+    {
+        using var cts = new CancellationTokenSource(TestBound);
+        var ct = cts.Token;
+        try
+        {
+            await cluster.RunAsync(output, async () =>
+            {
+                var alice = await cluster.RegisterAsync("alice", Password, "a", ct);
+                var bob = await cluster.RegisterAsync("bob", Password, "b", ct);
+                await using var bobClient = await ImClient.ConnectAsync(cluster.Options(bob, Password), ct);
+                await using var aliceClient = await ImClient.ConnectAsync(cluster.Options(alice, Password), ct);
+                await Social.MakeFriendsAsync(aliceClient, bobClient, ct);
+                await Social.PresenceAsync(bobClient, alice, Presence.Online, Social.EventBound, ct);
+                Assert.Equal(Presence.Online, (await Social.FriendEntryAsync(bobClient, alice, ct)).Presence);
+
+                var killed = Stopwatch.StartNew();
+                await cluster.KillCellAsync("a");
+                var offline = await Social.PresenceAsync(bobClient, alice, Presence.Offline, CrashedCellBound, ct);
+                output.WriteLine($"bob saw alice offline {killed.Elapsed.TotalSeconds:0.0} s after cell a was killed "
+                                 + $"(bound {CrashedCellBound.TotalSeconds:0} s), last seen {offline.LastSeenMs}");
+                Assert.Equal(Presence.Offline, (await Social.FriendEntryAsync(bobClient, alice, ct)).Presence);
+
+                // Cell a back: alice's client reconnects and bob sees her online again.
+                await cluster.StartCellAsync("a", ct);
+                await Wait.ConnectedAsync(aliceClient, TimeSpan.FromSeconds(30), ct);
+                await Social.PresenceAsync(bobClient, alice, Presence.Online, Social.EventBound, ct);
+                Assert.Equal(Presence.Online, (await Social.FriendEntryAsync(bobClient, alice, ct)).Presence);
+            }, ct);
+        }
+        finally
+        {
+            // Never leave cell a dead for the next test, whatever happened here.
+            using var restore = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+            await cluster.EnsureRunningAsync(restore.Token);
+        }
+    }
+
+    /// <summary>
+    /// DESIGN.md §8: a presence change of a user with friends in two other cells costs exactly one
+    /// PresenceBatch call to each of them (counted by the sending cell, refreshes excluded).
+    /// </summary>
+    [Fact]
+    public async Task PresenceChange_WithFriendsInTwoOtherCells_OneCallPerCell()
+    {
+        using var cts = new CancellationTokenSource(TestBound);
+        var ct = cts.Token;
+        await cluster.RunAsync(output, async () =>
+        {
+            var alice = await cluster.RegisterAsync("alice", Password, "a", ct);
+            var bob = await cluster.RegisterAsync("bob", Password, "b", ct);
+            var carol = await cluster.RegisterAsync("carol", Password, "c", ct);
+            await using var bobClient = await ImClient.ConnectAsync(cluster.Options(bob, Password), ct);
+            await using var carolClient = await ImClient.ConnectAsync(cluster.Options(carol, Password), ct);
+            await using (var aliceClient = await ImClient.ConnectAsync(cluster.Options(alice, Password), ct))
+            {
+                await Social.MakeFriendsAsync(bobClient, aliceClient, ct);
+                await Social.MakeFriendsAsync(carolClient, aliceClient, ct);
+            }
+
+            await Social.PresenceAsync(bobClient, alice, Presence.Offline, OfflineBound, ct);
+            await Social.PresenceAsync(carolClient, alice, Presence.Offline, OfflineBound, ct);
+
+            var before = await SettledChangeCallsAsync(ct);
+            await using var aliceAgain = await ImClient.ConnectAsync(cluster.Options(alice, Password), ct);
+            await Task.WhenAll(
+                Social.PresenceAsync(bobClient, alice, Presence.Online, Social.EventBound, ct),
+                Social.PresenceAsync(carolClient, alice, Presence.Online, Social.EventBound, ct));
+            var after = (await cluster.CellStatusAsync("a", ct)).PresenceChangeCalls;
+
+            output.WriteLine($"cell a PresenceBatch calls for changes: to b {Calls(before, "b")} -> {Calls(after, "b")}, "
+                             + $"to c {Calls(before, "c")} -> {Calls(after, "c")}");
+            Assert.Equal(Calls(before, "b") + 1, Calls(after, "b"));
+            Assert.Equal(Calls(before, "c") + 1, Calls(after, "c"));
+
+            // And no second call trails behind.
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            var later = (await cluster.CellStatusAsync("a", ct)).PresenceChangeCalls;
+            output.WriteLine($"1 s later: to b {Calls(later, "b")}, to c {Calls(later, "c")}");
+            Assert.Equal(Calls(after, "b"), Calls(later, "b"));
+            Assert.Equal(Calls(after, "c"), Calls(later, "c"));
+        }, ct);
+    }
+
+    private static ulong Calls(IDictionary<string, ulong> calls, string cell) => calls.TryGetValue(cell, out var n) ? n : 0;
+
+    /// <summary>Cell a's change-call counts once they have not moved for 1.5 s (at most 30 s of waiting).</summary>
+    private async Task<Dictionary<string, ulong>> SettledChangeCallsAsync(CancellationToken ct)
+    {
+        var quiet = TimeSpan.FromSeconds(1.5);
+        var deadline = Stopwatch.StartNew();
+        var last = new Dictionary<string, ulong>((await cluster.CellStatusAsync("a", ct)).PresenceChangeCalls);
+        var unchanged = Stopwatch.StartNew();
+        while (unchanged.Elapsed < quiet)
+        {
+            if (deadline.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new TimeoutException(
+                    $"cell a's presence change calls never settled for {quiet.TotalSeconds} s: {string.Join(", ", last)}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+            var now = new Dictionary<string, ulong>((await cluster.CellStatusAsync("a", ct)).PresenceChangeCalls);
+            if (now.Count != last.Count || now.Any(kv => Calls(last, kv.Key) != kv.Value))
+            {
+                last = now;
+                unchanged.Restart();
+            }
+        }
+
+        return last;
+    }
+
+    private static async Task WriteFrameAsync(NetworkStream stream, Frame frame, CancellationToken ct)
+    {
+        var body = frame.ToByteArray();
+        var buffer = new byte[4 + body.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(buffer, (uint)body.Length);
+        body.CopyTo(buffer, 4);
+        await stream.WriteAsync(buffer, ct);
+    }
+
+    /// <summary>One frame, or null when the connection ended; at most 15 s.</summary>
+    private static async Task<Frame?> ReadFrameAsync(NetworkStream stream, CancellationToken ct)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        wait.CancelAfter(TimeSpan.FromSeconds(15));
+        var header = new byte[4];
+        try
+        {
+            await stream.ReadExactlyAsync(header, wait.Token);
+            var body = new byte[BinaryPrimitives.ReadUInt32BigEndian(header)];
+            await stream.ReadExactlyAsync(body, wait.Token);
+            return Frame.Parser.ParseFrom(body);
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Reads (and drops) whatever the cell pushes; true once the cell closed the connection.</summary>
+    private static async Task<bool> DrainUntilClosedAsync(NetworkStream stream, CancellationToken ct)
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            while (await stream.ReadAsync(buffer, ct) > 0)
+            {
+            }
+
+            return true;
+        }
+        catch (IOException)
+        {
+            return true; // reset: closed just as well
+        }
+    }
+}
