@@ -2,7 +2,10 @@ using ImCells.Common.Topology;
 
 namespace ImCells.Cli;
 
-/// <summary>The login server to talk to: --login, else the first login entry of the topology file.</summary>
+/// <summary>
+/// The login servers to talk to: --login (one URL or several, comma-separated), else every login
+/// entry of the topology file, tried in order.
+/// </summary>
 internal static class LoginUrl
 {
     public const string Option = "--login";
@@ -17,7 +20,9 @@ internal static class LoginUrl
         var path = RepoRoot.FindTopology()
                    ?? throw new UsageException("no --login URL given and no topology.json in the current folder or $IMCELLS_ROOT");
         var map = TopologyFile.Load(path);
-        return map.Login.Select(l => l.Http).FirstOrDefault(h => !string.IsNullOrEmpty(h))
-               ?? throw new UsageException($"no --login URL given and {path} lists no login server");
+        var urls = map.Login.Select(l => l.Http).Where(h => !string.IsNullOrEmpty(h)).ToList();
+        return urls.Count > 0
+            ? string.Join(',', urls)
+            : throw new UsageException($"no --login URL given and {path} lists no login server");
     }
 }

@@ -9,6 +9,8 @@ internal static class Usage
           up       [--topology PATH]                          start master, login and cells; Ctrl-C stops them
           status   [--login URL]                              topology version and the load of every cell
           where    N [--login URL]                            the home cell and where each device is attached
+          topology add-cell --id ID --range FIRST-LAST [--region R]
+                                                      adds a cell to topology.json; a running `up` starts it
           bench    connections|chat|login ...                 load generator against a running cluster (docs/PERFORMANCE.md)
           register --name NAME --password PW [--cell ID]      prints the new user number
           send     --user N --password PW --to M --text T [--at TIME]

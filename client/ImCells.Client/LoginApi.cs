@@ -6,29 +6,39 @@ using ImCells.Protos.Login;
 namespace ImCells.Client;
 
 /// <summary>
-/// The login server's gRPC API with the client's error model: every RpcException becomes an
+/// The login servers' gRPC API with the client's error model: every RpcException becomes an
 /// <see cref="ImClientException"/> carrying the server's detail, and every call has a deadline.
+/// Several login servers may be given (comma-separated); a call that finds one unreachable tries
+/// the next, and the one that answered is asked first from then on.
 /// </summary>
 public sealed class LoginApi : IDisposable
 {
     private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(10);
 
-    private readonly GrpcChannel _channel;
-    private readonly Login.LoginClient _client;
+    private readonly GrpcChannel[] _channels;
+    private readonly Login.LoginClient[] _clients;
+    private int _preferred;
 
-    public LoginApi(string loginUrl)
+    public LoginApi(string loginUrls)
     {
-        LoginUrl = loginUrl;
-        _channel = GrpcChannel.ForAddress(loginUrl);
-        _client = new Login.LoginClient(_channel);
+        LoginUrl = loginUrls;
+        var urls = loginUrls.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (urls.Length == 0)
+        {
+            throw new ArgumentException("no login server URL given", nameof(loginUrls));
+        }
+
+        _channels = urls.Select(u => GrpcChannel.ForAddress(u)).ToArray();
+        _clients = _channels.Select(c => new Login.LoginClient(c)).ToArray();
     }
 
+    /// <summary>The login server URLs, comma-separated, as given.</summary>
     public string LoginUrl { get; }
 
     public async Task<ulong> RegisterAsync(string name, string password, string? cell = null, CancellationToken ct = default)
     {
         var request = new RegisterRequest { Name = name, Password = password, Cell = cell ?? "" };
-        var reply = await CallAsync("Register", () => _client.RegisterAsync(request, deadline: Deadline(), cancellationToken: ct), ct);
+        var reply = await CallAsync("Register", client => client.RegisterAsync(request, deadline: Deadline(), cancellationToken: ct), ct);
         return reply.UserId;
     }
 
@@ -39,7 +49,7 @@ public sealed class LoginApi : IDisposable
     public async Task<LoginResult> LoginAsync(ulong userId, string password, string deviceId, string? preferCell, string? region, CancellationToken ct = default)
     {
         var request = new LoginRequest { UserId = userId, Password = password, DeviceId = deviceId, PreferCell = preferCell ?? "", Region = region ?? "" };
-        var reply = await CallAsync("Login", () => _client.LoginAsync(request, deadline: Deadline(), cancellationToken: ct), ct);
+        var reply = await CallAsync("Login", client => client.LoginAsync(request, deadline: Deadline(), cancellationToken: ct), ct);
         return new LoginResult(
             reply.UserId,
             reply.Token,
@@ -52,36 +62,58 @@ public sealed class LoginApi : IDisposable
 
     /// <summary>The user's home cell and where each of its devices is attached.</summary>
     public Task<WhereReply> WhereAsync(ulong userId, CancellationToken ct = default) =>
-        CallAsync("Where", () => _client.WhereAsync(new WhereRequest { UserId = userId }, deadline: Deadline(), cancellationToken: ct), ct);
+        CallAsync("Where", client => client.WhereAsync(new WhereRequest { UserId = userId }, deadline: Deadline(), cancellationToken: ct), ct);
 
     public Task<StatusReply> StatusAsync(CancellationToken ct = default) =>
-        CallAsync("Status", () => _client.StatusAsync(new StatusRequest(), deadline: Deadline(), cancellationToken: ct), ct);
+        CallAsync("Status", client => client.StatusAsync(new StatusRequest(), deadline: Deadline(), cancellationToken: ct), ct);
 
-    public void Dispose() => _channel.Dispose();
-
-    private static DateTime Deadline() => DateTime.UtcNow.Add(CallDeadline);
-
-    private async Task<T> CallAsync<T>(string method, Func<AsyncUnaryCall<T>> call, CancellationToken ct)
+    public void Dispose()
     {
-        try
+        foreach (var channel in _channels)
         {
-            return await call();
-        }
-        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && ct.IsCancellationRequested)
-        {
-            throw new OperationCanceledException(ct);
-        }
-        catch (RpcException e)
-        {
-            throw new ImClientException(ToErrorCode(e.StatusCode), Describe(method, e), e.StatusCode, e);
+            channel.Dispose();
         }
     }
 
-    private string Describe(string method, RpcException e) => e.StatusCode switch
+    private static DateTime Deadline() => DateTime.UtcNow.Add(CallDeadline);
+
+    private async Task<T> CallAsync<T>(string method, Func<Login.LoginClient, AsyncUnaryCall<T>> call, CancellationToken ct)
     {
-        StatusCode.DeadlineExceeded => $"{method} at {LoginUrl} got no answer within {CallDeadline.TotalSeconds:0} s",
-        StatusCode.Unavailable when string.IsNullOrEmpty(e.Status.Detail) => $"login server {LoginUrl} is unavailable",
-        StatusCode.Unavailable => $"login server {LoginUrl} is unavailable: {e.Status.Detail}",
+        var first = Volatile.Read(ref _preferred);
+        for (var attempt = 0; ; attempt++)
+        {
+            var index = (first + attempt) % _clients.Length;
+            try
+            {
+                var result = await call(_clients[index]);
+                Volatile.Write(ref _preferred, index);
+                return result;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && ct.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(ct);
+            }
+            catch (RpcException e) when (IsUnreachable(e) && attempt + 1 < _clients.Length)
+            {
+                // This login server is down or cut off: the next one can answer the same request.
+            }
+            catch (RpcException e)
+            {
+                throw new ImClientException(ToErrorCode(e.StatusCode), Describe(method, _channels[index].Target, e), e.StatusCode, e);
+            }
+        }
+    }
+
+    // Only a login server that cannot be reached is skipped; a "server is up, home cell down" answer is final.
+    private static bool IsUnreachable(RpcException e) =>
+        e.StatusCode == StatusCode.DeadlineExceeded
+        || (e.StatusCode == StatusCode.Unavailable && !e.Status.Detail.Contains("cell", StringComparison.Ordinal));
+
+    private static string Describe(string method, string server, RpcException e) => e.StatusCode switch
+    {
+        StatusCode.DeadlineExceeded => $"{method} at {server} got no answer within {CallDeadline.TotalSeconds:0} s",
+        StatusCode.Unavailable when string.IsNullOrEmpty(e.Status.Detail) => $"login server {server} is unavailable",
+        StatusCode.Unavailable => $"login server {server} is unavailable: {e.Status.Detail}",
         _ when string.IsNullOrEmpty(e.Status.Detail) => $"{method} failed: {e.StatusCode}",
         _ => e.Status.Detail,
     };

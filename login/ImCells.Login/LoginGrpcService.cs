@@ -37,7 +37,7 @@ internal sealed partial class LoginGrpcService(
         }
         else
         {
-            candidates = map.Map.Cells; // placement policy: topology order, skipping full or unreachable cells
+            candidates = await ByFreeNumbersAsync(map.Map.Cells, context.CancellationToken);
         }
 
         var problems = new List<string>();
@@ -157,6 +157,21 @@ internal sealed partial class LoginGrpcService(
             SinceMs = d.SinceMs,
         }));
         return where;
+    }
+
+    /// <summary>
+    /// Placement policy for a new user: the cell with the most free numbers first (so a newly
+    /// added cell fills up), unreachable cells last; the caller skips full or unreachable ones.
+    /// </summary>
+    private async Task<IEnumerable<CellInfo>> ByFreeNumbersAsync(IEnumerable<CellInfo> cells, CancellationToken cancellationToken)
+    {
+        var ranked = await Task.WhenAll(cells.Select(async cell =>
+        {
+            var size = cell.Ranges.Aggregate(0UL, (sum, r) => sum + (r.Last - r.First + 1));
+            var status = await CellStatusAsync(cell, false, cancellationToken);
+            return (Cell: cell, Free: status.Up ? size - Math.Min(size, status.Users) : 0UL, status.Up);
+        }));
+        return ranked.OrderByDescending(r => r.Up).ThenByDescending(r => r.Free).Select(r => r.Cell);
     }
 
     /// <summary>Where the device attaches: the preferred cell, else a cell of the preferred region, else home.</summary>

@@ -39,12 +39,29 @@ internal sealed class ClusterSupervisor(TopologyMap topology, string topologyPat
                     allExited);
             }
 
-            foreach (var cell in topology.Cells)
+            var started = new HashSet<string>();
+            void StartCells(TopologyMap map)
             {
-                StartChild($"cell {cell.Id}", binaries.Cell,
-                    ["--master", topology.MasterGrpc, "--cell", cell.Id, "--token-key", tokenKey, "--parent-pid", pid],
-                    allExited);
+                foreach (var cell in map.Cells.Where(c => started.Add(c.Id)))
+                {
+                    StartChild($"cell {cell.Id}", binaries.Cell,
+                        ["--master", topology.MasterGrpc, "--cell", cell.Id, "--token-key", tokenKey, "--parent-pid", pid],
+                        allExited);
+                }
             }
+
+            StartCells(topology);
+
+            // A cell added to topology.json while we run (imcells topology add-cell) is started too.
+            using var watch = new TopologyWatch(topologyPath, map =>
+            {
+                foreach (var cell in map.Cells.Where(c => !started.Contains(c.Id)))
+                {
+                    Console.Out.WriteLine($"[up] topology version {map.Version} adds cell {cell.Id}: grpc {cell.Grpc}  chat {string.Join(",", cell.Chat)}");
+                }
+
+                StartCells(map);
+            });
 
             await ((Task)Task.WhenAny(allExited.Task, Task.Delay(Timeout.Infinite, stop))).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (!stop.IsCancellationRequested)

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using ImCells.Common.Topology;
+using ImCells.Protos.Topology;
+
+namespace ImCells.Cli.Commands;
+
+/// <summary>
+/// imcells topology add-cell: appends a cell with a fresh range to topology.json (validated against
+/// the current map, next free ports, SQLite under data/) and raises the version. A running
+/// `imcells up` starts it; the master publishes the new map to login and cells.
+/// </summary>
+internal static class TopologyCommand
+{
+    public static Task<int> RunAsync(string[] argv) => argv switch
+    {
+        ["add-cell", .. var rest] => Task.FromResult(AddCell(rest)),
+        _ => throw new UsageException("topology takes: add-cell --id ID --range FIRST-LAST [--region R] [--topology PATH]"),
+    };
+
+    private static int AddCell(string[] argv)
+    {
+        var args = CliArgs.Parse(argv, ["--id", "--range", "--region", "--topology"]);
+        var path = args.Optional("--topology") is { } given ? Path.GetFullPath(given)
+            : RepoRoot.FindTopology() ?? throw new UsageException("no topology.json here; give --topology PATH");
+        var current = TopologyFile.Load(path);
+        var (first, last) = ParseRange(args.Required("--range"));
+        var id = args.Required("--id");
+
+        var next = current.Clone();
+        next.Version = current.Version + 1;
+        var cell = new CellInfo
+        {
+            Id = id,
+            Region = args.Optional("--region") ?? "",
+            Grpc = $"http://127.0.0.1:{FreePort(NextPort(current.Cells.Select(c => new Uri(c.Grpc).Port), 7201))}",
+            Database = new DatabaseInfo { Provider = "sqlite", Connection = $"Data Source=data/cell-{id}.db" },
+        };
+        cell.Chat.Add($"127.0.0.1:{FreePort(NextPort(current.Cells.SelectMany(c => c.Chat).Select(c => int.Parse(c[(c.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture)), 7301))}");
+        cell.Ranges.Add(new NumberRange { First = first, Last = last });
+        next.Cells.Add(cell);
+        try
+        {
+            TopologyValidator.ValidateChange(current, next);
+        }
+        catch (TopologyException e)
+        {
+            throw new CliException($"cell '{id}' not added: {e.Message}");
+        }
+
+        // Replace in one rename, so the master never reads half a file.
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, TopologyFile.ToJson(next) + "\n");
+        File.Move(temp, path, overwrite: true);
+        Console.Out.WriteLine($"cell {id} added to {path} (version {next.Version}): range {first}-{last}  grpc {cell.Grpc}  chat {cell.Chat[0]}");
+        Console.Out.WriteLine("a running `imcells up` starts it now; the master publishes the new map within seconds");
+        return 0;
+    }
+
+    private static (ulong First, ulong Last) ParseRange(string value)
+    {
+        var dash = value.IndexOf('-');
+        return dash > 0
+               && ulong.TryParse(value.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out var first)
+               && ulong.TryParse(value.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var last)
+            ? (first, last)
+            : throw new UsageException($"--range '{value}' is not FIRST-LAST");
+    }
+
+    private static int NextPort(IEnumerable<int> used, int floor) => used.DefaultIfEmpty(floor - 1).Max() + 1;
+
+    /// <summary>The first port from <paramref name="start"/> that nothing on loopback listens on.</summary>
+    private static int FreePort(int start)
+    {
+        for (var port = start; port < start + 100; port++)
+        {
+            try
+            {
+                using var probe = new TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+
+        throw new CliException($"no free port in {start}-{start + 99}");
+    }
+}

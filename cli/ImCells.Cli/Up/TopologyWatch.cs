@@ -1,0 +1,48 @@
+using ImCells.Common.Topology;
+using ImCells.Protos.Topology;
+
+namespace ImCells.Cli.Up;
+
+/// <summary>
+/// Reads topology.json again whenever it changes (checked every second) and hands a valid map to
+/// <c>onChange</c>; an invalid edit is ignored here (the master reports it).
+/// </summary>
+internal sealed class TopologyWatch : IDisposable
+{
+    private readonly Timer _timer;
+    private readonly string _path;
+    private readonly Action<TopologyMap> _onChange;
+    private readonly Lock _lock = new();
+    private DateTime _seen;
+
+    public TopologyWatch(string path, Action<TopologyMap> onChange)
+    {
+        _path = path;
+        _onChange = onChange;
+        _seen = File.GetLastWriteTimeUtc(path);
+        _timer = new Timer(_ => Check(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    public void Dispose() => _timer.Dispose();
+
+    private void Check()
+    {
+        lock (_lock)
+        {
+            var written = File.GetLastWriteTimeUtc(_path);
+            if (written == _seen)
+            {
+                return;
+            }
+
+            _seen = written;
+            try
+            {
+                _onChange(TopologyFile.Load(_path));
+            }
+            catch (TopologyException)
+            {
+            }
+        }
+    }
+}
