@@ -113,7 +113,7 @@ public sealed class LoginApi : IDisposable
     {
         StatusCode.DeadlineExceeded => $"{method} at {server} got no answer within {CallDeadline.TotalSeconds:0} s",
         StatusCode.Unavailable when string.IsNullOrEmpty(e.Status.Detail) => $"login server {server} is unavailable",
-        StatusCode.Unavailable => $"login server {server} is unavailable: {e.Status.Detail}",
+        StatusCode.Unavailable when IsUnreachable(e) => $"login server {server} is unavailable: {e.Status.Detail}",
         _ when string.IsNullOrEmpty(e.Status.Detail) => $"{method} failed: {e.StatusCode}",
         _ => e.Status.Detail,
     };

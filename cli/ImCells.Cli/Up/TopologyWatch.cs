@@ -19,7 +19,8 @@ internal sealed class TopologyWatch : IDisposable
     {
         _path = path;
         _onChange = onChange;
-        _seen = File.GetLastWriteTimeUtc(path);
+        // The first tick reads the file too: it may have changed since the caller loaded it.
+        _seen = DateTime.MinValue;
         _timer = new Timer(_ => Check(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
