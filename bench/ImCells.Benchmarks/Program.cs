@@ -1,4 +1,10 @@
+if (args is ["idle-sessions", ..])
+{
+    return ImCells.Benchmarks.IdleSessionProbe.Run(args);
+}
+
 BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(ImCells.Benchmarks.BenchmarksMarker).Assembly).Run(args);
+return 0;
 
 namespace ImCells.Benchmarks
 {

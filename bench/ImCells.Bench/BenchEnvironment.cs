@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using ImCells.Common.Topology;
+
+namespace ImCells.Bench;
+
+/// <summary>Where the repository's data folder is, which login server to use, and where results go.</summary>
+internal static class BenchEnvironment
+{
+    public const string DefaultLoginUrl = "http://127.0.0.1:7100";
+
+    private static readonly System.Text.Json.JsonSerializerOptions JsonOptions = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>IMCELLS_ROOT (set by the imcells script), else the nearest folder upwards holding ImCells.sln, else the current folder.</summary>
+    public static string Root { get; } = FindRoot();
+
+    public static string DataDirectory => Path.Combine(Root, "data");
+
+    public static string ResultsFile => Path.Combine(DataDirectory, "bench-results.jsonl");
+
+    /// <summary>--login, else the first login server of the repository's topology.json, else the default.</summary>
+    public static string LoginUrl(BenchArgs args)
+    {
+        if (args.String("login") is { } url)
+        {
+            return url;
+        }
+
+        var topology = Path.Combine(Root, "topology.json");
+        try
+        {
+            return File.Exists(topology) && TopologyFile.Load(topology).Login is { Count: > 0 } login ? login[0].Http : DefaultLoginUrl;
+        }
+        catch (Exception e) when (e is IOException or TopologyException or System.Text.Json.JsonException)
+        {
+            return DefaultLoginUrl;
+        }
+    }
+
+    /// <summary>Prints the result as one JSON line on stdout and appends it to data/bench-results.jsonl.</summary>
+    public static void Publish(string bench, string[] commandArgs, JsonObject result)
+    {
+        var line = new JsonObject
+        {
+            ["bench"] = bench,
+            ["command"] = "imcells bench " + string.Join(' ', commandArgs),
+            ["at"] = DateTimeOffset.UtcNow.ToString("O"),
+            ["machine"] = new JsonObject
+            {
+                ["cores"] = Environment.ProcessorCount,
+                ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+                ["runtime"] = Environment.Version.ToString(),
+            },
+            ["load_generator_cpu_seconds"] = Math.Round(Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, 2),
+        };
+        foreach (var (key, value) in result)
+        {
+            line[key] = value?.DeepClone();
+        }
+
+        var text = line.ToJsonString(JsonOptions);
+        Console.Out.WriteLine(text);
+        Directory.CreateDirectory(DataDirectory);
+        File.AppendAllText(ResultsFile, text + "\n");
+    }
+
+    public static long NowMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    public static double Round(double value, int digits = 1) => Math.Round(value, digits, MidpointRounding.AwayFromZero);
+
+    private static string FindRoot()
+    {
+        if (Environment.GetEnvironmentVariable("IMCELLS_ROOT") is { Length: > 0 } root)
+        {
+            return root;
+        }
+
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ImCells.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return Environment.CurrentDirectory;
+    }
+}

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using ImCells.Client;
+
+namespace ImCells.Bench;
+
+/// <summary>
+/// bench connections --count N [--processes P] [--hold SECONDS] [--cell ID] [--addresses A]
+/// [--concurrency K] [--pool NAME] [--login URL]: N idle authenticated connections and what they
+/// cost the chat server (RSS and managed heap, both after a forced GC, before and after connecting).
+/// </summary>
+internal static class ConnectionsBench
+{
+    /// <summary>Sockets one load process may hold: the open-files limit is 20 000 per process.</summary>
+    private const int PerProcess = 19_000;
+
+    public static async Task<int> RunAsync(string[] commandArgs, BenchArgs args, CancellationToken ct)
+    {
+        var count = args.Int("count", 10_000, min: 1, max: 1_000_000);
+        var processes = args.Int("processes", (count + PerProcess - 1) / PerProcess, min: 1, max: 64);
+        var hold = args.Int("hold", 10, min: 0, max: 3600);
+        var cell = args.String("cell", "a");
+        var addresses = args.Int("addresses", Math.Clamp((count + 4_999) / 5_000, 1, 250), min: 1, max: 250);
+        var concurrency = args.Int("concurrency", 64, min: 1, max: 4096);
+        var pool = args.String("pool");
+        var loginUrl = BenchEnvironment.LoginUrl(args);
+        args.RejectUnknown();
+        if ((count + processes - 1) / processes > PerProcess)
+        {
+            throw new BenchException($"{count} connections over {processes} process(es) is more than {PerProcess} per process; use --processes {(count + PerProcess - 1) / PerProcess}");
+        }
+
+        using var api = new LoginApi(loginUrl);
+        var (users, registered) = await UserPool.EnsureAsync(api, cell, pool, count, concurrency, ct);
+        var holders = new List<IHolder>();
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var slice = (count + processes - 1) / processes;
+            for (var p = 0; p < processes; p++)
+            {
+                var offset = p * slice;
+                var size = Math.Min(slice, count - offset);
+                if (size <= 0)
+                {
+                    break;
+                }
+
+                holders.Add(processes == 1
+                    ? new LocalHolder(new ConnectionHolder(loginUrl, users.Skip(offset).Take(size).ToList(), offset, addresses, concurrency))
+                    : RemoteHolder.Start($"worker {p + 1}",
+                    [
+                        "_worker", "--users-file", UserPool.FileFor(cell, pool), "--offset", Str(offset), "--count", Str(size),
+                        "--global-offset", Str(offset), "--addresses", Str(addresses), "--concurrency", Str(Math.Max(1, concurrency / processes)),
+                        "--login", loginUrl, "--deadline-seconds", Str(900 + hold),
+                    ]));
+            }
+
+            var phase = "login";
+            await using var progress = new ProgressReporter(() =>
+                $"{phase}: logged in {holders.Sum(h => h.LoggedIn)}/{count}, connected {holders.Sum(h => h.Connected)}/{count} ({clock.Elapsed.TotalSeconds:0} s)");
+
+            var logins = Merge(await Task.WhenAll(holders.Select(h => h.LoginAsync(ct))));
+            phase = "status before";
+            var before = ClusterStatus.Cell(await ClusterStatus.GetAsync(loginUrl, ct), cell);
+            phase = "connect";
+            var connects = Merge(await Task.WhenAll(holders.Select(h => h.ConnectAsync(ct))));
+
+            // Let the server finish its side (session registration, buffers) before measuring.
+            phase = "settle";
+            await Task.Delay(TimeSpan.FromSeconds(2), ct);
+            var after = ClusterStatus.Cell(await ClusterStatus.GetAsync(loginUrl, ct), cell);
+            phase = "hold";
+            await Task.Delay(TimeSpan.FromSeconds(hold), ct);
+            var end = ClusterStatus.Cell(await ClusterStatus.GetAsync(loginUrl, ct), cell);
+            phase = "stop";
+            var open = (await Task.WhenAll(holders.Select(h => h.StopAsync(ct)))).Sum();
+
+            var added = (long)after.Connections - before.Connections;
+            var perConnection = new JsonObject
+            {
+                ["rss_bytes"] = added > 0 ? ((long)after.RssBytes - (long)before.RssBytes) / added : null,
+                ["managed_heap_bytes"] = added > 0 ? ((long)after.ManagedHeapBytes - (long)before.ManagedHeapBytes) / added : null,
+            };
+            BenchEnvironment.Publish("connections", commandArgs, new JsonObject
+            {
+                ["login_url"] = loginUrl,
+                ["cell"] = cell,
+                ["count"] = count,
+                ["load_processes"] = holders.Count,
+                ["source_addresses"] = addresses,
+                ["register"] = LoginBench.Register(registered),
+                ["logins_ok"] = logins.Ok,
+                ["logins_failed"] = logins.Failed,
+                ["logins_per_s"] = Rate(logins),
+                ["connects_ok"] = connects.Ok,
+                ["connects_failed"] = connects.Failed,
+                ["connects_per_s"] = Rate(connects),
+                ["first_error"] = logins.FirstError ?? connects.FirstError,
+                ["hold_seconds"] = hold,
+                ["held_at_end"] = open,
+                ["server_before"] = ClusterStatus.ToJson(before),
+                ["server_after"] = ClusterStatus.ToJson(after),
+                ["server_end_of_hold"] = ClusterStatus.ToJson(end),
+                ["server_connections_added"] = added,
+                ["per_connection"] = perConnection,
+                ["target_rss_bytes_per_connection"] = 4096,
+            });
+            return connects.Failed == 0 && logins.Failed == 0 && open == count ? 0 : 1;
+        }
+        finally
+        {
+            foreach (var holder in holders)
+            {
+                await holder.DisposeAsync();
+            }
+        }
+    }
+
+    private static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static PhaseResult Merge(PhaseResult[] results) => new(
+        results.Sum(r => r.Ok), results.Sum(r => r.Failed), results.Min(r => r.StartMs), results.Max(r => r.EndMs),
+        results.Select(r => r.FirstError).FirstOrDefault(e => e is not null));
+
+    private static double Rate(PhaseResult phase) =>
+        BenchEnvironment.Round(phase.Ok / Math.Max((phase.EndMs - phase.StartMs) / 1000.0, 0.001));
+}

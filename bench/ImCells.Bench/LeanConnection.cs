@@ -1,0 +1,240 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using Google.Protobuf;
+using ImCells.Protos;
+using ImCells.Protos.Client;
+
+namespace ImCells.Bench;
+
+/// <summary>
+/// A bare client connection for load generation: one socket, the real framing (<see cref="FrameCodec"/>),
+/// Auth then AuthOk, and after that whatever the benchmark sends. No reconnects, no sync, no
+/// per-request tasks: thousands of these must cost the load process far less than the server.
+/// </summary>
+internal sealed class LeanConnection : IDisposable
+{
+    private const int InitialBuffer = 512;
+
+    // IP_BIND_ADDRESS_NO_PORT (linux/in.h): pick the source port at connect time, by the full 4-tuple.
+    private const int SolIp = 0;
+    private const int IpBindAddressNoPort = 24;
+
+    private readonly Socket _socket;
+    private readonly Lock _sendLock = new();
+    private byte[] _buffer = new byte[InitialBuffer];
+    private int _start;
+    private int _end;
+    private volatile bool _closed;
+
+    private LeanConnection(Socket socket)
+    {
+        _socket = socket;
+    }
+
+    public AuthOk AuthOk { get; private set; } = new();
+
+    public bool IsClosed => _closed;
+
+    /// <summary>Connects (bound to <paramref name="source"/> when given), authenticates, and returns once AuthOk arrived.</summary>
+    /// <exception cref="BenchException">The server refused the Auth or closed the connection.</exception>
+    public static async Task<LeanConnection> ConnectAsync(
+        string endpoint, IPAddress? source, string token, TimeSpan timeout, CancellationToken ct)
+    {
+        var target = ParseEndpoint(endpoint);
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(timeout);
+            if (source is not null)
+            {
+                try
+                {
+                    socket.SetRawSocketOption(SolIp, IpBindAddressNoPort, BitConverter.GetBytes(1));
+                }
+                catch (SocketException)
+                {
+                    // Older kernels: the port is chosen at bind time, ~28 000 per source address.
+                }
+
+                socket.Bind(new IPEndPoint(source, 0));
+            }
+
+            await socket.ConnectAsync(target, deadline.Token);
+            var connection = new LeanConnection(socket);
+            connection.Send(new Frame { Seq = 1, Auth = new Auth { Token = token } });
+            var reply = await connection.ReadFrameAsync(deadline.Token)
+                ?? throw new BenchException($"{endpoint} closed the connection before AuthOk");
+            return reply.BodyCase switch
+            {
+                Frame.BodyOneofCase.AuthOk => connection.WithAuthOk(reply.AuthOk),
+                Frame.BodyOneofCase.Error => throw new BenchException($"Auth refused by {endpoint}: {reply.Error.Code} {reply.Error.Message}"),
+                _ => throw new BenchException($"expected AuthOk from {endpoint}, got {reply.BodyCase}"),
+            };
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes one frame; frames from several threads never interleave. False once the connection is gone.</summary>
+    public bool Send(Frame frame)
+    {
+        var size = frame.CalculateSize();
+        var rented = ArrayPool<byte>.Shared.Rent(FrameCodec.HeaderSize + size);
+        try
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(rented, (uint)size);
+            frame.WriteTo(rented.AsSpan(FrameCodec.HeaderSize, size));
+            return SendRaw(rented.AsSpan(0, FrameCodec.HeaderSize + size));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Writes bytes that are already framed (a Ping serialized once for every connection).</summary>
+    public bool SendRaw(ReadOnlySpan<byte> framed)
+    {
+        if (_closed)
+        {
+            return false;
+        }
+
+        try
+        {
+            lock (_sendLock)
+            {
+                while (!framed.IsEmpty)
+                {
+                    var sent = _socket.Send(framed);
+                    framed = framed[sent..];
+                }
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            _closed = true;
+            return false;
+        }
+    }
+
+    /// <summary>Reads frames until the peer closes or <paramref name="ct"/> fires; each goes to <paramref name="onFrame"/> on this loop.</summary>
+    public async Task RunReadLoopAsync(Action<Frame> onFrame, CancellationToken ct)
+    {
+        try
+        {
+            while (await ReadFrameAsync(ct) is { } frame)
+            {
+                onFrame(frame);
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException or BenchException)
+        {
+        }
+        finally
+        {
+            _closed = true;
+        }
+    }
+
+    public void Dispose()
+    {
+        _closed = true;
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+        }
+
+        _socket.Dispose();
+    }
+
+    public static byte[] Framed(Frame frame)
+    {
+        var writer = new ArrayBufferWriter<byte>();
+        FrameCodec.Write(writer, frame);
+        return writer.WrittenSpan.ToArray();
+    }
+
+    private LeanConnection WithAuthOk(AuthOk authOk)
+    {
+        AuthOk = authOk;
+        return this;
+    }
+
+    private async ValueTask<Frame?> ReadFrameAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            if (_end > _start)
+            {
+                var sequence = new ReadOnlySequence<byte>(_buffer, _start, _end - _start);
+                var status = FrameCodec.TryRead(ref sequence, FrameCodec.DefaultMaxFrameBytes, out var frame);
+                if (status == FrameReadStatus.Frame)
+                {
+                    _start = _end - (int)sequence.Length;
+                    return frame;
+                }
+
+                if (status != FrameReadStatus.Incomplete)
+                {
+                    throw new BenchException($"server sent a bad frame ({status})");
+                }
+            }
+
+            MakeRoom();
+            var read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct);
+            if (read == 0)
+            {
+                return null;
+            }
+
+            _end += read;
+        }
+    }
+
+    // Keeps unread bytes at the front and grows the buffer when a frame needs more than it holds.
+    private void MakeRoom()
+    {
+        if (_start == _end)
+        {
+            _start = _end = 0;
+        }
+
+        var needed = _end - _start + 1;
+        if (_end - _start >= FrameCodec.HeaderSize)
+        {
+            needed = Math.Max(needed, FrameCodec.HeaderSize + (int)BinaryPrimitives.ReadUInt32BigEndian(_buffer.AsSpan(_start)));
+        }
+
+        if (needed > _buffer.Length)
+        {
+            var bigger = new byte[Math.Max(needed, _buffer.Length * 2)];
+            _buffer.AsSpan(_start, _end - _start).CopyTo(bigger);
+            _buffer = bigger;
+            _end -= _start;
+            _start = 0;
+        }
+        else if (_end == _buffer.Length)
+        {
+            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+            _end -= _start;
+            _start = 0;
+        }
+    }
+
+    private static IPEndPoint ParseEndpoint(string endpoint) =>
+        IPEndPoint.TryParse(endpoint, out var parsed) && parsed.Port != 0
+            ? parsed
+            : throw new BenchException($"chat endpoint '{endpoint}' is not ip:port");
+}
