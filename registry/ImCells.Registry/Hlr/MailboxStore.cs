@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using Dapper;
 
 namespace ImCells.Registry.Hlr;
@@ -19,23 +20,23 @@ public sealed class MailboxStore(HlrDatabase database)
         RoutedMessage message, string clientMsgId, Action<SendResult>? afterCommit, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            var earlier = await FindSentAsync(connection, transaction, message.From, clientMsgId);
+            var earlier = await FindSentAsync(transaction, message.From, clientMsgId);
             if (earlier is not null)
             {
                 return earlier;
             }
 
-            if (!await UserExistsAsync(connection, transaction, message.To))
+            var (exists, refusal) = await CheckRecipientAsync(transaction, message.To, message.From);
+            if (!exists)
             {
                 return new SendResult(SendOutcome.UnknownRecipient, message.MessageId, 0, message.SentAtMs, false, []);
             }
 
-            var refusal = await SocialStore.RefusalAsync(connection, transaction, message.To, message.From);
             if (refusal != Refusal.None)
             {
                 // Refused the same way a foreign cell refuses: the sender's copy, marked failed; nothing for the recipient.
                 var failed = await AppendAsync(connection, transaction, message.From, message, RefusalReason(refusal));
-                await RecordSentAsync(connection, transaction, message, clientMsgId, failed.Seq);
+                await RecordSentAsync(transaction, message, clientMsgId, failed.Seq);
                 return new SendResult(refusal == Refusal.Blocked ? SendOutcome.Blocked : SendOutcome.NotFriends,
                     message.MessageId, failed.Seq, message.SentAtMs, false, [failed]);
             }
@@ -47,7 +48,7 @@ public sealed class MailboxStore(HlrDatabase database)
                 appended.Add(await AppendAsync(connection, transaction, message.To, message));
             }
 
-            await RecordSentAsync(connection, transaction, message, clientMsgId, senderEntry.Seq);
+            await RecordSentAsync(transaction, message, clientMsgId, senderEntry.Seq);
             return new SendResult(SendOutcome.Stored, message.MessageId, senderEntry.Seq, message.SentAtMs, false, appended);
         }, afterCommit, cancellationToken);
 
@@ -56,18 +57,23 @@ public sealed class MailboxStore(HlrDatabase database)
         RoutedMessage message, string clientMsgId, string targetCell, Action<SendResult>? afterCommit, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            var earlier = await FindSentAsync(connection, transaction, message.From, clientMsgId);
+            var earlier = await FindSentAsync(transaction, message.From, clientMsgId);
             if (earlier is not null)
             {
                 return earlier;
             }
 
             var senderEntry = await AppendAsync(connection, transaction, message.From, message);
-            await connection.ExecuteAsync(
-                "INSERT INTO outbox (target_cell, message_id, from_user, to_user, text, sent_at_ms) VALUES (@targetCell, @MessageId, @From, @To, @Text, @SentAtMs)",
-                new { targetCell, message.MessageId, From = (long)message.From, To = (long)message.To, message.Text, message.SentAtMs },
-                transaction);
-            await RecordSentAsync(connection, transaction, message, clientMsgId, senderEntry.Seq);
+            var outbox = database.Commands.Get(transaction,
+                "INSERT INTO outbox (target_cell, message_id, from_user, to_user, text, sent_at_ms) VALUES (@target, @id, @from, @to, @text, @sentAt)");
+            WriterCommands.Bind(outbox, "@target", targetCell);
+            WriterCommands.Bind(outbox, "@id", message.MessageId);
+            WriterCommands.Bind(outbox, "@from", (long)message.From);
+            WriterCommands.Bind(outbox, "@to", (long)message.To);
+            WriterCommands.Bind(outbox, "@text", message.Text);
+            WriterCommands.Bind(outbox, "@sentAt", message.SentAtMs);
+            await outbox.ExecuteNonQueryAsync();
+            await RecordSentAsync(transaction, message, clientMsgId, senderEntry.Seq);
             return new SendResult(SendOutcome.Stored, message.MessageId, senderEntry.Seq, message.SentAtMs, false, [senderEntry]);
         }, afterCommit, cancellationToken);
 
@@ -82,18 +88,19 @@ public sealed class MailboxStore(HlrDatabase database)
             var results = new List<DeliverResult>(messages.Count);
             foreach (var message in messages)
             {
-                var existing = await connection.ExecuteScalarAsync<long?>(
-                    "SELECT seq FROM mailbox WHERE user_id = @To AND message_id = @MessageId",
-                    new { To = (long)message.To, message.MessageId }, transaction);
-                if (existing is not null)
+                var seen = WriterCommands.Bind(database.Commands.Get(transaction, "SELECT seq FROM mailbox WHERE user_id = @to AND message_id = @id"), "@to", (long)message.To);
+                WriterCommands.Bind(seen, "@id", message.MessageId);
+                var existing = await seen.ExecuteScalarAsync();
+                var (exists, refusal) = existing is long ? (true, Refusal.None) : await CheckRecipientAsync(transaction, message.To, message.From);
+                if (existing is long seq)
                 {
-                    results.Add(new DeliverResult(message.MessageId, DeliverOutcome.Stored, (ulong)existing.Value, null));
+                    results.Add(new DeliverResult(message.MessageId, DeliverOutcome.Stored, (ulong)seq, null));
                 }
-                else if (!await UserExistsAsync(connection, transaction, message.To))
+                else if (!exists)
                 {
                     results.Add(new DeliverResult(message.MessageId, DeliverOutcome.UnknownRecipient, 0, null));
                 }
-                else if (await SocialStore.RefusalAsync(connection, transaction, message.To, message.From) is var refusal and not Refusal.None)
+                else if (refusal != Refusal.None)
                 {
                     results.Add(new DeliverResult(message.MessageId,
                         refusal == Refusal.Blocked ? DeliverOutcome.Blocked : DeliverOutcome.NotFriends, 0, null));
@@ -185,32 +192,78 @@ public sealed class MailboxStore(HlrDatabase database)
 
     private async Task<MailboxEntry> AppendAsync(DbConnection connection, DbTransaction transaction, ulong owner, RoutedMessage message, string? failed = null)
     {
-        var seq = await connection.ExecuteScalarAsync<long>(database.Dialect.NextSeqSql, new { User = (long)owner }, transaction);
+        var commands = database.Commands;
+        var next = WriterCommands.Bind(commands.Get(transaction, database.Dialect.NextSeqSql), "@User", (long)owner);
+        var seq = Convert.ToInt64(await next.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
         var entry = new MailboxEntry(owner, (ulong)seq, message.MessageId, message.From, message.To, message.Text, message.SentAtMs, failed);
-        await connection.ExecuteAsync(
-            "INSERT INTO mailbox (user_id, seq, message_id, from_user, to_user, peer, text, sent_at_ms, failed) VALUES (@owner, @seq, @MessageId, @From, @To, @peer, @Text, @SentAtMs, @failed)",
-            new { owner = (long)owner, seq, message.MessageId, From = (long)message.From, To = (long)message.To, peer = (long)entry.Peer, message.Text, message.SentAtMs, failed },
-            transaction);
-        await connection.ExecuteAsync(database.Dialect.TouchConversationSql,
-            new { User = (long)owner, Peer = (long)entry.Peer, Seq = seq, Incoming = owner == message.From ? 0 : 1 }, transaction);
+
+        var insert = commands.Get(transaction,
+            "INSERT INTO mailbox (user_id, seq, message_id, from_user, to_user, peer, text, sent_at_ms, failed) VALUES (@owner, @seq, @id, @from, @to, @peer, @text, @sentAt, @failed)");
+        WriterCommands.Bind(insert, "@owner", (long)owner);
+        WriterCommands.Bind(insert, "@seq", seq);
+        WriterCommands.Bind(insert, "@id", message.MessageId);
+        WriterCommands.Bind(insert, "@from", (long)message.From);
+        WriterCommands.Bind(insert, "@to", (long)message.To);
+        WriterCommands.Bind(insert, "@peer", (long)entry.Peer);
+        WriterCommands.Bind(insert, "@text", message.Text);
+        WriterCommands.Bind(insert, "@sentAt", message.SentAtMs);
+        WriterCommands.Bind(insert, "@failed", failed);
+        await insert.ExecuteNonQueryAsync();
+
+        var touch = commands.Get(transaction, database.Dialect.TouchConversationSql);
+        WriterCommands.Bind(touch, "@User", (long)owner);
+        WriterCommands.Bind(touch, "@Peer", (long)entry.Peer);
+        WriterCommands.Bind(touch, "@Seq", seq);
+        WriterCommands.Bind(touch, "@Incoming", owner == message.From ? 0 : 1);
+        await touch.ExecuteNonQueryAsync();
         return entry;
     }
 
-    private static async Task<SendResult?> FindSentAsync(DbConnection connection, DbTransaction transaction, ulong sender, string clientMsgId)
+    /// <summary>Whether the recipient exists and whether it refuses the sender: one statement on the hot path.</summary>
+    private async Task<(bool Exists, Refusal Refusal)> CheckRecipientAsync(DbTransaction transaction, ulong recipient, ulong sender)
     {
-        var row = await connection.QuerySingleOrDefaultAsync<SentRow>(
-            "SELECT message_id AS MessageId, seq AS Seq, sent_at_ms AS SentAtMs FROM sent_index WHERE sender = @sender AND client_msg_id = @clientMsgId",
-            new { sender = (long)sender, clientMsgId }, transaction);
-        return row is null ? null : new SendResult(SendOutcome.Stored, row.MessageId, (ulong)row.Seq, row.SentAtMs, true, []);
+        var check = database.Commands.Get(transaction, """
+            SELECT u.only_friends,
+                   EXISTS (SELECT 1 FROM blacklist WHERE user_id = @to AND blocked_id = @from),
+                   EXISTS (SELECT 1 FROM friends WHERE user_id = @to AND friend_id = @from)
+            FROM users u WHERE u.id = @to
+            """);
+        WriterCommands.Bind(check, "@to", (long)recipient);
+        WriterCommands.Bind(check, "@from", (long)sender);
+        await using var reader = await check.ExecuteReaderAsync();
+        if (!await reader.ReadAsync())
+        {
+            return (false, Refusal.None);
+        }
+
+        var onlyFriends = reader.GetInt64(0) != 0;
+        var blocked = reader.GetInt64(1) != 0;
+        var friends = reader.GetInt64(2) != 0;
+        return (true, blocked ? Refusal.Blocked : onlyFriends && !friends && recipient != sender ? Refusal.NotFriends : Refusal.None);
     }
 
-    private static Task RecordSentAsync(DbConnection connection, DbTransaction transaction, RoutedMessage message, string clientMsgId, ulong seq) =>
-        connection.ExecuteAsync(
-            "INSERT INTO sent_index (sender, client_msg_id, message_id, seq, sent_at_ms) VALUES (@sender, @clientMsgId, @MessageId, @seq, @SentAtMs)",
-            new { sender = (long)message.From, clientMsgId, message.MessageId, seq = (long)seq, message.SentAtMs }, transaction);
+    private async Task<SendResult?> FindSentAsync(DbTransaction transaction, ulong sender, string clientMsgId)
+    {
+        var find = database.Commands.Get(transaction, "SELECT message_id, seq, sent_at_ms FROM sent_index WHERE sender = @sender AND client_msg_id = @client");
+        WriterCommands.Bind(find, "@sender", (long)sender);
+        WriterCommands.Bind(find, "@client", clientMsgId);
+        await using var reader = await find.ExecuteReaderAsync();
+        return await reader.ReadAsync()
+            ? new SendResult(SendOutcome.Stored, reader.GetString(0), (ulong)reader.GetInt64(1), reader.GetInt64(2), true, [])
+            : null;
+    }
 
-    private static async Task<bool> UserExistsAsync(DbConnection connection, DbTransaction transaction, ulong userId) =>
-        await connection.ExecuteScalarAsync<long?>("SELECT 1 FROM users WHERE id = @userId", new { userId = (long)userId }, transaction) is not null;
+    private Task RecordSentAsync(DbTransaction transaction, RoutedMessage message, string clientMsgId, ulong seq)
+    {
+        var record = database.Commands.Get(transaction,
+            "INSERT INTO sent_index (sender, client_msg_id, message_id, seq, sent_at_ms) VALUES (@sender, @client, @id, @seq, @sentAt)");
+        WriterCommands.Bind(record, "@sender", (long)message.From);
+        WriterCommands.Bind(record, "@client", clientMsgId);
+        WriterCommands.Bind(record, "@id", message.MessageId);
+        WriterCommands.Bind(record, "@seq", (long)seq);
+        WriterCommands.Bind(record, "@sentAt", message.SentAtMs);
+        return record.ExecuteNonQueryAsync();
+    }
 
     internal sealed class MailboxRow
     {

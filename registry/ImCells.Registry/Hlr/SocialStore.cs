@@ -125,27 +125,6 @@ public sealed class SocialStore(HlrDatabase database)
         database.ReadAsync(async connection => await connection.ExecuteScalarAsync<long?>(
             "SELECT last_seen_ms FROM users WHERE id = @user", new { user = (long)user }) ?? 0, cancellationToken);
 
-    /// <summary>Whether <paramref name="recipient"/> refuses messages from <paramref name="sender"/>; runs inside a delivery transaction.</summary>
-    internal static async Task<Refusal> RefusalAsync(DbConnection connection, DbTransaction? transaction, ulong recipient, ulong sender)
-    {
-        if (await IsBlockedAsync(connection, transaction, recipient, sender))
-        {
-            return Refusal.Blocked;
-        }
-
-        var onlyFriends = await connection.ExecuteScalarAsync<long>(
-            "SELECT only_friends FROM users WHERE id = @recipient", new { recipient = (long)recipient }, transaction) != 0;
-        if (!onlyFriends || recipient == sender)
-        {
-            return Refusal.None;
-        }
-
-        var friends = await connection.ExecuteScalarAsync<long?>(
-            "SELECT 1 FROM friends WHERE user_id = @recipient AND friend_id = @sender",
-            new { recipient = (long)recipient, sender = (long)sender }, transaction) is not null;
-        return friends ? Refusal.None : Refusal.NotFriends;
-    }
-
     private static async Task<bool> IsBlockedAsync(DbConnection connection, DbTransaction? transaction, ulong user, ulong other) =>
         await connection.ExecuteScalarAsync<long?>(
             "SELECT 1 FROM blacklist WHERE user_id = @user AND blocked_id = @other", new { user = (long)user, other = (long)other }, transaction) is not null;
