@@ -128,15 +128,14 @@ internal sealed partial class LoginGrpcService(
         return result;
     }
 
-    public override async Task<WhereReply> Where(WhereRequest request, ServerCallContext context)
+    public override async Task<WhereReply> Where(CellProto.WhereRequest request, ServerCallContext context)
     {
         var home = topology.Current.Locate(request.UserId)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"no cell owns number {request.UserId}"));
         CellProto.WhereReply reply;
         try
         {
-            reply = await channels.Cell(home.Grpc).WhereAsync(new CellProto.WhereRequest { UserId = request.UserId },
-                deadline: Deadlines.Short, cancellationToken: context.CancellationToken);
+            reply = await channels.Cell(home.Grpc).WhereAsync(request, deadline: Deadlines.Short, cancellationToken: context.CancellationToken);
         }
         catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
         {
@@ -148,15 +147,7 @@ internal sealed partial class LoginGrpcService(
             throw new RpcException(new Status(StatusCode.NotFound, $"user {request.UserId} does not exist"));
         }
 
-        var where = new WhereReply { UserId = request.UserId, HomeCell = home.Id };
-        where.Devices.AddRange(reply.Devices.Select(d => new DeviceLocation
-        {
-            DeviceId = d.DeviceId,
-            ServingCell = d.ServingCell,
-            ChatEndpoint = d.ChatEndpoint,
-            SinceMs = d.SinceMs,
-        }));
-        return where;
+        return new WhereReply { UserId = request.UserId, HomeCell = home.Id, Devices = { reply.Devices } };
     }
 
     /// <summary>
