@@ -49,6 +49,7 @@ internal static class CellServices
         services.AddHostedService(sp => sp.GetRequiredService<HomeRoaming>());
         services.AddSingleton<VisitorProxy>();
         services.AddHostedService(sp => sp.GetRequiredService<VisitorProxy>());
+        services.AddSingleton<ChatTokens>();
         services.AddSingleton<IChatBackend, CellChatBackend>();
         return services;
     }

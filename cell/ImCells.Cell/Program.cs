@@ -1,8 +1,10 @@
 using ImCells.Cell;
 using ImCells.Cell.Chat;
+using ImCells.Cell.ChatServer;
 using ImCells.Cell.Grpc;
 using ImCells.Common;
 using ImCells.Common.Hosting;
+using ImCells.Common.Topology;
 using ImCells.Registry.Hlr;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -27,6 +29,31 @@ if (self is null)
 
 var chatOptions = builder.Configuration.GetSection("Chat").Get<ChatOptions>() ?? new ChatOptions();
 chatOptions.Validate();
+
+// --chat-server N: one of the cell's extra chat-server processes, connections only, no database.
+var chatServer = builder.Configuration.GetValue<int?>("Cell:ChatServer") ?? 0;
+if (chatServer > 0)
+{
+    if (chatServer > self.ChatServers.Count)
+    {
+        Console.Error.WriteLine($"cell: cell '{cellId}' has {self.ChatServers.Count} extra chat servers in topology version {topology.Version}, not {chatServer}");
+        return 2;
+    }
+
+    var server = self.ChatServers[chatServer - 1];
+    builder.WebHost.ConfigureKestrel(k =>
+    {
+        k.Listen(Endpoints.FromUrl(server.Grpc), o => o.Protocols = HttpProtocols.Http2);
+        k.Listen(Endpoints.ParseHostPort(server.Chat), o => o.UseConnectionHandler<ChatConnectionHandler>());
+    });
+    builder.Services.AddGrpc();
+    builder.Services.AddImCellsCluster(builder.Configuration, topology);
+    builder.Services.AddImCellsChatServer(new CellIdentity(self.Id, $"{self.Id}{TopologyIndex.ChatServerMark}{chatServer}"), chatOptions);
+    var chatApp = builder.Build();
+    chatApp.MapGrpcService<ChatServerGrpcService>();
+    return await chatApp.RunServerAsync($"chat server {self.Id}#{chatServer}", $"chat {server.Chat}, grpc {server.Grpc}");
+}
+
 var hlrOptions = builder.Configuration.GetSection("Hlr").Get<HlrOptions>() ?? new HlrOptions();
 hlrOptions.Provider = self.Database.Provider;
 hlrOptions.Connection = string.IsNullOrEmpty(hlrOptions.Connection) ? self.Database.Connection : hlrOptions.Connection;

@@ -15,6 +15,7 @@ internal sealed partial class LoginGrpcService(
     ChannelPool channels,
     TokenService tokens,
     FailedLoginThrottle throttle,
+    ChatServerLoads loads,
     LoginOptions options,
     ILogger<LoginGrpcService> logger) : Protos.Login.Login.LoginBase
 {
@@ -124,7 +125,7 @@ internal sealed partial class LoginGrpcService(
             ExpiresAtMs = expires.ToUnixTimeMilliseconds(),
             Name = reply.Name,
         };
-        result.ChatEndpoints.AddRange(serving.Chat);
+        result.ChatEndpoints.AddRange(loads.Order(serving));
         return result;
     }
 

@@ -14,6 +14,8 @@ builder.Services.AddGrpc();
 builder.Services.AddImCellsCluster(builder.Configuration, topology);
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton<FailedLoginThrottle>();
+builder.Services.AddSingleton<ChatServerLoads>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<ChatServerLoads>());
 
 var app = builder.Build();
 app.MapGrpcService<LoginGrpcService>();

@@ -32,6 +32,17 @@ internal sealed class SessionRegistry
     }
 
     /// <summary>False when the session was not (or no longer) registered.</summary>
+    /// <summary>Adds the session; an older connection of the same device is told it was replaced and closed.</summary>
+    public void AddReplacing(ChatSession session, ILogger logger)
+    {
+        if (Add(session) is { } replaced)
+        {
+            SessionLog.Replaced(logger, session.UserId, session.DeviceId, replaced.ConnectionId);
+            replaced.TryPush(new Protos.Client.Frame { Kicked = new Protos.Client.Kicked { Reason = "signed in again on this device" } });
+            replaced.Abort();
+        }
+    }
+
     public bool Remove(ChatSession session)
     {
         while (_byUser.TryGetValue(session.UserId, out var existing))

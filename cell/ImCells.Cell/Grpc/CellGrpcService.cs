@@ -155,21 +155,8 @@ internal sealed partial class CellGrpcService(
     public override async Task<VisitorCallReply> VisitorCall(VisitorCallRequest request, ServerCallContext context) =>
         new() { Response = await homeRoaming.CallAsync(request, context.CancellationToken) };
 
-    public override Task<PushToVisitorsReply> PushToVisitors(PushToVisitorsRequest request, ServerCallContext context)
-    {
-        foreach (var push in request.Pushes)
-        {
-            foreach (var session in sessions.Get(push.UserId))
-            {
-                if (session.DeviceId != push.ExceptDevice && session.HomeCell == request.FromCell)
-                {
-                    session.TryPush(push.Frame);
-                }
-            }
-        }
-
-        return Task.FromResult(new PushToVisitorsReply());
-    }
+    public override Task<PushToVisitorsReply> PushToVisitors(PushToVisitorsRequest request, ServerCallContext context) =>
+        Task.FromResult(VisitorPushes.Deliver(sessions, request));
 
     public override async Task<WhereReply> Where(WhereRequest request, ServerCallContext context) =>
         topology.Current.Locate(request.UserId)?.Id == self.Id && await accounts.FindAsync(request.UserId, context.CancellationToken) is not null

@@ -2,8 +2,6 @@ using ImCells.Cell.Chat;
 using ImCells.Cell.Presence;
 using ImCells.Cell.Roaming;
 using ImCells.Cell.Social;
-using ImCells.Common.Security;
-using ImCells.Common.Topology;
 using ImCells.Protos.Client;
 using ImCells.Registry.Hlr;
 
@@ -15,8 +13,7 @@ namespace ImCells.Cell.Messaging;
 /// </summary>
 internal sealed partial class CellChatBackend(
     CellIdentity self,
-    TopologyCache topology,
-    TokenService tokens,
+    ChatTokens tokens,
     MailboxStore mailboxes,
     SessionRegistry sessions,
     RequestHandler handler,
@@ -29,45 +26,12 @@ internal sealed partial class CellChatBackend(
 {
     public string CellId => self.Id;
 
-    public Task<ChatIdentity> AuthenticateAsync(Auth auth, CancellationToken cancellationToken)
-    {
-        switch (tokens.Verify(auth.Token, out var claims))
-        {
-            case TokenCheck.Valid:
-                break;
-            case TokenCheck.Expired:
-                throw new ChatRequestException(ErrorCode.BadToken, "token expired; log in again");
-            default:
-                throw new ChatRequestException(ErrorCode.BadToken, "token is not valid");
-        }
-
-        if (claims!.ServingCell != self.Id)
-        {
-            throw new ChatRequestException(ErrorCode.BadToken, $"token is for cell '{claims.ServingCell}', this is cell '{self.Id}'");
-        }
-
-        if (topology.Current.Locate(claims.UserId)?.Id != claims.HomeCell)
-        {
-            throw new ChatRequestException(ErrorCode.BadToken, $"user {claims.UserId} is not homed in cell '{claims.HomeCell}'");
-        }
-
-        if (auth.DeviceId.Length > 0 && auth.DeviceId != claims.DeviceId)
-        {
-            throw new ChatRequestException(ErrorCode.BadToken, "device id differs from the token's");
-        }
-
-        return Task.FromResult(new ChatIdentity(claims.UserId, claims.DeviceId, claims.HomeCell));
-    }
+    public Task<ChatIdentity> AuthenticateAsync(Auth auth, CancellationToken cancellationToken) =>
+        Task.FromResult(tokens.Verify(auth, self.Id));
 
     public async Task<ulong> AttachAsync(ChatSession session, CancellationToken cancellationToken)
     {
-        var replaced = sessions.Add(session);
-        if (replaced is not null)
-        {
-            SessionLog.Replaced(logger, session.UserId, session.DeviceId, replaced.ConnectionId);
-            replaced.TryPush(new Frame { Kicked = new Kicked { Reason = "signed in again on this device" } });
-            replaced.Abort();
-        }
+        sessions.AddReplacing(session, logger);
 
         try
         {

@@ -30,7 +30,7 @@ internal sealed partial class VisitorProxy(
         {
             UserId = session.UserId,
             DeviceId = session.DeviceId,
-            ServingCell = self.Id,
+            ServingCell = self.ServingId,
             ChatEndpoint = session.LocalEndpoint,
         }, deadline: deadline, cancellationToken: cancellationToken).ResponseAsync);
         vlr.Set(new VisitorRecord(session.UserId, session.HomeCell, true, reply.Profile?.Name ?? "", reply.Profile) { Friends = [.. reply.Friends] });
@@ -45,7 +45,7 @@ internal sealed partial class VisitorProxy(
         {
             UserId = session.UserId,
             DeviceId = session.DeviceId,
-            ServingCell = self.Id,
+            ServingCell = self.ServingId,
             Request = request,
         }, deadline: deadline, cancellationToken: cancellationToken).ResponseAsync);
         return reply.Response.BodyCase == Frame.BodyOneofCase.Error
@@ -82,11 +82,11 @@ internal sealed partial class VisitorProxy(
     private async Task RefreshAsync(CancellationToken cancellationToken)
     {
         var byHome = new Dictionary<string, VisitorRefreshRequest>();
-        foreach (var session in sessions.Visitors(self.Id))
+        foreach (var session in sessions.Visitors(self.ServingId))
         {
             if (!byHome.TryGetValue(session.HomeCell, out var request))
             {
-                request = new VisitorRefreshRequest { ServingCell = self.Id, TtlMs = options.HeartbeatSeconds * 3000L };
+                request = new VisitorRefreshRequest { ServingCell = self.ServingId, TtlMs = options.HeartbeatSeconds * 3000L };
                 byHome[session.HomeCell] = request;
             }
 
@@ -113,7 +113,7 @@ internal sealed partial class VisitorProxy(
             try
             {
                 await CallHomeAsync(home, (client, deadline) => client.VisitorDetachAsync(
-                    new VisitorDetachRequest { UserId = user, DeviceId = device, ServingCell = self.Id }, deadline: deadline).ResponseAsync);
+                    new VisitorDetachRequest { UserId = user, DeviceId = device, ServingCell = self.ServingId }, deadline: deadline).ResponseAsync);
                 VisitorDetached(logger, user, device, home);
                 return;
             }

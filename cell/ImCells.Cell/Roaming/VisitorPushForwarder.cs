@@ -74,15 +74,16 @@ internal sealed partial class VisitorPushForwarder(
                     request.Pushes.Add(push);
                 }
 
-                var cell = topology.Current.FindCell(cellId);
-                if (cell is null)
+                // A serving place is another cell ("b") or one of this cell's chat servers ("a#1").
+                var grpc = topology.Current.GrpcOf(cellId);
+                if (grpc is null)
                 {
                     continue;
                 }
 
                 try
                 {
-                    await channels.Cell(cell.Grpc).PushToVisitorsAsync(request, deadline: Deadlines.Short, cancellationToken: _stopping.Token);
+                    await channels.Cell(grpc).PushToVisitorsAsync(request, deadline: Deadlines.Short, cancellationToken: _stopping.Token);
                 }
                 catch (RpcException e)
                 {

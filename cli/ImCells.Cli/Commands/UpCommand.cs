@@ -27,6 +27,10 @@ internal static class UpCommand
         foreach (var cell in topology.Cells)
         {
             Console.Out.WriteLine($"cell {cell.Id}  grpc {cell.Grpc}  chat {string.Join(",", cell.Chat)}");
+            for (var n = 1; n <= cell.ChatServers.Count; n++)
+            {
+                Console.Out.WriteLine($"chat {cell.Id}#{n}  chat {cell.ChatServers[n - 1].Chat}  grpc {cell.ChatServers[n - 1].Grpc}");
+            }
         }
 
         using var stop = new CancellationTokenSource();

@@ -24,7 +24,9 @@ internal static class WhereCommand
 
         foreach (var device in where.Devices)
         {
-            var roaming = device.ServingCell == where.HomeCell ? "" : "  (roaming)";
+            // "a#1" is an extra chat server of cell a: at home, not roaming.
+            var servingCell = device.ServingCell.Split('#')[0];
+            var roaming = servingCell == where.HomeCell ? "" : "  (roaming)";
             Console.WriteLine($"  device {device.DeviceId}  serving cell {device.ServingCell}  chat server {device.ChatEndpoint}{roaming}");
         }
 

@@ -47,6 +47,13 @@ internal sealed class ClusterSupervisor(TopologyMap topology, string topologyPat
                     StartChild($"cell {cell.Id}", binaries.Cell,
                         ["--master", topology.MasterGrpc, "--cell", cell.Id, "--token-key", tokenKey, "--parent-pid", pid],
                         allExited);
+                    for (var n = 1; n <= cell.ChatServers.Count; n++)
+                    {
+                        StartChild($"chat {cell.Id}#{n}", binaries.Cell,
+                            ["--master", topology.MasterGrpc, "--cell", cell.Id, "--chat-server", n.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                                "--token-key", tokenKey, "--parent-pid", pid],
+                            allExited);
+                    }
                 }
             }
 

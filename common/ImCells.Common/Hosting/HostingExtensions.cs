@@ -17,6 +17,7 @@ public static class HostingExtensions
         ["--master"] = "MasterUrl",
         ["--listen"] = "Login:Listen",
         ["--cell"] = "Cell:Id",
+        ["--chat-server"] = "Cell:ChatServer",
         ["--token-key"] = "Token:KeyFile",
         ["--parent-pid"] = "ParentPid",
     };

@@ -21,7 +21,10 @@ public sealed record TopologyFile(
         IReadOnlyList<RangeSection>? Ranges,
         string? Grpc,
         IReadOnlyList<string>? Chat,
-        DatabaseSection? Database);
+        DatabaseSection? Database,
+        IReadOnlyList<ChatServerSection>? ChatServers = null);
+
+    public sealed record ChatServerSection(string? Chat, string? Grpc);
 
     public sealed record RangeSection(ulong First, ulong Last);
 
@@ -105,6 +108,7 @@ public sealed record TopologyFile(
             };
             info.Chat.AddRange((cell.Chat ?? []).Select(c => c ?? ""));
             info.Ranges.AddRange((cell.Ranges ?? []).Select(r => new NumberRange { First = r.First, Last = r.Last }));
+            info.ChatServers.AddRange((cell.ChatServers ?? []).Select(c => new ChatServerInfo { Chat = c?.Chat ?? "", Grpc = c?.Grpc ?? "" }));
             map.Cells.Add(info);
         }
 
@@ -121,5 +125,6 @@ public sealed record TopologyFile(
             c.Ranges.Select(r => new RangeSection(r.First, r.Last)).ToList(),
             c.Grpc,
             c.Chat.ToList(),
-            new DatabaseSection(c.Database?.Provider, c.Database?.Connection))).ToList());
+            new DatabaseSection(c.Database?.Provider, c.Database?.Connection),
+            c.ChatServers.Count == 0 ? null : c.ChatServers.Select(x => new ChatServerSection(x.Chat, x.Grpc)).ToList())).ToList());
 }

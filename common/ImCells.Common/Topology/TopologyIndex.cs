@@ -22,6 +22,27 @@ public sealed class TopologyIndex
 
     public CellInfo? FindCell(string id) => Map.Cells.FirstOrDefault(c => c.Id == id);
 
+    /// <summary>Separates a cell's extra chat servers, named "cell#n" (n from 1), from the cell itself.</summary>
+    public const char ChatServerMark = '#';
+
+    /// <summary>
+    /// The gRPC URL of a serving place: a cell ("a") or one of its extra chat servers ("a#1"); null
+    /// when the topology does not know it.
+    /// </summary>
+    public string? GrpcOf(string servingId)
+    {
+        var mark = servingId.IndexOf(ChatServerMark);
+        if (mark < 0)
+        {
+            return FindCell(servingId)?.Grpc;
+        }
+
+        var cell = FindCell(servingId[..mark]);
+        return cell is not null && int.TryParse(servingId.AsSpan(mark + 1), out var n) && n >= 1 && n <= cell.ChatServers.Count
+            ? cell.ChatServers[n - 1].Grpc
+            : null;
+    }
+
     public CellInfo? Locate(ulong userId)
     {
         int lo = 0, hi = _ranges.Length - 1;

@@ -86,6 +86,20 @@ public static partial class TopologyValidator
                 ClaimEndpoint(endpoints, chat, $"{where} chat");
             }
 
+            for (var i = 0; i < cell.ChatServers.Count; i++)
+            {
+                var server = cell.ChatServers[i];
+                var what = $"{where} chatServers[{i}]";
+                if (!Endpoints.TryParseHostPort(server.Chat, out _))
+                {
+                    throw new TopologyException($"{what} chat endpoint '{server.Chat}' is not host:port");
+                }
+
+                ClaimEndpoint(endpoints, server.Chat, $"{what} chat");
+                RequireHttpUrl(server.Grpc, $"{what} grpc");
+                ClaimEndpoint(endpoints, EndpointKey(server.Grpc), $"{what} grpc");
+            }
+
             if (cell.Database is null || !Providers.Contains(cell.Database.Provider))
             {
                 throw new TopologyException(
