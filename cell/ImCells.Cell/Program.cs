@@ -3,6 +3,7 @@ using ImCells.Cell.Chat;
 using ImCells.Cell.ChatServer;
 using ImCells.Cell.Grpc;
 using ImCells.Common;
+using ImCells.Common.Discovery;
 using ImCells.Common.Hosting;
 using ImCells.Common.Topology;
 using ImCells.Registry.Hlr;
@@ -48,7 +49,10 @@ if (chatServer > 0)
     });
     builder.Services.AddGrpc();
     builder.Services.AddImCellsCluster(builder.Configuration, topology);
-    builder.Services.AddImCellsChatServer(new CellIdentity(self.Id, $"{self.Id}{TopologyIndex.ChatServerMark}{chatServer}"), chatOptions);
+    var servingId = $"{self.Id}{TopologyIndex.ChatServerMark}{chatServer}";
+    builder.Services.AddImCellsChatServer(new CellIdentity(self.Id, servingId), chatOptions);
+    builder.Services.AddImCellsChatRegistration(builder.Configuration.DiscoveryOptions(),
+        new ChatServerEntry(self.Id, servingId, server.Chat, server.Grpc, 0), sp => () => (uint)sp.GetRequiredService<SessionRegistry>().Connections);
     var chatApp = builder.Build();
     chatApp.MapGrpcService<ChatServerGrpcService>();
     return await chatApp.RunServerAsync($"chat server {self.Id}#{chatServer}", $"chat {server.Chat}, grpc {server.Grpc}");
@@ -70,6 +74,8 @@ builder.WebHost.ConfigureKestrel(k =>
 builder.Services.AddGrpc(o => o.MaxReceiveMessageSize = 16 * 1024 * 1024);
 builder.Services.AddImCellsCluster(builder.Configuration, topology);
 builder.Services.AddImCellsCell(new CellIdentity(self.Id), database, hlrOptions, chatOptions);
+builder.Services.AddImCellsChatRegistration(builder.Configuration.DiscoveryOptions(),
+    new ChatServerEntry(self.Id, self.Id, self.Chat[0], self.Grpc, 0), sp => () => (uint)sp.GetRequiredService<SessionRegistry>().Connections);
 
 var app = builder.Build();
 app.MapGrpcService<CellGrpcService>();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Grpc.Core;
+using ImCells.Common.Discovery;
 using ImCells.Common.Grpc;
 using ImCells.Common.Topology;
 using ImCells.Protos.Topology;
@@ -10,9 +11,12 @@ namespace ImCells.Login;
 /// <summary>
 /// The load of every chat server (connections), asked every few seconds, so a login hands out the
 /// least-loaded chat server of the cell first and a chat server that stopped answering last.
+/// The static discovery: what topology.json lists, with load asked of each server.
 /// </summary>
-internal sealed partial class ChatServerLoads(TopologyCache topology, ChannelPool channels, ILogger<ChatServerLoads> logger) : BackgroundService
+internal sealed partial class ChatServerLoads(TopologyCache topology, ChannelPool channels, ILogger<ChatServerLoads> logger) : BackgroundService, IDiscovery
 {
+    public IReadOnlyList<string> ChatEndpoints(CellInfo cell) => Order(cell).ToList();
+
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(3);
     private readonly ConcurrentDictionary<string, (bool Up, uint Connections)> _byChat = new(StringComparer.Ordinal);
 

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using ImCells.Common.Discovery;
 using ImCells.Common.Grpc;
 using ImCells.Common.Hosting;
 using ImCells.Common.Security;
@@ -15,7 +16,7 @@ internal sealed partial class LoginGrpcService(
     ChannelPool channels,
     TokenService tokens,
     FailedLoginThrottle throttle,
-    ChatServerLoads loads,
+    IDiscovery discovery,
     LoginOptions options,
     ILogger<LoginGrpcService> logger) : Protos.Login.Login.LoginBase
 {
@@ -125,7 +126,7 @@ internal sealed partial class LoginGrpcService(
             ExpiresAtMs = expires.ToUnixTimeMilliseconds(),
             Name = reply.Name,
         };
-        result.ChatEndpoints.AddRange(loads.Order(serving));
+        result.ChatEndpoints.AddRange(discovery.ChatEndpoints(serving));
         return result;
     }
 

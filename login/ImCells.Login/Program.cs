@@ -1,4 +1,5 @@
 using ImCells.Common;
+using ImCells.Common.Discovery;
 using ImCells.Common.Hosting;
 using ImCells.Login;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -14,8 +15,20 @@ builder.Services.AddGrpc();
 builder.Services.AddImCellsCluster(builder.Configuration, topology);
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton<FailedLoginThrottle>();
-builder.Services.AddSingleton<ChatServerLoads>();
-builder.Services.AddHostedService(sp => sp.GetRequiredService<ChatServerLoads>());
+var discovery = builder.Configuration.DiscoveryOptions();
+builder.Services.AddSingleton(discovery);
+if (discovery.UsesEtcd)
+{
+    builder.Services.AddSingleton<EtcdDiscovery>();
+    builder.Services.AddSingleton<IDiscovery>(sp => sp.GetRequiredService<EtcdDiscovery>());
+    builder.Services.AddHostedService(sp => sp.GetRequiredService<EtcdDiscovery>());
+}
+else
+{
+    builder.Services.AddSingleton<ChatServerLoads>();
+    builder.Services.AddSingleton<IDiscovery>(sp => sp.GetRequiredService<ChatServerLoads>());
+    builder.Services.AddHostedService(sp => sp.GetRequiredService<ChatServerLoads>());
+}
 
 var app = builder.Build();
 app.MapGrpcService<LoginGrpcService>();
