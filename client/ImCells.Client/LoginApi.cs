@@ -104,10 +104,11 @@ public sealed class LoginApi : IDisposable
         }
     }
 
-    // Only a login server that cannot be reached is skipped; a "server is up, home cell down" answer is final.
+    // Only a login server that cannot be reached is skipped; a "server is up, home cell down" answer is
+    // final, and so is a timeout: a slow server may have done the work (a Register retried elsewhere
+    // would create a second account).
     private static bool IsUnreachable(RpcException e) =>
-        e.StatusCode == StatusCode.DeadlineExceeded
-        || (e.StatusCode == StatusCode.Unavailable && !e.Status.Detail.Contains("cell", StringComparison.Ordinal));
+        e.StatusCode == StatusCode.Unavailable && !e.Status.Detail.Contains("cell", StringComparison.Ordinal);
 
     private static string Describe(string method, string server, RpcException e) => e.StatusCode switch
     {

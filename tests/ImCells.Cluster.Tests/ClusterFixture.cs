@@ -16,10 +16,12 @@ namespace ImCells.Cluster.Tests;
 public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>;
 
 /// <summary>
-/// A whole cluster in real processes: one master, one login server and cells "a" (eu,
+/// A whole cluster in real processes: one master, two login servers (<see cref="LoginUrl"/> is the
+/// first, the one every helper uses; <see cref="Login2Url"/> the second) and cells "a" (eu,
 /// 10 000 000-10 999 999), "b" (us, 11 000 000-11 999 999) and "c" (ap, 12 000 000-12 999 999)
-/// on free loopback ports, with a topology.json and SQLite databases in a temp folder. Every
-/// process's output (the CLI processes a test starts too) is kept so a failing test can print it.
+/// on free loopback ports, with a topology.json and SQLite databases in a temp folder. Cells a test
+/// adds with <see cref="AddCellAsync"/> stay for the rest of the run. Every process's output (the
+/// CLI processes a test starts too) is kept so a failing test can print it.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
@@ -39,6 +41,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     private string _root = "";
     private int _masterPort;
     private int _loginPort;
+    private int _login2Port;
 
     public string TempDir { get; private set; } = "";
 
@@ -47,6 +50,35 @@ public sealed class ClusterFixture : IAsyncLifetime
     public string MasterUrl => $"http://127.0.0.1:{_masterPort}";
 
     public string LoginUrl => $"http://127.0.0.1:{_loginPort}";
+
+    /// <summary>The second login server (listed second in topology.json).</summary>
+    public string Login2Url => $"http://127.0.0.1:{_login2Port}";
+
+    /// <summary>Both login servers, comma-separated, as a client gives them.</summary>
+    public string LoginUrls => $"{LoginUrl},{Login2Url}";
+
+    /// <summary>Every cell the fixture runs: a, b, c and those added with <see cref="AddCellAsync"/>.</summary>
+    public IReadOnlyList<string> AllCellIds
+    {
+        get
+        {
+            lock (_processLock)
+            {
+                return [.. _cellPorts.Keys.Order(StringComparer.Ordinal)];
+            }
+        }
+    }
+
+    /// <summary>The pid of each running server process, by name ("master", "login", "login 2", "cell a", ...).</summary>
+    public IReadOnlyDictionary<string, int> ServerPids()
+    {
+        lock (_processLock)
+        {
+            return _processes
+                .Where(p => !p.Key.StartsWith("cli", StringComparison.Ordinal) && !p.Value.HasExited)
+                .ToDictionary(p => p.Key, p => p.Value.Id);
+        }
+    }
 
     private string TokenKeyPath => Path.Combine(TempDir, "token.key");
 
@@ -88,12 +120,13 @@ public sealed class ClusterFixture : IAsyncLifetime
         TempDir = Path.Combine(Path.GetTempPath(), "imcells-cluster-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(TempDir);
 
-        var ports = FreePorts(2 + 2 * CellIds.Length);
+        var ports = FreePorts(3 + 2 * CellIds.Length);
         _masterPort = ports[0];
         _loginPort = ports[1];
+        _login2Port = ports[2];
         for (var i = 0; i < CellIds.Length; i++)
         {
-            _cellPorts[CellIds[i]] = (ports[2 + 2 * i], ports[3 + 2 * i]);
+            _cellPorts[CellIds[i]] = (ports[3 + 2 * i], ports[4 + 2 * i]);
         }
 
         WriteTopology(InitialTopology());
@@ -101,8 +134,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             Start("master", Binary("master/ImCells.Master", "ImCells.Master"),
                 "--topology", TopologyPath, "--parent-pid", ParentPid);
-            Start("login", Binary("login/ImCells.Login", "ImCells.Login"),
-                "--master", MasterUrl, "--listen", LoginUrl, "--token-key", TokenKeyPath, "--parent-pid", ParentPid);
+            StartLoginProcess(1);
+            StartLoginProcess(2);
             foreach (var id in CellIds)
             {
                 StartCellProcess(id);
@@ -111,6 +144,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             using var cts = new CancellationTokenSource(ReadyTimeout);
             await WaitUntilAsync(s => CellIds.All(id => s.Cells.Any(c => c.Id == id && c.Up)),
                 "every cell up", cts.Token);
+            await WaitUntilAsync(s => CellIds.All(id => s.Cells.Any(c => c.Id == id && c.Up)),
+                "every cell up (login 2)", cts.Token, Login2Url);
         }
         catch
         {
@@ -193,11 +228,24 @@ public sealed class ClusterFixture : IAsyncLifetime
         List<string> dead;
         lock (_processLock)
         {
-            dead = CellIds.Where(id => !_processes.TryGetValue("cell " + id, out var p) || p.HasExited).ToList();
-            if (_processes.TryGetValue("master", out var master) && master.HasExited
-                || _processes.TryGetValue("login", out var login) && login.HasExited)
+            dead = _cellPorts.Keys.Where(id => !_processes.TryGetValue("cell " + id, out var p) || p.HasExited).ToList();
+            if (_processes.TryGetValue("master", out var master) && master.HasExited)
             {
-                throw new InvalidOperationException("master or login process exited:\n" + Logs());
+                throw new InvalidOperationException("the master process exited:\n" + Logs());
+            }
+        }
+
+        foreach (var n in new[] { 1, 2 })
+        {
+            if (!IsRunning(LoginProcessName(n)))
+            {
+                Log($"[fixture] login {n} was not running; starting it");
+                lock (_processLock)
+                {
+                    _processes.Remove(LoginProcessName(n));
+                }
+
+                await StartLoginAsync(n, ct);
             }
         }
 
@@ -212,6 +260,126 @@ public sealed class ClusterFixture : IAsyncLifetime
             await StartCellAsync(id, ct);
         }
     }
+
+    /// <summary>
+    /// Runs <c>imcells &lt;args&gt;</c> to its end (stdin closed at once); returns its exit code and
+    /// the lines it printed. Throws when it has not exited within <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<(int ExitCode, string Output)> RunCliAsync(string name, TimeSpan timeout, CancellationToken ct, params string[] args)
+    {
+        var process = StartCli(name, args);
+        try
+        {
+            process.StandardInput.Close();
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            cts.CancelAfter(timeout);
+            try
+            {
+                // Waits for the output streams' end too, so every line is in the log.
+                await process.WaitForExitAsync(cts.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new TimeoutException($"imcells {string.Join(' ', args)} did not exit within {timeout.TotalSeconds:0} s");
+            }
+
+            var prefix = $"[{name}] ";
+            var output = string.Join('\n', Logs().Split('\n')
+                .Where(l => l.StartsWith(prefix, StringComparison.Ordinal))
+                .Select(l => l[prefix.Length..].TrimEnd('\r')));
+            return (process.ExitCode, output);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                await KillCliAsync(process);
+            }
+
+            lock (_processLock)
+            {
+                if (_processes.TryGetValue(name, out var p) && p == process)
+                {
+                    _processes.Remove(name);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Grows the running cluster: <c>imcells topology add-cell --id ... --range ... --topology</c> (the
+    /// real CLI, which picks the ports and writes the database path), then starts the new cell's
+    /// process on the ports the CLI wrote and waits until the login server reports it up (unless
+    /// <paramref name="start"/> is false: then the test starts it with <see cref="StartCellAsync"/>).
+    /// Throws, with the CLI's output, when add-cell fails.
+    /// </summary>
+    public async Task AddCellAsync(string id, string range, string? region, CancellationToken ct, bool start = true)
+    {
+        List<string> args = ["topology", "add-cell", "--id", id, "--range", range, "--topology", TopologyPath];
+        if (region is not null)
+        {
+            args.AddRange(["--region", region]);
+        }
+
+        var (exit, output) = await RunCliAsync($"cli add-cell {id}", TimeSpan.FromSeconds(30), ct, [.. args]);
+        if (exit != 0)
+        {
+            throw new InvalidOperationException($"imcells topology add-cell {id} exited {exit}:\n{output}");
+        }
+
+        var cell = ReadTopology()["cells"]!.AsArray().Single(c => (string?)c!["id"] == id)!;
+        var grpc = new Uri((string)cell["grpc"]!).Port;
+        var chat = (string)cell["chat"]![0]!;
+        lock (_processLock)
+        {
+            _cellPorts[id] = (grpc, int.Parse(chat[(chat.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Log($"[fixture] cell {id} added to topology.json: {output}");
+        if (start)
+        {
+            await StartCellAsync(id, ct);
+        }
+    }
+
+    /// <summary>SIGKILL for login server 1 or 2.</summary>
+    public async Task KillLoginAsync(int n)
+    {
+        Process? process;
+        lock (_processLock)
+        {
+            _processes.Remove(LoginProcessName(n), out process);
+        }
+
+        if (process is null)
+        {
+            throw new InvalidOperationException($"login {n} is not running");
+        }
+
+        await KillAsync(process);
+        Log($"[fixture] login {n} killed (exit code {(process.HasExited ? process.ExitCode : -1)})");
+    }
+
+    /// <summary>Starts login server 1 or 2 (on its old port) and waits until it reports every cell up.</summary>
+    public async Task StartLoginAsync(int n, CancellationToken ct = default)
+    {
+        StartLoginProcess(n);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(ReadyTimeout);
+        var cells = AllCellIds;
+        await WaitUntilAsync(s => cells.All(id => s.Cells.Any(c => c.Id == id && c.Up)),
+            $"login {n} up again with every cell up", cts.Token, n == 1 ? LoginUrl : Login2Url);
+    }
+
+    public bool IsRunning(string processName)
+    {
+        lock (_processLock)
+        {
+            return _processes.TryGetValue(processName, out var p) && !p.HasExited;
+        }
+    }
+
+    public static string LoginProcessName(int n) => n == 1 ? "login" : $"login {n}";
 
     public async Task<ulong> RegisterAsync(string name, string password, string cell, CancellationToken ct = default)
     {
@@ -287,7 +455,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             ["version"] = 1,
             ["master"] = new JsonObject { ["grpc"] = MasterUrl },
-            ["login"] = new JsonArray(new JsonObject { ["http"] = LoginUrl }),
+            ["login"] = new JsonArray(new JsonObject { ["http"] = LoginUrl }, new JsonObject { ["http"] = Login2Url }),
             ["cells"] = cells,
         };
     }
@@ -307,6 +475,10 @@ public sealed class ClusterFixture : IAsyncLifetime
         ["IMCELLS_Chat__TestDropNotifyMarker"] = DropNotifyMarker,
         ["IMCELLS_Chat__TestDropAckMarker"] = DropAckMarker,
     };
+
+    private void StartLoginProcess(int n) =>
+        Start(LoginProcessName(n), Binary("login/ImCells.Login", "ImCells.Login"),
+            "--master", MasterUrl, "--listen", n == 1 ? LoginUrl : Login2Url, "--token-key", TokenKeyPath, "--parent-pid", ParentPid);
 
     private void StartCellProcess(string id) =>
         Start("cell " + id, Binary("cell/ImCells.Cell", "ImCells.Cell"), CellEnvironment,
@@ -414,9 +586,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     }
 
     /// <summary>Polls the login server's status until <paramref name="done"/> holds; throws with the logs on timeout.</summary>
-    public async Task<StatusReply> WaitUntilAsync(Func<StatusReply, bool> done, string what, CancellationToken ct)
+    public async Task<StatusReply> WaitUntilAsync(Func<StatusReply, bool> done, string what, CancellationToken ct, string? loginUrl = null)
     {
-        using var api = new LoginApi(LoginUrl);
+        using var api = new LoginApi(loginUrl ?? LoginUrl);
         string last = "no answer yet";
         while (true)
         {
@@ -469,7 +641,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 $"{path} is missing; build the test project (it builds the servers) in configuration {_configuration}", path);
     }
 
-    private static string FindRepositoryRoot()
+    internal static string FindRepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -483,7 +655,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     }
 
     /// <summary>The "Debug" or "Release" in .../bin/&lt;Configuration&gt;/net10.0/ of this assembly.</summary>
-    private static string TestConfiguration()
+    internal static string TestConfiguration()
     {
         var parts = Path.GetDirectoryName(typeof(ClusterFixture).Assembly.Location)!
             .Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
@@ -493,7 +665,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             : throw new InvalidOperationException($"cannot tell the build configuration from {typeof(ClusterFixture).Assembly.Location}");
     }
 
-    private static int[] FreePorts(int count)
+    internal static int[] FreePorts(int count)
     {
         var listeners = new List<TcpListener>();
         try

@@ -30,14 +30,18 @@ internal static class TopologyCommand
 
         var next = current.Clone();
         next.Version = current.Version + 1;
+        var taken = UsedPorts(current);
+        var grpcPort = FreePort(NextPort(current.Cells.Select(c => new Uri(c.Grpc).Port), 7201), taken);
+        taken.Add(grpcPort);
+        var chatPort = FreePort(NextPort(current.Cells.SelectMany(c => c.Chat).Select(Port), 7301), taken);
         var cell = new CellInfo
         {
             Id = id,
             Region = args.Optional("--region") ?? "",
-            Grpc = $"http://127.0.0.1:{FreePort(NextPort(current.Cells.Select(c => new Uri(c.Grpc).Port), 7201))}",
+            Grpc = $"http://127.0.0.1:{grpcPort}",
             Database = new DatabaseInfo { Provider = "sqlite", Connection = $"Data Source=data/cell-{id}.db" },
         };
-        cell.Chat.Add($"127.0.0.1:{FreePort(NextPort(current.Cells.SelectMany(c => c.Chat).Select(c => int.Parse(c[(c.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture)), 7301))}");
+        cell.Chat.Add($"127.0.0.1:{chatPort}");
         cell.Ranges.Add(new NumberRange { First = first, Last = last });
         next.Cells.Add(cell);
         try
@@ -70,11 +74,27 @@ internal static class TopologyCommand
 
     private static int NextPort(IEnumerable<int> used, int floor) => used.DefaultIfEmpty(floor - 1).Max() + 1;
 
-    /// <summary>The first port from <paramref name="start"/> that nothing on loopback listens on.</summary>
-    private static int FreePort(int start)
+    private static int Port(string hostPort) => int.Parse(hostPort[(hostPort.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
+
+    /// <summary>Every port the topology already names: master, login servers, cells and their chat servers.</summary>
+    private static HashSet<int> UsedPorts(TopologyMap map)
+    {
+        var urls = new[] { map.MasterGrpc }.Concat(map.Login.Select(l => l.Http))
+            .Concat(map.Cells.Select(c => c.Grpc)).Concat(map.Cells.SelectMany(c => c.ChatServers.Select(s => s.Grpc)));
+        var hostPorts = map.Cells.SelectMany(c => c.Chat).Concat(map.Cells.SelectMany(c => c.ChatServers.Select(s => s.Chat)));
+        return [.. urls.Select(u => new Uri(u).Port), .. hostPorts.Select(Port)];
+    }
+
+    /// <summary>The first port from <paramref name="start"/> that the topology does not name and nothing on loopback listens on.</summary>
+    private static int FreePort(int start, HashSet<int> taken)
     {
         for (var port = start; port < start + 100; port++)
         {
+            if (taken.Contains(port))
+            {
+                continue;
+            }
+
             try
             {
                 using var probe = new TcpListener(IPAddress.Loopback, port);

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using ImCells.Client;
+using ImCells.Protos.Client;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ImCells.Cluster.Tests;
+
+/// <summary>Issue 7: a cell with two chat servers, etcd discovery, started by `imcells up`.</summary>
+[Collection("up-cluster")]
+public sealed class ChatServerTests(UpClusterFixture cluster, ITestOutputHelper output)
+{
+    private const string Password = "pw";
+
+    [Fact]
+    public async Task ChatServerHoldingBobKilled_BobReconnectsToTheOtherAndLosesNothing()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var ct = cts.Token;
+        await RunAsync(async () =>
+        {
+            using var api = new LoginApi(cluster.LoginUrls);
+            var alice = await api.RegisterAsync("alice", Password, "a", ct);
+            var bob = await api.RegisterAsync("bob", Password, "a", ct);
+
+            // Both chat servers of cell a are registered in etcd, so login hands out both.
+            Assert.True(await Wait.UntilAsync(async () => (await api.LoginAsync(bob, Password, "probe", ct)).ChatEndpoints.Count == 2,
+                TimeSpan.FromSeconds(20), ct), "cell a's two chat servers never both showed in discovery\n" + cluster.Logs());
+
+            // bob must sit on the extra chat server: log in until it is handed out first (least loaded first).
+            await using var aliceClient = await ImClient.ConnectAsync(Options(alice), ct);
+            ImClient? bobClient = null;
+            for (var attempt = 0; attempt < 40 && bobClient is null; attempt++)
+            {
+                var login = await api.LoginAsync(bob, Password, "phone", ct);
+                if (login.ChatEndpoints[0] == cluster.ChatA1)
+                {
+                    bobClient = await ImClient.ConnectAsync(Options(bob, "phone"), ct);
+                }
+                else
+                {
+                    await Task.Delay(500, ct);
+                }
+            }
+
+            Assert.NotNull(bobClient);
+            await using var _ = bobClient;
+            var where = await api.WhereAsync(bob, ct);
+            Assert.Contains(where.Devices, d => d.ServingCell == "a#1" && d.ChatEndpoint == cluster.ChatA1);
+
+            var chatServer = cluster.PidOf("--cell a", "--chat-server 1");
+            Assert.NotEqual(0, chatServer);
+            using (var victim = Process.GetProcessById(chatServer))
+            {
+                victim.Kill();
+                await victim.WaitForExitAsync(ct);
+            }
+
+            // alice may have sat on the killed chat server too: resend with the same id until acknowledged.
+            var sent = new List<string>();
+            for (var i = 0; i < 5; i++)
+            {
+                await SendReliablyAsync(aliceClient, bob, $"while down {i}", $"down-{i}", ct);
+                sent.Add($"while down {i}");
+            }
+
+            // The dead chat server leaves etcd within its TTL (3 s) and login stops handing it out.
+            Assert.True(await Wait.UntilAsync(async () => !(await api.LoginAsync(bob, Password, "probe", ct)).ChatEndpoints.Contains(cluster.ChatA1),
+                TimeSpan.FromSeconds(15), ct), "the killed chat server is still handed out\n" + cluster.Logs());
+            for (var i = 0; i < 10; i++)
+            {
+                Assert.DoesNotContain(cluster.ChatA1, (await api.LoginAsync(bob, Password, "probe", ct)).ChatEndpoints);
+            }
+
+            var received = new List<ChatMessage>();
+            while (received.Count < sent.Count)
+            {
+                received.Add(await Wait.ForOneAsync(bobClient!.Messages, m => m.From == alice, "messages sent while the chat server was down", TimeSpan.FromSeconds(30), ct));
+            }
+
+            Assert.Equal(sent, received.Select(m => m.Text));
+            Assert.True(bobClient!.Reconnects >= 1);
+            Assert.Contains((await api.WhereAsync(bob, ct)).Devices, d => d.DeviceId == "phone" && d.ServingCell == "a");
+            output.WriteLine($"bob reconnected {bobClient.Reconnects} time(s) and received {received.Count} messages in order");
+        });
+    }
+
+    private static async Task SendReliablyAsync(ImClient client, ulong to, string text, string clientMsgId, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await client.SendAsync(to, text, clientMsgId, ct);
+                return;
+            }
+            catch (Exception e) when (e is ImClientException { Code: ErrorCode.Unavailable } or TimeoutException && attempt < 60)
+            {
+                await Wait.ConnectedAsync(client, TimeSpan.FromSeconds(30), ct);
+            }
+        }
+    }
+
+    private ImClientOptions Options(ulong user, string device = "t") => new()
+    {
+        LoginUrl = cluster.LoginUrls,
+        UserId = user,
+        Password = Password,
+        DeviceId = device,
+    };
+
+    private async Task RunAsync(Func<Task> test)
+    {
+        try
+        {
+            await test();
+        }
+        catch
+        {
+            output.WriteLine(cluster.Logs());
+            throw;
+        }
+    }
+}

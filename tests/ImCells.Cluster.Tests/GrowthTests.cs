@@ -1,0 +1,279 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using ImCells.Client;
+using ImCells.Protos.Login;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ImCells.Cluster.Tests;
+
+/// <summary>
+/// Growing a running cluster (issue 7): a cell added with the real <c>imcells topology add-cell</c>
+/// while everything runs, placement of new users by free numbers, and several login servers.
+/// Cells added here stay for the rest of the run (a live cell cannot be dropped).
+/// </summary>
+[Collection("cluster")]
+public sealed class GrowthTests(ClusterFixture cluster, ITestOutputHelper output)
+{
+    private static readonly TimeSpan TestBound = TimeSpan.FromSeconds(150);
+    private static readonly TimeSpan Delivery = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan PickUp = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan MapPickUp = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan CellUp = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan MinWindow = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan CliBound = TimeSpan.FromSeconds(30);
+    private const string Password = "correct horse";
+
+    [Fact]
+    public async Task AddCellToRunningCluster_UsersChatAcrossWithoutRestart()
+    {
+        using var cts = new CancellationTokenSource(TestBound);
+        var ct = cts.Token;
+        await cluster.RunAsync(output, async () =>
+        {
+            Assert.DoesNotContain("d", cluster.AllCellIds);
+            var before = await cluster.StatusAsync(ct);
+            var pidsBefore = cluster.ServerPids();
+            var cellPidsBefore = before.Cells.ToDictionary(c => c.Id, c => c.Pid);
+            var fileVersionBefore = (ulong)cluster.ReadTopology()["version"]!;
+            output.WriteLine($"before: version {before.TopologyVersion}, pids {string.Join(", ", pidsBefore.Select(p => $"{p.Key}={p.Value}"))}");
+            Assert.Equal(fileVersionBefore, before.TopologyVersion);
+
+            var watch = Stopwatch.StartNew();
+            await cluster.AddCellAsync("d", "13000000-13999999", "sa", ct, start: false);
+            var written = watch.Elapsed;
+            output.WriteLine($"add-cell exited after {written.TotalSeconds:0.0} s");
+
+            var cell = cluster.ReadTopology()["cells"]!.AsArray().Single(c => (string?)c!["id"] == "d")!;
+            var version = (ulong)cluster.ReadTopology()["version"]!;
+            Assert.Equal(fileVersionBefore + 1, version);
+            Assert.Equal("sa", (string?)cell["region"]);
+            Assert.Equal(13_000_000UL, (ulong)cell["ranges"]![0]!["first"]!);
+            Assert.Equal(13_999_999UL, (ulong)cell["ranges"]![0]!["last"]!);
+
+            // The new map reaches both login servers and every running cell within 5 s of the write
+            // (issue 7); cell d is listed, down until its process starts.
+            foreach (var login in new[] { cluster.LoginUrl, cluster.Login2Url })
+            {
+                var status = await WaitAsync(
+                    s => s.TopologyVersion == version
+                         && s.Cells.Any(c => c.Id == "d")
+                         && s.Cells.Where(c => c.Id != "d").All(c => c.Up && c.TopologyVersion == version),
+                    $"version {version} at {login} and every running cell", login, written + MapPickUp - watch.Elapsed, ct);
+                output.WriteLine($"{login}: version {status.TopologyVersion} everywhere {(watch.Elapsed - written).TotalSeconds:0.0} s after the write");
+            }
+
+            var starting = watch.Elapsed;
+            await cluster.StartCellAsync("d", ct);
+            foreach (var login in new[] { cluster.LoginUrl, cluster.Login2Url })
+            {
+                var status = await WaitAsync(
+                    s => s.TopologyVersion == version && s.Cells.Any(c => c.Id == "d" && c.Up)
+                         && s.Cells.All(c => c.Up && c.TopologyVersion == version),
+                    $"cell d up with version {version} (seen by {login})", login, starting + CellUp - watch.Elapsed, ct);
+                output.WriteLine($"{login}: cell d up (pid {status.Cells.Single(c => c.Id == "d").Pid}) {(watch.Elapsed - starting).TotalSeconds:0.0} s after its start");
+            }
+
+            var dora = await cluster.RegisterAsync("dora", Password, "d", ct);
+            Assert.InRange(dora, 13_000_000UL, 13_999_999UL);
+            var alice = await cluster.RegisterAsync("alice", Password, "a", ct);
+            var bob = await cluster.RegisterAsync("bob", Password, "b", ct);
+            await using var doraClient = await ImClient.ConnectAsync(cluster.Options(dora, Password), ct);
+            await using var aliceClient = await ImClient.ConnectAsync(cluster.Options(alice, Password), ct);
+            await using var bobClient = await ImClient.ConnectAsync(cluster.Options(bob, Password), ct);
+            Assert.Equal("d", doraClient.CellId);
+
+            var toDora = await aliceClient.SendAsync(dora, "welcome to d", ct: ct);
+            var atDora = Assert.Single(await Receive.ExactlyAsync(doraClient.Messages, alice, 1, Delivery, ct));
+            Assert.Equal("welcome to d", atDora.Text);
+            Assert.Equal(toDora.MessageId, atDora.Id);
+
+            var toAlice = await doraClient.SendAsync(alice, "thanks from d", ct: ct);
+            var atAlice = Assert.Single(await Receive.ExactlyAsync(aliceClient.Messages, dora, 1, Delivery, ct));
+            Assert.Equal("thanks from d", atAlice.Text);
+            Assert.Equal(toAlice.MessageId, atAlice.Id);
+
+            await bobClient.SendAsync(dora, "hello from b", ct: ct);
+            Assert.Equal("hello from b", Assert.Single(await Receive.ExactlyAsync(doraClient.Messages, bob, 1, Delivery, ct)).Text);
+            await doraClient.SendAsync(bob, "hello b", ct: ct);
+            Assert.Equal("hello b", Assert.Single(await Receive.ExactlyAsync(bobClient.Messages, dora, 1, Delivery, ct)).Text);
+
+            // Nothing restarted: the same processes, and each cell reports the pid it had.
+            var pidsAfter = cluster.ServerPids();
+            foreach (var (name, pid) in pidsBefore)
+            {
+                Assert.True(pidsAfter.TryGetValue(name, out var now) && now == pid,
+                    $"{name} was pid {pid} before add-cell and is {(pidsAfter.TryGetValue(name, out var p) ? p.ToString(CultureInfo.InvariantCulture) : "gone")} now");
+            }
+
+            var after = await cluster.StatusAsync(ct);
+            foreach (var (id, pid) in cellPidsBefore)
+            {
+                Assert.Equal(pid, after.Cells.Single(c => c.Id == id).Pid);
+            }
+
+            Assert.Equal(version, after.TopologyVersion);
+        }, ct);
+    }
+
+    [Fact]
+    public async Task AddCellOverlappingOrDuplicate_RefusedAndFileUnchanged()
+    {
+        using var cts = new CancellationTokenSource(TestBound);
+        var ct = cts.Token;
+        await cluster.RunAsync(output, async () =>
+        {
+            var before = await File.ReadAllBytesAsync(cluster.TopologyPath, ct);
+            var versionBefore = (await cluster.StatusAsync(ct)).TopologyVersion;
+
+            // 12 500 000-12 600 000 lies inside cell c's range.
+            var (exit, text) = await cluster.RunCliAsync("cli add-cell overlap", CliBound, ct,
+                "topology", "add-cell", "--id", "x", "--range", "12500000-12600000", "--topology", cluster.TopologyPath);
+            output.WriteLine($"overlap: exit {exit}: {text}");
+            Assert.NotEqual(0, exit);
+            Assert.Contains("overlaps", text);
+            Assert.Contains("12500000-12600000", text);
+            Assert.Contains("'c'", text);
+            Assert.Equal(before, await File.ReadAllBytesAsync(cluster.TopologyPath, ct));
+
+            var (dupExit, dupText) = await cluster.RunCliAsync("cli add-cell duplicate", CliBound, ct,
+                "topology", "add-cell", "--id", "a", "--range", "90000000-90000999", "--topology", cluster.TopologyPath);
+            output.WriteLine($"duplicate: exit {dupExit}: {dupText}");
+            Assert.NotEqual(0, dupExit);
+            Assert.Contains("'a'", dupText);
+            Assert.Equal(before, await File.ReadAllBytesAsync(cluster.TopologyPath, ct));
+            Assert.False(File.Exists(cluster.TopologyPath + ".tmp"), "a refused add-cell left topology.json.tmp behind");
+
+            // Nothing moved: the running cluster still serves the old version.
+            await Task.Delay(TimeSpan.FromSeconds(2), ct);
+            var after = await cluster.StatusAsync(ct);
+            Assert.Equal(versionBefore, after.TopologyVersion);
+            Assert.DoesNotContain(after.Cells, c => c.Id == "x");
+        }, ct);
+    }
+
+    [Fact]
+    public async Task RegisterWithoutCell_GoesToCellWithMostFreeNumbers()
+    {
+        using var cts = new CancellationTokenSource(TestBound);
+        var ct = cts.Token;
+        await cluster.RunAsync(output, async () =>
+        {
+            // A new, empty cell with twice the numbers of any other: it must be the clear winner.
+            await cluster.AddCellAsync("e", "14000000-15999999", "af", ct);
+            var version = (ulong)cluster.ReadTopology()["version"]!;
+            using (var window = new CancellationTokenSource(PickUp))
+            using (var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, window.Token))
+            {
+                await cluster.WaitUntilAsync(s => s.TopologyVersion == version && s.Cells.All(c => c.Up),
+                    $"version {version} with every cell up", linked.Token);
+            }
+
+            using var api = new LoginApi(cluster.LoginUrl);
+            for (var i = 0; i < 3; i++)
+            {
+                var free = await FreeNumbersAsync(ct);
+                output.WriteLine("free numbers: " + string.Join(", ", free.Select(f => $"{f.Key}={f.Value}")));
+                var most = free.Values.Max();
+                var expected = free.Where(f => f.Value == most).Select(f => f.Key).ToList();
+                Assert.Equal(["e"], expected);
+
+                var user = await api.RegisterAsync($"placed-{i}", Password, cell: null, ct);
+                var where = await api.WhereAsync(user, ct);
+                output.WriteLine($"placed-{i}: {user} in cell {where.HomeCell}");
+                Assert.Equal("e", where.HomeCell);
+                Assert.InRange(user, 14_000_000UL, 15_999_999UL);
+            }
+
+            // Registered users count: e's free numbers went down by exactly the three placed there.
+            var final = await FreeNumbersAsync(ct);
+            Assert.Equal(2_000_000UL - 3, final["e"]);
+        }, ct);
+    }
+
+    [Fact]
+    public async Task TwoLoginServers_OneKilled_ClientsStillLogIn()
+    {
+        using var cts = new CancellationTokenSource(TestBound);
+        var ct = cts.Token;
+        await cluster.RunAsync(output, async () =>
+        {
+            var urls = cluster.LoginUrls;
+            var alice = await cluster.RegisterAsync("alice", Password, "a", ct);
+            var bob = await cluster.RegisterAsync("bob", Password, "b", ct);
+            await using var bobClient = await ImClient.ConnectAsync(WithLogin(cluster.Options(bob, Password), urls), ct);
+            await using var aliceClient = await ImClient.ConnectAsync(WithLogin(cluster.Options(alice, Password), urls), ct);
+            await aliceClient.SendAsync(bob, "before", ct: ct);
+            Assert.Equal("before", Assert.Single(await Receive.ExactlyAsync(bobClient.Messages, alice, 1, Delivery, ct)).Text);
+
+            var loginPid = cluster.ServerPids()[ClusterFixture.LoginProcessName(1)];
+            await cluster.KillLoginAsync(1);
+            try
+            {
+                output.WriteLine($"login 1 (pid {loginPid}) killed");
+
+                // Login 1 alone is really gone.
+                using (var only1 = new LoginApi(cluster.LoginUrl))
+                {
+                    var e = await Assert.ThrowsAsync<ImClientException>(() => only1.StatusAsync(ct));
+                    output.WriteLine($"login 1 alone: {e.Message}");
+                }
+
+                // Login 1 is listed first: every call must skip it and be answered by login 2.
+                var watch = Stopwatch.StartNew();
+                await using var aliceTablet = await ImClient.ConnectAsync(WithLogin(cluster.Options(alice, Password, "tablet"), urls), ct);
+                output.WriteLine($"alice's tablet logged in after {watch.Elapsed.TotalMilliseconds:0} ms");
+
+                using var api = new LoginApi(urls);
+                var carol = await api.RegisterAsync("carol", Password, "c", ct);
+                Assert.InRange(carol, 12_000_000UL, 12_999_999UL);
+                var placed = await api.RegisterAsync("placed-anywhere", Password, cell: null, ct);
+                Assert.Equal(placed, (await api.WhereAsync(placed, ct)).UserId);
+                await using var carolClient = await ImClient.ConnectAsync(WithLogin(cluster.Options(carol, Password), urls), ct);
+                Assert.Equal("c", carolClient.CellId);
+
+                await aliceTablet.SendAsync(carol, "from the tablet", ct: ct);
+                Assert.Equal("from the tablet", Assert.Single(await Receive.ExactlyAsync(carolClient.Messages, alice, 1, Delivery, ct)).Text);
+                await carolClient.SendAsync(bob, "carol here", ct: ct);
+                Assert.Equal("carol here", Assert.Single(await Receive.ExactlyAsync(bobClient.Messages, carol, 1, Delivery, ct)).Text);
+
+                // Connections made before the kill never needed the login server.
+                await aliceClient.SendAsync(bob, "after", ct: ct);
+                Assert.Equal("after", Assert.Single(await Receive.ExactlyAsync(bobClient.Messages, alice, 1, Delivery, ct)).Text);
+            }
+            finally
+            {
+                // Every other test uses login 1.
+                await cluster.StartLoginAsync(1, ct);
+                output.WriteLine($"login 1 restarted (pid {cluster.ServerPids()[ClusterFixture.LoginProcessName(1)]})");
+            }
+        }, ct);
+    }
+
+    /// <summary>Status from <paramref name="login"/> until <paramref name="done"/> holds; at least one poll, at most <paramref name="window"/>.</summary>
+    private async Task<StatusReply> WaitAsync(Func<StatusReply, bool> done, string what, string login, TimeSpan window, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(window > MinWindow ? window : MinWindow);
+        return await cluster.WaitUntilAsync(done, what, cts.Token, login);
+    }
+
+    private static ImClientOptions WithLogin(ImClientOptions options, string loginUrls) => new()
+    {
+        LoginUrl = loginUrls,
+        UserId = options.UserId,
+        Password = options.Password,
+        DeviceId = options.DeviceId,
+    };
+
+    /// <summary>For each cell that is up: the size of its ranges in topology.json minus the users its Status reports.</summary>
+    private async Task<Dictionary<string, ulong>> FreeNumbersAsync(CancellationToken ct)
+    {
+        var status = await cluster.StatusAsync(ct);
+        var sizes = cluster.ReadTopology()["cells"]!.AsArray().ToDictionary(
+            c => (string)c!["id"]!,
+            c => c!["ranges"]!.AsArray().Aggregate(0UL, (sum, r) => sum + ((ulong)r!["last"]! - (ulong)r["first"]! + 1)));
+        return status.Cells.Where(c => c.Up).ToDictionary(c => c.Id, c => sizes[c.Id] - c.Users);
+    }
+}
