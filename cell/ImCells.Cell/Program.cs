@@ -20,7 +20,16 @@ if (string.IsNullOrEmpty(cellId))
     return 2;
 }
 
+// A cell just added to topology.json may start before the master has read the file: wait for it.
 var topology = await ClusterServices.BootstrapTopologyAsync(builder.Configuration, log);
+var waitForSelf = DateTime.UtcNow.AddSeconds(30);
+while (topology.FindCell(cellId) is null && DateTime.UtcNow < waitForSelf)
+{
+    log.LogInformation("Cell {Cell} is not in topology version {Version} yet; waiting for the master", cellId, topology.Version);
+    await Task.Delay(500);
+    topology = await ClusterServices.BootstrapTopologyAsync(builder.Configuration, log);
+}
+
 var self = topology.FindCell(cellId);
 if (self is null)
 {
