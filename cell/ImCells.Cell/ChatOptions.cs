@@ -18,6 +18,9 @@ public sealed class ChatOptions
     /// <summary>Frames queued for one connection before it counts as a slow reader and is closed (default 4096).</summary>
     public int MaxPendingFrames { get; set; } = 4096;
 
+    /// <summary>Requests per second one connection may make on average, bursts up to twice that; 0 turns the limit off (default 200).</summary>
+    public int MaxRequestsPerSecond { get; set; } = 200;
+
     /// <summary>Most messages one Sync returns (default 500).</summary>
     public int MaxSyncBatch { get; set; } = 500;
 

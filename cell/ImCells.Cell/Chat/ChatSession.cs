@@ -24,10 +24,12 @@ internal sealed partial class ChatSession
     private List<Frame>? _early = [];
     private volatile bool _ready;
     private bool _attached;
+    private readonly RequestRate _rate;
 
     public ChatSession(IDuplexPipe transport, IChatBackend backend, ChatOptions options, ILogger logger, string connectionId, string remote, string local = "")
     {
         LocalEndpoint = local;
+        _rate = new RequestRate(options.MaxRequestsPerSecond);
         _transport = transport;
         _backend = backend;
         _options = options;
@@ -219,6 +221,12 @@ internal sealed partial class ChatSession
         if (!IsAuthenticated)
         {
             return await AuthenticateAsync(frame, stop);
+        }
+
+        if (frame.BodyCase != Frame.BodyOneofCase.Ping && !_rate.TryTake())
+        {
+            Reply(ErrorFrame(frame.Seq, ErrorCode.RateLimited, $"more than {_options.MaxRequestsPerSecond} requests per second (Chat:MaxRequestsPerSecond); slow down"));
+            return true;
         }
 
         try

@@ -137,6 +137,29 @@ public sealed class ChatSessionTests
         Assert.Equal(10u, (await pipes.ReadAsync())!.Seq);
     }
 
+    [Fact]
+    public async Task RequestFlood_GetsRateLimited_AndConnectionStays()
+    {
+        var (pipes, run, _) = Start(new ChatOptions { MaxRequestsPerSecond = 10 });
+        var frames = new List<Frame> { GoodAuth };
+        frames.AddRange(Enumerable.Range(2, 100).Select(i => new Frame { Seq = (uint)i, Sync = new SyncRequest() }));
+
+        await pipes.WriteAsync(PipePair.Encode([.. frames]));
+
+        Assert.Equal(Frame.BodyOneofCase.AuthOk, (await pipes.ReadAsync())!.BodyCase);
+        var answers = new List<Frame>();
+        for (var i = 0; i < 100; i++)
+        {
+            answers.Add((await pipes.ReadAsync())!);
+        }
+
+        // The bucket holds a burst of 20; a flood of 100 at once is mostly refused, each with its own seq.
+        Assert.InRange(answers.Count(a => a.BodyCase == Frame.BodyOneofCase.SyncResult), 20, 30);
+        Assert.All(answers.Where(a => a.BodyCase == Frame.BodyOneofCase.Error), a => Assert.Equal(ErrorCode.RateLimited, a.Error.Code));
+        Assert.Equal(Enumerable.Range(2, 100).Select(i => (uint)i), answers.Select(a => a.Seq));
+        Assert.False(run.IsCompleted);
+    }
+
     private sealed class FakeBackend : IChatBackend
     {
         public ChatSession? Session { get; set; }
