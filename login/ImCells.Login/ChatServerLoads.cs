@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Grpc.Core;
-using ImCells.Common.Discovery;
-using ImCells.Common.Grpc;
-using ImCells.Common.Topology;
+using ImCells.Server.Discovery;
+using ImCells.Server.Grpc;
+using ImCells.Topology;
 using ImCells.Protos.Topology;
 using CellProto = ImCells.Protos.Cell;
 

@@ -1,9 +1,9 @@
 using Grpc.Core;
-using ImCells.Common.Discovery;
-using ImCells.Common.Grpc;
-using ImCells.Common.Hosting;
-using ImCells.Common.Security;
-using ImCells.Common.Topology;
+using ImCells.Server.Discovery;
+using ImCells.Server.Grpc;
+using ImCells.Server.Hosting;
+using ImCells.Server.Security;
+using ImCells.Topology;
 using ImCells.Protos.Login;
 using ImCells.Protos.Topology;
 using CellProto = ImCells.Protos.Cell;

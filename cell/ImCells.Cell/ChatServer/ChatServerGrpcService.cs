@@ -1,7 +1,7 @@
 using Grpc.Core;
 using ImCells.Cell.Chat;
 using ImCells.Cell.Roaming;
-using ImCells.Common.Topology;
+using ImCells.Topology;
 using ImCells.Protos.Cell;
 
 namespace ImCells.Cell.ChatServer;

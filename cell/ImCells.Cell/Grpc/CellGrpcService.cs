@@ -4,7 +4,7 @@ using ImCells.Cell.Messaging;
 using ImCells.Cell.Presence;
 using ImCells.Cell.Roaming;
 using ImCells.Cell.Social;
-using ImCells.Common.Topology;
+using ImCells.Topology;
 using ImCells.Protos.Cell;
 using ImCells.Registry.Hlr;
 using DeliverResult = ImCells.Protos.Cell.DeliverResult;

@@ -1,5 +1,5 @@
 using ImCells.Cell.Chat;
-using ImCells.Common.Topology;
+using ImCells.Topology;
 using ImCells.Protos.Client;
 using ImCells.Registry.Hlr;
 

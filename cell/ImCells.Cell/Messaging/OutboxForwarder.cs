@@ -1,8 +1,8 @@
 using System.Threading.Channels;
 using Grpc.Core;
-using ImCells.Common.Grpc;
-using ImCells.Common.Hosting;
-using ImCells.Common.Topology;
+using ImCells.Server.Grpc;
+using ImCells.Server.Hosting;
+using ImCells.Topology;
 using ImCells.Protos.Client;
 using ImCells.Registry.Hlr;
 using CellProto = ImCells.Protos.Cell;

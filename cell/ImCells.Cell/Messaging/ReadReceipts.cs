@@ -1,7 +1,7 @@
 using Grpc.Core;
-using ImCells.Common.Grpc;
-using ImCells.Common.Hosting;
-using ImCells.Common.Topology;
+using ImCells.Server.Grpc;
+using ImCells.Server.Hosting;
+using ImCells.Topology;
 using ImCells.Registry.Hlr;
 using CellProto = ImCells.Protos.Cell;
 

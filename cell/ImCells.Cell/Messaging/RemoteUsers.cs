@@ -1,6 +1,6 @@
 using Grpc.Core;
-using ImCells.Common.Grpc;
-using ImCells.Common.Hosting;
+using ImCells.Server.Grpc;
+using ImCells.Server.Hosting;
 using ImCells.Protos.Cell;
 using ImCells.Protos.Topology;
 using ImCells.Registry.Vlr;

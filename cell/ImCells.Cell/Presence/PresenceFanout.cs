@@ -3,9 +3,9 @@ using System.Threading.Channels;
 using Grpc.Core;
 using ImCells.Cell.Messaging;
 using ImCells.Cell.Social;
-using ImCells.Common.Grpc;
-using ImCells.Common.Hosting;
-using ImCells.Common.Topology;
+using ImCells.Server.Grpc;
+using ImCells.Server.Hosting;
+using ImCells.Topology;
 using CellProto = ImCells.Protos.Cell;
 
 namespace ImCells.Cell.Presence;

@@ -1,8 +1,8 @@
 using Grpc.Core;
 using ImCells.Cell.Chat;
-using ImCells.Common.Grpc;
-using ImCells.Common.Hosting;
-using ImCells.Common.Topology;
+using ImCells.Server.Grpc;
+using ImCells.Server.Hosting;
+using ImCells.Topology;
 using ImCells.Protos.Cell;
 using ImCells.Protos.Client;
 using ImCells.Registry.Vlr;

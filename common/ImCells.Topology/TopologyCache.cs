@@ -4,7 +4,7 @@ using ImCells.Protos.Master;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace ImCells.Common.Topology;
+namespace ImCells.Topology;
 
 /// <summary>
 /// The master's map as this process last saw it. Polls <c>GetTopology(since_version)</c> so a new

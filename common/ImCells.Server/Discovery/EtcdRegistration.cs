@@ -5,7 +5,7 @@ using Google.Protobuf;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace ImCells.Common.Discovery;
+namespace ImCells.Server.Discovery;
 
 /// <summary>
 /// Registers this chat-serving process in etcd under a lease and refreshes its load every

@@ -1,6 +1,6 @@
 using ImCells.Protos.Topology;
 
-namespace ImCells.Common.Topology;
+namespace ImCells.Topology;
 
 /// <summary>A validated map with an O(log n) "which cell owns this number?".</summary>
 public sealed class TopologyIndex

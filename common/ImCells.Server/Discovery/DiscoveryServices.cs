@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace ImCells.Common.Discovery;
+namespace ImCells.Server.Discovery;
 
 public static class DiscoveryServices
 {

@@ -1,6 +1,6 @@
 using ImCells.Protos.Topology;
 
-namespace ImCells.Common.Discovery;
+namespace ImCells.Server.Discovery;
 
 /// <summary>
 /// Which chat servers of a cell are alive, least loaded first. Two implementations: static (the

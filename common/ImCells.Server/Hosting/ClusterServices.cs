@@ -1,11 +1,11 @@
-using ImCells.Common.Grpc;
-using ImCells.Common.Security;
-using ImCells.Common.Topology;
+using ImCells.Server.Grpc;
+using ImCells.Server.Security;
+using ImCells.Topology;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace ImCells.Common.Hosting;
+namespace ImCells.Server.Hosting;
 
 /// <summary>What login and cells both need: the master's map (kept fresh), peer channels, tokens.</summary>
 public static class ClusterServices

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 
-namespace ImCells.Common;
+namespace ImCells.Topology;
 
 /// <summary>Turns topology endpoints into addresses a socket can bind.</summary>
 public static class Endpoints

@@ -1,4 +1,4 @@
-namespace ImCells.Common.Security;
+namespace ImCells.Server.Security;
 
 /// <summary>What a login token vouches for; a chat server trusts it without a round trip.</summary>
 public sealed record TokenClaims(

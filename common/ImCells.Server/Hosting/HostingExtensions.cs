@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace ImCells.Common.Hosting;
+namespace ImCells.Server.Hosting;
 
 /// <summary>What every ImCells server process sets up the same way.</summary>
 public static class HostingExtensions
@@ -24,7 +24,14 @@ public static class HostingExtensions
 
     public static WebApplicationBuilder CreateServerBuilder(string[] args)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // The content root is the binaries' folder and configuration files are not watched: with the
+        // defaults (content root = working directory, reloadOnChange) every server put a recursive
+        // file watcher on the repository, and each write to data/*.db-wal woke it up.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Configuration.AddEnvironmentVariables("IMCELLS_");
         builder.Configuration.AddCommandLine(args, new Dictionary<string, string>(Switches));
         builder.Logging.ClearProviders();

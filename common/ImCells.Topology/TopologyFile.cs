@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ImCells.Protos.Topology;
 
-namespace ImCells.Common.Topology;
+namespace ImCells.Topology;
 
 /// <summary>The operator's topology.json, as written on disk.</summary>
 public sealed record TopologyFile(

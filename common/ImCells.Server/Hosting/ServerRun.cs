@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace ImCells.Common.Hosting;
+namespace ImCells.Server.Hosting;
 
 public static class ServerRun
 {

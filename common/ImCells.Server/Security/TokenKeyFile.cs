@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace ImCells.Common.Security;
+namespace ImCells.Server.Security;
 
 /// <summary>
 /// The development signing key: generated once into the data folder and shared by every process

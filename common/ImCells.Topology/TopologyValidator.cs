@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using ImCells.Protos.Topology;
 
-namespace ImCells.Common.Topology;
+namespace ImCells.Topology;
 
 /// <summary>Rules a map must satisfy before anyone is told about it.</summary>
 public static partial class TopologyValidator

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Grpc.Net.Client;
 using ImCells.Protos.Cell;
 
-namespace ImCells.Common.Grpc;
+namespace ImCells.Server.Grpc;
 
 /// <summary>
 /// One long-lived HTTP/2 channel per peer URL: gRPC channels are expensive to create and

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace ImCells.Common.Hosting;
+namespace ImCells.Server.Hosting;
 
 /// <summary>
 /// Stops this server when the process that started it (<c>imcells up</c>, a test fixture) is gone,

@@ -1,4 +1,4 @@
-namespace ImCells.Common.Hosting;
+namespace ImCells.Server.Hosting;
 
 /// <summary>Every network wait has a bound; these are the defaults between our own processes.</summary>
 public static class Deadlines

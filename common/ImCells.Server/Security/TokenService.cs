@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace ImCells.Common.Security;
+namespace ImCells.Server.Security;
 
 /// <summary>
 /// Signs and verifies login tokens: base64url(payload) "." base64url(HMAC-SHA256(key, payload)),

@@ -6,7 +6,7 @@ using ImCells.Protos.Topology;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace ImCells.Common.Discovery;
+namespace ImCells.Server.Discovery;
 
 /// <summary>
 /// The chat servers registered in etcd, kept by watching the prefix (and re-read every few
