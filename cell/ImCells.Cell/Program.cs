@@ -1,7 +1,6 @@
 using ImCells.Cell;
 using ImCells.Cell.Chat;
-using ImCells.Cell.ChatServer;
-using ImCells.Cell.Grpc;
+using ImCells.Cell.Delivery;
 using ImCells.Server.Discovery;
 using ImCells.Server.Hosting;
 using ImCells.Topology;
@@ -62,7 +61,7 @@ if (chatServer > 0)
     builder.Services.AddImCellsChatRegistration(builder.Configuration.DiscoveryOptions(),
         new ChatServerEntry(self.Id, servingId, server.Chat, server.Grpc, 0), sp => () => (uint)sp.GetRequiredService<SessionRegistry>().Connections);
     var chatApp = builder.Build();
-    chatApp.MapGrpcService<ChatServerGrpcService>();
+    chatApp.MapChatServerServices();
     return await chatApp.RunServerAsync($"chat server {self.Id}#{chatServer}", $"chat {server.Chat}, grpc {server.Grpc}");
 }
 
@@ -86,5 +85,5 @@ builder.Services.AddImCellsChatRegistration(builder.Configuration.DiscoveryOptio
     new ChatServerEntry(self.Id, self.Id, self.Chat[0], self.Grpc, 0), sp => () => (uint)sp.GetRequiredService<SessionRegistry>().Connections);
 
 var app = builder.Build();
-app.MapGrpcService<CellGrpcService>();
+app.MapCellServices();
 return await app.RunServerAsync($"cell {self.Id}", $"grpc {self.Grpc}, chat {string.Join(", ", self.Chat)}, database {hlrOptions.Connection}");

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using ImCells.Cell.Delivery;
 using ImCells.Server.Grpc;
 using ImCells.Server.Hosting;
 using ImCells.Topology;
@@ -37,7 +38,7 @@ internal sealed partial class ReadReceipts(
         request.Receipts.Add(new CellProto.ReadReceiptItem { Reader = reader, Sender = sender, MessageId = messageId, ReadAtMs = readAtMs });
         try
         {
-            await channels.Cell(home.Grpc).ReadReceiptsAsync(request, deadline: Deadlines.Short);
+            await channels.Client<CellProto.MessagePeering.MessagePeeringClient>(home.Grpc).ReadReceiptsAsync(request, deadline: Deadlines.Short);
         }
         catch (RpcException e)
         {

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Grpc.Core;
-using ImCells.Cell.Messaging;
-using ImCells.Cell.Social;
+using ImCells.Cell.Delivery;
 using ImCells.Server.Grpc;
 using ImCells.Server.Hosting;
 using ImCells.Topology;
@@ -151,7 +150,7 @@ internal sealed partial class PresenceFanout(
 
         try
         {
-            await channels.Cell(cell.Grpc).PresenceBatchAsync(request, deadline: Deadlines.Short, cancellationToken: cancellationToken);
+            await channels.Client<CellProto.PresencePeering.PresencePeeringClient>(cell.Grpc).PresenceBatchAsync(request, deadline: Deadlines.Short, cancellationToken: cancellationToken);
         }
         catch (RpcException e)
         {

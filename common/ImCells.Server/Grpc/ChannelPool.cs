@@ -1,16 +1,18 @@
 using System.Collections.Concurrent;
+using Grpc.Core;
 using Grpc.Net.Client;
-using ImCells.Protos.Cell;
 
 namespace ImCells.Server.Grpc;
 
 /// <summary>
 /// One long-lived HTTP/2 channel per peer URL: gRPC channels are expensive to create and
-/// multiplex many calls, so login and cells keep them for the life of the process.
+/// multiplex many calls, so login and cells keep them for the life of the process. The typed
+/// clients over them are kept too (they are thread-safe and hold nothing but the channel).
 /// </summary>
 public sealed class ChannelPool : IDisposable
 {
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Url, Type Client), ClientBase> _clients = new();
 
     public GrpcChannel Get(string url) => _channels.GetOrAdd(url, static u => GrpcChannel.ForAddress(u, new GrpcChannelOptions
     {
@@ -23,7 +25,10 @@ public sealed class ChannelPool : IDisposable
         },
     }));
 
-    public Cell.CellClient Cell(string grpcUrl) => new(Get(grpcUrl));
+    /// <summary>The generated client <typeparamref name="T"/> of one service, talking to <paramref name="url"/>.</summary>
+    public T Client<T>(string url) where T : ClientBase<T> =>
+        (T)_clients.GetOrAdd((url, typeof(T)), static (key, pool) =>
+            (ClientBase)Activator.CreateInstance(typeof(T), (ChannelBase)pool.Get(key.Url))!, this);
 
     public void Dispose()
     {
@@ -33,5 +38,6 @@ public sealed class ChannelPool : IDisposable
         }
 
         _channels.Clear();
+        _clients.Clear();
     }
 }

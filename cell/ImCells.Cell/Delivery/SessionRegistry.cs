@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 
-namespace ImCells.Cell.Chat;
+using ImCells.Cell.Chat;
+
+namespace ImCells.Cell.Delivery;
 
 /// <summary>Which connections each online user has on this chat server.</summary>
 internal sealed class SessionRegistry
@@ -31,7 +33,6 @@ internal sealed class SessionRegistry
         return replaced;
     }
 
-    /// <summary>False when the session was not (or no longer) registered.</summary>
     /// <summary>Adds the session; an older connection of the same device is told it was replaced and closed.</summary>
     public void AddReplacing(ChatSession session, ILogger logger)
     {
@@ -43,6 +44,7 @@ internal sealed class SessionRegistry
         }
     }
 
+    /// <summary>False when the session was not (or no longer) registered.</summary>
     public bool Remove(ChatSession session)
     {
         while (_byUser.TryGetValue(session.UserId, out var existing))

@@ -7,7 +7,7 @@ using ImCells.Topology;
 using ImCells.Protos.Client;
 using CellProto = ImCells.Protos.Cell;
 
-namespace ImCells.Cell.Roaming;
+namespace ImCells.Cell.Delivery;
 
 /// <summary>
 /// At a home cell: carries notifies for roaming users to the cells serving them. One queue and
@@ -83,7 +83,7 @@ internal sealed partial class VisitorPushForwarder(
 
                 try
                 {
-                    await channels.Cell(grpc).PushToVisitorsAsync(request, deadline: Deadlines.Short, cancellationToken: _stopping.Token);
+                    await channels.Client<CellProto.ServingPlace.ServingPlaceClient>(grpc).PushToVisitorsAsync(request, deadline: Deadlines.Short, cancellationToken: _stopping.Token);
                 }
                 catch (RpcException e)
                 {

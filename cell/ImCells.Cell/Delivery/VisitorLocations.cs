@@ -1,6 +1,6 @@
 using ImCells.Registry.Hlr;
 
-namespace ImCells.Cell.Roaming;
+namespace ImCells.Cell.Delivery;
 
 /// <summary>
 /// At a home cell: which devices of its users are attached in other cells (the HLR location

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using ImCells.Registry.Hlr;
 
-namespace ImCells.Cell.Social;
+namespace ImCells.Cell.Presence;
 
 /// <summary>
 /// Friends and blacklists of this cell's users in memory, so a presence change does not read the

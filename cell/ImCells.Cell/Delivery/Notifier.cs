@@ -1,21 +1,19 @@
-using ImCells.Cell.Chat;
-using ImCells.Cell.Roaming;
 using ImCells.Protos.Client;
 using ImCells.Registry.Hlr;
 
-namespace ImCells.Cell.Messaging;
+namespace ImCells.Cell.Delivery;
 
 /// <summary>
 /// Pushes mailbox and read-state changes to the online devices of their owners. NewEntries is
 /// called inside the HLR write turn right after the commit, so one user's notifies leave in seq order.
 /// </summary>
-internal sealed class Notifier(SessionRegistry sessions, ChatOptions options, VisitorPushForwarder? visitors = null)
+internal sealed class Notifier(SessionRegistry sessions, VisitorPushForwarder? visitors = null)
 {
     public void NewEntries(IEnumerable<MailboxEntry> entries)
     {
         foreach (var entry in entries)
         {
-            if (IsDroppedByTestHook(entry) || (sessions.Get(entry.UserId).IsEmpty && !(visitors?.Roams(entry.UserId) ?? false)))
+            if ((sessions.Get(entry.UserId).IsEmpty && !(visitors?.Roams(entry.UserId) ?? false)))
             {
                 continue;
             }
@@ -24,6 +22,10 @@ internal sealed class Notifier(SessionRegistry sessions, ChatOptions options, Vi
             Push(entry.UserId, new Frame { NewMessage = new NewMessage { Message = ToProto(entry) } }, exceptDevice: "");
         }
     }
+
+    /// <summary>Tells the sender that a message it was acked for was refused by the recipient's cell.</summary>
+    public void SendFailed(ulong sender, string messageId, ulong to, SendOutcome outcome) =>
+        SendFailed(sender, messageId, to, SendOutcomes.Code(outcome), SendOutcomes.Reason(outcome, to));
 
     public void SendFailed(ulong sender, string messageId, ulong to, ErrorCode code, string reason) =>
         Push(sender, new Frame { SendFailed = new SendFailed { MessageId = messageId, To = to, Code = code, Reason = reason } }, "");
@@ -66,9 +68,6 @@ internal sealed class Notifier(SessionRegistry sessions, ChatOptions options, Vi
         Seq = entry.Seq,
         Text = entry.Text,
         SentAtMs = entry.SentAtMs,
-        FailedReason = entry.FailedReason ?? "",
+        FailedReason = entry.Failure is { } failure ? SendOutcomes.Reason(failure, entry.To) : "",
     };
-
-    private bool IsDroppedByTestHook(MailboxEntry entry) =>
-        options.TestDropNotifyMarker.Length > 0 && entry.Text.Contains(options.TestDropNotifyMarker, StringComparison.Ordinal);
 }
