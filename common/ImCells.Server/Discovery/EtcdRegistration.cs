@@ -10,9 +10,10 @@ namespace ImCells.Server.Discovery;
 /// <summary>
 /// Registers this chat-serving process in etcd under a lease and refreshes its load every
 /// second; if the process dies the lease stops being kept alive and the key vanishes within the
-/// TTL. On a clean stop the lease is revoked at once.
+/// TTL. On a clean stop the lease is revoked at once. With static discovery it does nothing: the
+/// topology lists the server.
 /// </summary>
-public sealed partial class EtcdRegistration(
+internal sealed partial class EtcdRegistration(
     DiscoveryOptions options,
     ChatServerEntry self,
     Func<uint> connections,
@@ -20,6 +21,11 @@ public sealed partial class EtcdRegistration(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.UsesEtcd)
+        {
+            return;
+        }
+
         using var client = new EtcdClient(options.Etcd);
         var key = options.Prefix + self.Cell + "/" + self.ServingId;
         while (!stoppingToken.IsCancellationRequested)
