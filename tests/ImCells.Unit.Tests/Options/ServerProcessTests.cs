@@ -4,7 +4,7 @@ using System.Net.Sockets;
 
 namespace ImCells.Unit.Tests.Options;
 
-/// <summary>The built login, started as a real process with something wrong: one line and a non-zero exit, at once.</summary>
+/// <summary>The built login and master, started as real processes with something wrong: one line and a non-zero exit, at once.</summary>
 public sealed class ServerProcessTests
 {
     private static readonly TimeSpan Quickly = TimeSpan.FromSeconds(20);
@@ -33,6 +33,16 @@ public sealed class ServerProcessTests
 
         Assert.Equal(2, run.ExitCode);
         Assert.Equal(["login: invalid setting Discovery:Provider = 'zookeeper': must be 'static' or 'etcd'"], run.Stderr);
+    }
+
+    [Fact]
+    public async Task Master_MissingTopologyFile_ExitsWithOneLine()
+    {
+        var run = await RunAsync("master/ImCells.Master", "ImCells.Master", "--topology", "missing.json");
+
+        Assert.Equal(1, run.ExitCode);
+        var line = Assert.Single(run.Stderr);
+        Assert.StartsWith("master: missing.json: cannot read ", line, StringComparison.Ordinal);
     }
 
     private sealed record Run(int ExitCode, IReadOnlyList<string> Stdout, IReadOnlyList<string> Stderr);
