@@ -37,11 +37,19 @@ public static class DiscoveryServices
 
     /// <summary>With etcd discovery, keeps this chat-serving process registered (and its load current) under a lease.</summary>
     public static IServiceCollection AddImCellsChatRegistration(
-        this IServiceCollection services, ChatServerEntry self, Func<IServiceProvider, Func<uint>> connections)
+        this IServiceCollection services, ChatServerEntry self, Func<IServiceProvider, Func<uint>> connections) =>
+        services.AddImCellsChatRegistration(_ => self, connections);
+
+    /// <summary>
+    /// With etcd discovery, keeps this chat-serving process registered (and its load current) under a
+    /// lease; <paramref name="self"/> is asked when the registration starts, after the startup steps.
+    /// </summary>
+    public static IServiceCollection AddImCellsChatRegistration(
+        this IServiceCollection services, Func<IServiceProvider, ChatServerEntry> self, Func<IServiceProvider, Func<uint>> connections)
     {
         services.AddImCellsDiscoveryOptions();
         services.AddHostedService(sp => new EtcdRegistration(
-            sp.GetRequiredService<DiscoveryOptions>(), self, connections(sp), sp.GetRequiredService<ILogger<EtcdRegistration>>()));
+            sp.GetRequiredService<DiscoveryOptions>(), () => self(sp), connections(sp), sp.GetRequiredService<ILogger<EtcdRegistration>>()));
         return services;
     }
 
