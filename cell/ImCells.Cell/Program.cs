@@ -58,7 +58,7 @@ if (chatServer > 0)
     builder.Services.AddImCellsCluster(builder.Configuration, topology);
     var servingId = $"{self.Id}{TopologyIndex.ChatServerMark}{chatServer}";
     builder.Services.AddImCellsChatServer(new CellIdentity(self.Id, servingId), chatOptions);
-    builder.Services.AddImCellsChatRegistration(builder.Configuration.DiscoveryOptions(),
+    builder.Services.AddImCellsChatRegistration(
         new ChatServerEntry(self.Id, servingId, server.Chat, server.Grpc, 0), sp => () => (uint)sp.GetRequiredService<SessionRegistry>().Connections);
     var chatApp = builder.Build();
     chatApp.MapChatServerServices();
@@ -81,7 +81,7 @@ builder.WebHost.ConfigureKestrel(k =>
 builder.Services.AddGrpc(o => o.MaxReceiveMessageSize = 16 * 1024 * 1024);
 builder.Services.AddImCellsCluster(builder.Configuration, topology);
 builder.Services.AddImCellsCell(new CellIdentity(self.Id), database, hlrOptions, chatOptions);
-builder.Services.AddImCellsChatRegistration(builder.Configuration.DiscoveryOptions(),
+builder.Services.AddImCellsChatRegistration(
     new ChatServerEntry(self.Id, self.Id, self.Chat[0], self.Grpc, 0), sp => () => (uint)sp.GetRequiredService<SessionRegistry>().Connections);
 
 var app = builder.Build();

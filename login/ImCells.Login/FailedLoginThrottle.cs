@@ -9,22 +9,24 @@ namespace ImCells.Login;
 internal sealed class FailedLoginThrottle(LoginOptions options, TimeProvider time)
 {
     private readonly ConcurrentDictionary<ulong, (int Count, DateTimeOffset Since)> _failures = new();
+    private readonly int _freeFailures = options.FreeFailures;
+    private readonly TimeSpan _window = TimeSpan.FromSeconds(options.FailureWindowSeconds);
 
     public TimeSpan DelayFor(ulong userId)
     {
-        if (!_failures.TryGetValue(userId, out var entry) || time.GetUtcNow() - entry.Since > Window)
+        if (!_failures.TryGetValue(userId, out var entry) || time.GetUtcNow() - entry.Since > _window)
         {
             return TimeSpan.Zero;
         }
 
-        var excess = entry.Count - options.FreeFailures;
+        var excess = entry.Count - _freeFailures;
         return excess <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(excess, 5));
     }
 
     public void Failed(ulong userId)
     {
         var now = time.GetUtcNow();
-        _failures.AddOrUpdate(userId, _ => (1, now), (_, e) => now - e.Since > Window ? (1, now) : (e.Count + 1, e.Since));
+        _failures.AddOrUpdate(userId, _ => (1, now), (_, e) => now - e.Since > _window ? (1, now) : (e.Count + 1, e.Since));
         if (_failures.Count > 100_000)
         {
             _failures.Clear(); // a bound on memory under a spray of numbers
@@ -32,6 +34,4 @@ internal sealed class FailedLoginThrottle(LoginOptions options, TimeProvider tim
     }
 
     public void Succeeded(ulong userId) => _failures.TryRemove(userId, out _);
-
-    private TimeSpan Window => TimeSpan.FromSeconds(options.FailureWindowSeconds);
 }

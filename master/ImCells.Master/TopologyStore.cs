@@ -14,19 +14,26 @@ internal sealed partial class TopologyStore : BackgroundService
     private readonly TimeSpan _poll;
     private readonly ILogger<TopologyStore> _logger;
     private (DateTime Written, long Length) _seen;
-    private volatile TopologyIndex _current;
+    private volatile TopologyIndex? _current;
 
     public TopologyStore(string path, TimeSpan poll, ILogger<TopologyStore> logger)
     {
         _path = Path.GetFullPath(path);
         _poll = poll;
         _logger = logger;
-        _seen = Stamp();
-        _current = new TopologyIndex(TopologyFile.Load(_path));
-        Loaded(_logger, _path, _current.Version, _current.Map.Cells.Count);
     }
 
-    public TopologyIndex Current => _current;
+    /// <summary>The map being served; set by <see cref="Load"/>, which runs before the master serves.</summary>
+    public TopologyIndex Current => _current ?? throw new InvalidOperationException($"{_path} has not been loaded");
+
+    /// <summary>Reads the file the first time; throws <see cref="TopologyException"/> if it cannot be served.</summary>
+    public void Load()
+    {
+        _seen = Stamp();
+        var loaded = new TopologyIndex(TopologyFile.Load(_path));
+        _current = loaded;
+        Loaded(_logger, _path, loaded.Version, loaded.Map.Cells.Count);
+    }
 
     /// <summary>Reads the file again if it changed; returns true when a new version was installed.</summary>
     public bool CheckFile()
@@ -38,7 +45,7 @@ internal sealed partial class TopologyStore : BackgroundService
         }
 
         _seen = stamp;
-        var current = _current;
+        var current = Current;
         TopologyMap next;
         try
         {

@@ -12,7 +12,7 @@ namespace ImCells.Server.Discovery;
 /// The chat servers registered in etcd, kept by watching the prefix (and re-read every few
 /// seconds, so a missed event heals). A server whose lease expired is gone from the answer.
 /// </summary>
-public sealed partial class EtcdDiscovery(DiscoveryOptions options, ILogger<EtcdDiscovery> logger) : BackgroundService, IDiscovery
+internal sealed partial class EtcdDiscovery(DiscoveryOptions options, ILogger<EtcdDiscovery> logger) : BackgroundService, IDiscovery
 {
     private static readonly TimeSpan FullRead = TimeSpan.FromSeconds(3);
     private volatile IReadOnlyList<ChatServerEntry> _entries = [];

@@ -10,16 +10,24 @@ namespace ImCells.Server.Discovery;
 /// <summary>
 /// Registers this chat-serving process in etcd under a lease and refreshes its load every
 /// second; if the process dies the lease stops being kept alive and the key vanishes within the
-/// TTL. On a clean stop the lease is revoked at once.
+/// TTL. On a clean stop the lease is revoked at once. With static discovery it does nothing: the
+/// topology lists the server. <paramref name="entry"/> is asked when it starts (after the startup
+/// steps, so it may come from the map they fetched).
 /// </summary>
-public sealed partial class EtcdRegistration(
+internal sealed partial class EtcdRegistration(
     DiscoveryOptions options,
-    ChatServerEntry self,
+    Func<ChatServerEntry> entry,
     Func<uint> connections,
     ILogger<EtcdRegistration> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.UsesEtcd)
+        {
+            return;
+        }
+
+        var self = entry();
         using var client = new EtcdClient(options.Etcd);
         var key = options.Prefix + self.Cell + "/" + self.ServingId;
         while (!stoppingToken.IsCancellationRequested)

@@ -1,3 +1,5 @@
+using Grpc.Core;
+using ImCells.Protos.Topology;
 using ImCells.Server.Grpc;
 using ImCells.Server.Security;
 using ImCells.Topology;
@@ -8,21 +10,36 @@ using Microsoft.Extensions.Logging;
 namespace ImCells.Server.Hosting;
 
 /// <summary>What login and cells both need: the master's map (kept fresh), peer channels, tokens.</summary>
-public static class ClusterServices
+public static partial class ClusterServices
 {
     /// <summary>How often login and cells ask the master for a newer map (a change is seen within this).</summary>
     public static readonly TimeSpan TopologyRefresh = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a starting server waits for the master's first map.</summary>
+    public static readonly TimeSpan FirstMapWait = TimeSpan.FromSeconds(30);
+
     /// <summary>Fetches the first map from the master (waits up to 30 s for it to come up).</summary>
-    public static async Task<TopologyIndex> BootstrapTopologyAsync(IConfiguration configuration, ILogger logger)
+    public static async Task<TopologyIndex> BootstrapTopologyAsync(IConfiguration configuration, ILogger logger) =>
+        await TopologyCache.BootstrapAsync(TopologyCache.CreateClient(MasterUrl(configuration)), FirstMapWait, logger, CancellationToken.None);
+
+    /// <summary>
+    /// The cluster services, with the master's first map fetched in a startup step (waiting up to
+    /// 30 s for the master to come up): later startup steps read it from <see cref="TopologyCache"/>.
+    /// If the master does not answer in time the server stops with one line and exit code 1.
+    /// </summary>
+    public static IServiceCollection AddImCellsCluster(this IServiceCollection services, IConfiguration configuration)
     {
-        var masterUrl = configuration["MasterUrl"] ?? "http://127.0.0.1:7000";
-        return await TopologyCache.BootstrapAsync(TopologyCache.CreateClient(masterUrl), TimeSpan.FromSeconds(30), logger, CancellationToken.None);
+        // Version 0 stands for "no map yet": the master only serves versions from 1.
+        services.AddImCellsCluster(configuration, new TopologyIndex(new TopologyMap()));
+        return services.AddStartupStep((sp, cancellationToken) =>
+            FetchFirstMapAsync(sp.GetRequiredService<TopologyCache>(), MasterUrl(configuration),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ClusterServices)), cancellationToken));
     }
 
+    /// <summary>The cluster services around a map already fetched (<see cref="BootstrapTopologyAsync"/>).</summary>
     public static IServiceCollection AddImCellsCluster(this IServiceCollection services, IConfiguration configuration, TopologyIndex initial)
     {
-        var masterUrl = configuration["MasterUrl"] ?? "http://127.0.0.1:7000";
+        var masterUrl = MasterUrl(configuration);
         services.AddSingleton(sp => new TopologyCache(initial, TopologyCache.CreateClient(masterUrl), TopologyRefresh,
             sp.GetRequiredService<ILogger<TopologyCache>>()));
         services.AddHostedService(sp => sp.GetRequiredService<TopologyCache>());
@@ -33,4 +50,39 @@ public static class ClusterServices
             sp.GetRequiredService<TimeProvider>()));
         return services;
     }
+
+    private static string MasterUrl(IConfiguration configuration) => configuration["MasterUrl"] ?? "http://127.0.0.1:7000";
+
+    private static async Task FetchFirstMapAsync(TopologyCache cache, string masterUrl, ILogger logger, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + FirstMapWait;
+        while (true)
+        {
+            string problem;
+            try
+            {
+                if (await cache.RefreshAsync(cancellationToken))
+                {
+                    return;
+                }
+
+                problem = "the answer held no map";
+            }
+            catch (RpcException e)
+            {
+                problem = e.Status.Detail;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new StartupException($"master {masterUrl} did not answer within {FirstMapWait.TotalSeconds:0} s: {problem}");
+            }
+
+            MasterNotAnswering(logger, masterUrl, problem);
+            await Task.Delay(500, cancellationToken);
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "Master {Url} has not given a map yet ({Problem}); asking again")]
+    private static partial void MasterNotAnswering(ILogger logger, string url, string problem);
 }

@@ -1,14 +1,60 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
 namespace ImCells.Registry.Hlr;
 
-/// <summary>Where and how a cell keeps its HLR. Bound from the "Hlr" configuration section.</summary>
+/// <summary>Where and how a cell keeps its HLR. Bound from the "Hlr" configuration section, checked at start.</summary>
 public sealed class HlrOptions
 {
-    /// <summary>Database provider; only "sqlite" in this version.</summary>
+    public const string Section = "Hlr";
+
+    /// <summary>Database provider; only "sqlite" (the default) in this version.</summary>
     public string Provider { get; set; } = "sqlite";
 
-    /// <summary>ADO.NET connection string, e.g. "Data Source=data/cell-a.db".</summary>
+    /// <summary>
+    /// ADO.NET connection string, e.g. "Data Source=data/cell-a.db". Default empty: the cell's
+    /// database connection in the topology.
+    /// </summary>
     public string Connection { get; set; } = "";
 
-    /// <summary>PBKDF2-SHA256 iterations for new passwords (default 600 000, OWASP 2023).</summary>
+    /// <summary>PBKDF2-SHA256 iterations for new passwords, 1000..10000000 (default 600 000, OWASP 2023).</summary>
     public int PasswordIterations { get; set; } = 600_000;
+}
+
+/// <summary>The rules for <see cref="HlrOptions"/>; each failure names the setting as the operator writes it.</summary>
+internal sealed class HlrOptionsValidation : IValidateOptions<HlrOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HlrOptions options)
+    {
+        var errors = new ValidateOptionsResultBuilder();
+        if (options.Provider != "sqlite")
+        {
+            errors.AddError($"Hlr:Provider = '{options.Provider}': must be 'sqlite' (the only provider in this version)");
+        }
+
+        // The value is not repeated: a connection string may hold a password.
+        if (!string.IsNullOrEmpty(options.Connection) && SqliteConnectionProblem(options.Connection) is { } problem)
+        {
+            errors.AddError($"Hlr:Connection: must be empty (the topology's) or a SQLite connection string such as 'Data Source=data/cell-a.db': {problem}");
+        }
+
+        if (options.PasswordIterations is < 1_000 or > 10_000_000)
+        {
+            errors.AddError($"Hlr:PasswordIterations = {options.PasswordIterations}: must be 1000..10000000");
+        }
+
+        return errors.Build();
+    }
+
+    private static string? SqliteConnectionProblem(string connection)
+    {
+        try
+        {
+            return string.IsNullOrWhiteSpace(new SqliteConnectionStringBuilder(connection).DataSource) ? "it names no Data Source" : null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+    }
 }

@@ -1,0 +1,63 @@
+using ImCells.Server.Hosting;
+using ImCells.Topology;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ImCells.Master;
+
+internal static class MasterServices
+{
+    /// <summary>Exit code of a master whose topology file cannot be served.</summary>
+    private const int BadTopologyExitCode = 1;
+
+    /// <summary>
+    /// Everything the master runs on: its settings (checked at start), the topology file (read at
+    /// start; an invalid one stops the master with one line) and its listen address (the file's
+    /// master.grpc).
+    /// </summary>
+    public static IServiceCollection AddImCellsMaster(this IServiceCollection services)
+    {
+        services.AddMasterOptions();
+        services.AddGrpc();
+        services.AddSingleton(sp => new TopologyStore(
+            sp.GetRequiredService<MasterOptions>().Topology, TimeSpan.FromSeconds(1), sp.GetRequiredService<ILogger<TopologyStore>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<TopologyStore>());
+        services.AddStartupStep((sp, _) =>
+        {
+            LoadTopology(sp.GetRequiredService<TopologyStore>(), sp.GetRequiredService<MasterOptions>().Topology);
+            return Task.CompletedTask;
+        });
+        services.AddListenAtStartup((sp, kestrel) => kestrel.Listen(
+            Endpoints.FromUrl(sp.GetRequiredService<TopologyStore>().Current.Map.MasterGrpc), o => o.Protocols = HttpProtocols.Http2));
+        return services;
+    }
+
+    /// <summary><see cref="MasterOptions"/> bound from "Master", checked at start, registered as the validated value.</summary>
+    public static IServiceCollection AddMasterOptions(this IServiceCollection services)
+    {
+        services.AddOptions<MasterOptions>().BindConfiguration(MasterOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MasterOptions>, MasterOptionsValidation>());
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<MasterOptions>>().Value);
+        return services;
+    }
+
+    /// <summary>Where the master listens and which map it serves, for the "listening" line.</summary>
+    public static string Listening(IServiceProvider services)
+    {
+        var current = services.GetRequiredService<TopologyStore>().Current;
+        return $"{current.Map.MasterGrpc} (topology version {current.Version})";
+    }
+
+    private static void LoadTopology(TopologyStore store, string path)
+    {
+        try
+        {
+            store.Load();
+        }
+        catch (TopologyException e)
+        {
+            throw new StartupException($"{path}: {e.Message}", BadTopologyExitCode, e);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using ImCells.Registry.Hlr;
+
+namespace ImCells.Unit.Tests.Options;
+
+public sealed class HlrOptionsTests
+{
+    private static IReadOnlyList<string> Failures(params (string, string)[] settings) =>
+        Settings.Failures<HlrOptions>(s => s.AddImCellsHlrOptions(), settings);
+
+    [Fact]
+    public void Defaults_AreValid()
+    {
+        var options = Settings.Value<HlrOptions>(s => s.AddImCellsHlrOptions());
+
+        Assert.Equal("sqlite", options.Provider);
+        Assert.Equal("", options.Connection);
+        Assert.Equal(600_000, options.PasswordIterations);
+    }
+
+    [Fact]
+    public void Settings_AreBoundFromTheHlrSection()
+    {
+        var options = Settings.Value<HlrOptions>(s => s.AddImCellsHlrOptions(),
+            ("Hlr:Connection", "Data Source=data/cell-a.db;Pooling=False"), ("Hlr:PasswordIterations", "1000"));
+
+        Assert.Equal("Data Source=data/cell-a.db;Pooling=False", options.Connection);
+        Assert.Equal(1000, options.PasswordIterations);
+    }
+
+    [Fact]
+    public void Provider_NotSqlite_FailsNamingTheSetting() =>
+        Assert.Equal(["Hlr:Provider = 'postgres': must be 'sqlite' (the only provider in this version)"], Failures(("Hlr:Provider", "postgres")));
+
+    [Theory]
+    [InlineData("999")]
+    [InlineData("10000001")]
+    public void PasswordIterations_OutOfRange_FailsNamingTheSetting(string value) =>
+        Assert.Equal([$"Hlr:PasswordIterations = {value}: must be 1000..10000000"], Failures(("Hlr:PasswordIterations", value)));
+
+    [Theory]
+    [InlineData("cells/a.db")]
+    [InlineData("Data Source=x.db;Colour=blue")]
+    [InlineData("Mode=ReadWrite")]
+    public void Connection_NotASqliteConnectionString_FailsWithoutRepeatingIt(string value)
+    {
+        var failure = Assert.Single(Failures(("Hlr:Connection", value)));
+
+        Assert.StartsWith("Hlr:Connection: must be empty (the topology's) or a SQLite connection string", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain(value, failure, StringComparison.Ordinal);
+    }
+}
