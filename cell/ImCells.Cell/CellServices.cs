@@ -8,19 +8,29 @@ using ImCells.Cell.Roaming;
 using ImCells.Cell.Social;
 using ImCells.Registry.Hlr;
 using ImCells.Registry.Vlr;
+using ImCells.Server.Discovery;
+using ImCells.Server.Hosting;
+using ImCells.Topology;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace ImCells.Cell;
 
 /// <summary>The two ways this process runs: a cell (HLR, every feature), or one of its extra chat servers (connections only).</summary>
 internal static class CellServices
 {
-    /// <summary>A cell: its users' connections, its HLR, the features, and every gRPC role a cell serves.</summary>
-    public static IServiceCollection AddImCellsCell(
-        this IServiceCollection services, CellIdentity self, HlrDatabase database, HlrOptions hlrOptions, ChatOptions chatOptions)
+    /// <summary>
+    /// A cell: its users' connections, its HLR (opened at start, after the map names the cell), the
+    /// features, and every gRPC role a cell serves.
+    /// </summary>
+    public static IServiceCollection AddImCellsCell(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddChatFrontDoor<CellServingPlace>(self, chatOptions);
-        services.AddSingleton(database);
-        services.AddSingleton(hlrOptions);
+        services.AddChatProcess<CellServingPlace>(configuration);
+        services.AddGrpc(o => o.MaxReceiveMessageSize = 16 * 1024 * 1024);
+        services.AddStartupStep((sp, ct) => sp.GetRequiredService<CellSite>().OpenDatabaseAsync(ct));
+        services.AddSingleton(sp => sp.GetRequiredService<CellSite>().Database);
         services.AddSingleton<AccountStore>();
         services.AddSingleton<MailboxStore>();
         services.AddSingleton<ReadStateStore>();
@@ -60,8 +70,12 @@ internal static class CellServices
     }
 
     /// <summary>An extra chat server: connections, tokens, and the way home. No database.</summary>
-    public static IServiceCollection AddImCellsChatServer(this IServiceCollection services, CellIdentity self, ChatOptions chatOptions) =>
-        services.AddChatFrontDoor<ChatServerServingPlace>(self, chatOptions);
+    public static IServiceCollection AddImCellsChatServer(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddChatProcess<ChatServerServingPlace>(configuration);
+        services.AddGrpc();
+        return services;
+    }
 
     /// <summary>The gRPC roles a cell serves, each implemented beside the feature it serves.</summary>
     public static void MapCellServices(this IEndpointRouteBuilder app)
@@ -82,11 +96,31 @@ internal static class CellServices
         app.MapGrpcService<ChatServerAdminService>();
     }
 
-    private static IServiceCollection AddChatFrontDoor<TPlace>(this IServiceCollection services, CellIdentity self, ChatOptions chatOptions)
+    /// <summary>
+    /// What both kinds of process share: settings, the master's map and where this process stands in
+    /// it, the listen addresses, the chat front door, the way home for devices of other cells, and
+    /// the etcd registration of its chat endpoint.
+    /// </summary>
+    private static IServiceCollection AddChatProcess<TPlace>(this IServiceCollection services, IConfiguration configuration)
         where TPlace : class, IServingPlace
     {
-        services.AddSingleton(self);
-        services.AddSingleton(chatOptions);
+        services.AddValidatedOptions<CellOptions, CellOptionsValidation>(CellOptions.Section);
+        services.AddValidatedOptions<ChatOptions, ChatOptionsValidation>(ChatOptions.Section);
+        services.AddImCellsHlrOptions();
+        services.AddImCellsCluster(configuration);
+        services.AddSingleton(sp => sp.GetRequiredService<CellOptions>().Identity);
+        services.AddSingleton<CellSite>();
+        services.AddStartupStep((sp, ct) => sp.GetRequiredService<CellSite>().FindSelfAsync(ct));
+        services.AddListenAtStartup((sp, kestrel) =>
+        {
+            var site = sp.GetRequiredService<CellSite>();
+            kestrel.Listen(Endpoints.FromUrl(site.Grpc), o => o.Protocols = HttpProtocols.Http2);
+            foreach (var chat in site.Chat)
+            {
+                kestrel.Listen(Endpoints.ParseHostPort(chat), o => o.UseConnectionHandler<ChatConnectionHandler>());
+            }
+        });
+
         services.AddSingleton<ChatTokens>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton(_ => new VisitorCache());
@@ -94,6 +128,23 @@ internal static class CellServices
         services.AddHostedService(sp => sp.GetRequiredService<VisitorProxy>());
         services.AddSingleton<IServingPlace, TPlace>();
         services.AddSingleton<IChatBackend, ChatFrontDoor>();
+        services.AddImCellsChatRegistration(
+            sp =>
+            {
+                var site = sp.GetRequiredService<CellSite>();
+                return new ChatServerEntry(site.Cell.Id, sp.GetRequiredService<CellIdentity>().ServingId, site.Chat[0], site.Grpc, 0);
+            },
+            sp => () => (uint)sp.GetRequiredService<SessionRegistry>().Connections);
         return services;
+    }
+
+    /// <summary><typeparamref name="T"/> bound from <paramref name="section"/>, checked at start, registered as the validated value.</summary>
+    private static void AddValidatedOptions<T, TValidation>(this IServiceCollection services, string section)
+        where T : class
+        where TValidation : class, IValidateOptions<T>
+    {
+        services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<T>, TValidation>());
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<T>>().Value);
     }
 }
