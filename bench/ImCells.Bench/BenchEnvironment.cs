@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using ImCells.Common.Topology;
+using ImCells.Topology;
 
 namespace ImCells.Bench;
 

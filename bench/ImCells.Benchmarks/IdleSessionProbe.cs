@@ -2,7 +2,7 @@ using System.Globalization;
 using System.IO.Pipelines;
 using ImCells.Cell;
 using ImCells.Cell.Chat;
-using ImCells.Cell.Messaging;
+using ImCells.Cell.Delivery;
 
 namespace ImCells.Benchmarks;
 
@@ -18,7 +18,7 @@ internal static class IdleSessionProbe
         var count = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
         var options = new ChatOptions();
         var registry = new SessionRegistry();
-        var backend = new FakeBackend(registry, new Notifier(registry, options));
+        var backend = new FakeBackend(registry, new Notifier(registry));
 
         var baseline = Measure();
         var pipes = Enumerable.Range(0, count).Select(_ => (new Pipe(), new Pipe())).ToList();

@@ -1,7 +1,7 @@
 using System.IO.Pipelines;
 using ImCells.Cell;
 using ImCells.Cell.Chat;
-using ImCells.Cell.Messaging;
+using ImCells.Cell.Delivery;
 using ImCells.Protos;
 using ImCells.Protos.Client;
 using ImCells.Registry.Hlr;

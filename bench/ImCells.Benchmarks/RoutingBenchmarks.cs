@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using BenchmarkDotNet.Attributes;
 using ImCells.Cell;
 using ImCells.Cell.Chat;
+using ImCells.Cell.Delivery;
 using ImCells.Cell.Messaging;
 using ImCells.Protos;
 using ImCells.Protos.Client;
@@ -34,7 +35,7 @@ public class RoutingBenchmarks
     {
         var options = new ChatOptions();
         _registry = new SessionRegistry();
-        _notifier = new Notifier(_registry, options);
+        _notifier = new Notifier(_registry);
         _ids = new MessageIds(new CellIdentity("a"));
         _backend = new FakeBackend(_registry, _notifier);
         _sender = InMemoryClient.Start(_backend, options, Samples.Sender);

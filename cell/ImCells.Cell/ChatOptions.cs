@@ -24,12 +24,6 @@ public sealed class ChatOptions
     /// <summary>Most messages one Sync returns (default 500).</summary>
     public int MaxSyncBatch { get; set; } = 500;
 
-    /// <summary>Test hook: a NewMessage notify whose text contains this is not pushed (stored as usual). Empty: off.</summary>
-    public string TestDropNotifyMarker { get; set; } = "";
-
-    /// <summary>Test hook: a new send whose text contains this is committed, then the connection is closed instead of acked. Empty: off.</summary>
-    public string TestDropAckMarker { get; set; } = "";
-
     public TimeSpan AuthTimeout => TimeSpan.FromSeconds(AuthTimeoutSeconds);
 
     public TimeSpan IdleTimeout => TimeSpan.FromSeconds(HeartbeatSeconds * 3);

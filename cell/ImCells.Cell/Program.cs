@@ -1,11 +1,9 @@
 using ImCells.Cell;
 using ImCells.Cell.Chat;
-using ImCells.Cell.ChatServer;
-using ImCells.Cell.Grpc;
-using ImCells.Common;
-using ImCells.Common.Discovery;
-using ImCells.Common.Hosting;
-using ImCells.Common.Topology;
+using ImCells.Cell.Delivery;
+using ImCells.Server.Discovery;
+using ImCells.Server.Hosting;
+using ImCells.Topology;
 using ImCells.Registry.Hlr;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -63,7 +61,7 @@ if (chatServer > 0)
     builder.Services.AddImCellsChatRegistration(builder.Configuration.DiscoveryOptions(),
         new ChatServerEntry(self.Id, servingId, server.Chat, server.Grpc, 0), sp => () => (uint)sp.GetRequiredService<SessionRegistry>().Connections);
     var chatApp = builder.Build();
-    chatApp.MapGrpcService<ChatServerGrpcService>();
+    chatApp.MapChatServerServices();
     return await chatApp.RunServerAsync($"chat server {self.Id}#{chatServer}", $"chat {server.Chat}, grpc {server.Grpc}");
 }
 
@@ -87,5 +85,5 @@ builder.Services.AddImCellsChatRegistration(builder.Configuration.DiscoveryOptio
     new ChatServerEntry(self.Id, self.Id, self.Chat[0], self.Grpc, 0), sp => () => (uint)sp.GetRequiredService<SessionRegistry>().Connections);
 
 var app = builder.Build();
-app.MapGrpcService<CellGrpcService>();
+app.MapCellServices();
 return await app.RunServerAsync($"cell {self.Id}", $"grpc {self.Grpc}, chat {string.Join(", ", self.Chat)}, database {hlrOptions.Connection}");

@@ -1,4 +1,4 @@
-using ImCells.Common.Topology;
+using ImCells.Topology;
 
 namespace ImCells.Cli;
 

@@ -1,7 +1,7 @@
 using ImCells.Cli;
 using ImCells.Cli.Commands;
 using ImCells.Client;
-using ImCells.Common.Topology;
+using ImCells.Topology;
 
 // Thin entry point: pick the command, map failures to exit codes (0 ok, 1 server error, 2 usage).
 try

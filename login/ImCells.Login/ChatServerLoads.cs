@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Grpc.Core;
-using ImCells.Common.Discovery;
-using ImCells.Common.Grpc;
-using ImCells.Common.Topology;
+using ImCells.Server.Discovery;
+using ImCells.Server.Grpc;
+using ImCells.Topology;
 using ImCells.Protos.Topology;
 using CellProto = ImCells.Protos.Cell;
 
@@ -52,7 +52,7 @@ internal sealed partial class ChatServerLoads(TopologyCache topology, ChannelPoo
     {
         try
         {
-            var status = await channels.Cell(grpc).StatusAsync(new CellProto.StatusRequest(),
+            var status = await channels.Client<CellProto.CellAdmin.CellAdminClient>(grpc).StatusAsync(new CellProto.StatusRequest(),
                 deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: cancellationToken);
             if (_byChat.TryGetValue(chat, out var old) && !old.Up)
             {

@@ -1,9 +1,9 @@
 using Grpc.Core;
-using ImCells.Common.Discovery;
-using ImCells.Common.Grpc;
-using ImCells.Common.Hosting;
-using ImCells.Common.Security;
-using ImCells.Common.Topology;
+using ImCells.Server.Discovery;
+using ImCells.Server.Grpc;
+using ImCells.Server.Hosting;
+using ImCells.Server.Security;
+using ImCells.Topology;
 using ImCells.Protos.Login;
 using ImCells.Protos.Topology;
 using CellProto = ImCells.Protos.Cell;
@@ -48,7 +48,7 @@ internal sealed partial class LoginGrpcService(
             CellProto.RegisterReply reply;
             try
             {
-                reply = await channels.Cell(cell.Grpc).RegisterAsync(
+                reply = await channels.Client<CellProto.CellAccounts.CellAccountsClient>(cell.Grpc).RegisterAsync(
                     new CellProto.RegisterRequest { Name = request.Name, Password = request.Password },
                     deadline: Deadlines.Work, cancellationToken: context.CancellationToken);
             }
@@ -95,7 +95,7 @@ internal sealed partial class LoginGrpcService(
         {
             try
             {
-                reply = await channels.Cell(cell.Grpc).AuthenticateAsync(
+                reply = await channels.Client<CellProto.CellAccounts.CellAccountsClient>(cell.Grpc).AuthenticateAsync(
                     new CellProto.AuthenticateRequest { UserId = request.UserId, Password = request.Password },
                     deadline: Deadlines.Work, cancellationToken: context.CancellationToken);
             }
@@ -137,7 +137,7 @@ internal sealed partial class LoginGrpcService(
         CellProto.WhereReply reply;
         try
         {
-            reply = await channels.Cell(home.Grpc).WhereAsync(request, deadline: Deadlines.Short, cancellationToken: context.CancellationToken);
+            reply = await channels.Client<CellProto.CellAccounts.CellAccountsClient>(home.Grpc).WhereAsync(request, deadline: Deadlines.Short, cancellationToken: context.CancellationToken);
         }
         catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
         {
@@ -200,7 +200,7 @@ internal sealed partial class LoginGrpcService(
         status.Chat.AddRange(cell.Chat);
         try
         {
-            var reply = await channels.Cell(cell.Grpc).StatusAsync(new CellProto.StatusRequest { CollectGarbage = collectGarbage },
+            var reply = await channels.Client<CellProto.CellAdmin.CellAdminClient>(cell.Grpc).StatusAsync(new CellProto.StatusRequest { CollectGarbage = collectGarbage },
                 deadline: DateTime.UtcNow.AddSeconds(collectGarbage ? 10 : 2), cancellationToken: cancellationToken);
             status.Up = true;
             status.Connections = reply.Connections;

@@ -1,6 +1,6 @@
-using ImCells.Common;
-using ImCells.Common.Discovery;
-using ImCells.Common.Hosting;
+using ImCells.Server.Discovery;
+using ImCells.Server.Hosting;
+using ImCells.Topology;
 using ImCells.Login;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 

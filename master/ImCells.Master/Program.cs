@@ -1,6 +1,5 @@
-using ImCells.Common;
-using ImCells.Common.Hosting;
-using ImCells.Common.Topology;
+using ImCells.Server.Hosting;
+using ImCells.Topology;
 using ImCells.Master;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 

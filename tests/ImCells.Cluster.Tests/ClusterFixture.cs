@@ -94,7 +94,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task<CellProto.StatusReply> CellStatusAsync(string cellId, CancellationToken ct = default)
     {
         using var channel = GrpcChannel.ForAddress(CellGrpcUrl(cellId));
-        var client = new CellProto.Cell.CellClient(channel);
+        var client = new CellProto.CellAdmin.CellAdminClient(channel);
         return await client.StatusAsync(new CellProto.StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: ct);
     }
 

@@ -1,5 +1,5 @@
-using ImCells.Common.Security;
-using ImCells.Common.Topology;
+using ImCells.Server.Security;
+using ImCells.Topology;
 using ImCells.Protos.Client;
 
 namespace ImCells.Cell.Chat;

@@ -1,5 +1,6 @@
 using ImCells.Cell.Chat;
-using ImCells.Common.Topology;
+using ImCells.Cell.Delivery;
+using ImCells.Topology;
 using ImCells.Protos.Client;
 using ImCells.Registry.Hlr;
 
@@ -15,7 +16,7 @@ internal sealed class MessageRouter(
     TopologyCache topology,
     MailboxStore mailboxes,
     Notifier notifier,
-    RemoteUsers remoteUsers,
+    RemoteRecipients remoteRecipients,
     OutboxForwarder forwarder,
     MessageIds ids,
     TimeProvider time)
@@ -33,27 +34,26 @@ internal sealed class MessageRouter(
             var result = await mailboxes.SendLocalAsync(message, clientMsgId, r =>
             {
                 notifier.NewEntries(r.Appended);
-                if (r.Outcome is SendOutcome.Blocked or SendOutcome.NotFriends)
+                if (r.Outcome is not SendOutcome.Stored and not SendOutcome.UnknownRecipient)
                 {
                     // Refused like a foreign cell refuses: acknowledged, then SendFailed.
-                    notifier.SendFailed(from, r.MessageId, to, r.Outcome == SendOutcome.Blocked ? ErrorCode.Blocked : ErrorCode.NotFriends,
-                        r.Appended[0].FailedReason ?? "refused");
+                    notifier.SendFailed(from, r.MessageId, to, r.Outcome);
                 }
             }, CancellationToken.None);
-            return result.Outcome == SendOutcome.UnknownRecipient
-                ? throw new ChatRequestException(ErrorCode.UnknownRecipient, $"user {to} does not exist")
-                : result;
+            return result.Outcome == SendOutcome.UnknownRecipient ? throw UnknownRecipient(to) : result;
         }
 
         // A home cell that cannot be asked now still gets the message: the outbox waits for it.
-        var known = await remoteUsers.LookupAsync(owner, to, cancellationToken);
-        if (known is { Exists: false })
+        if (await remoteRecipients.ExistsAsync(owner, to, cancellationToken) == false)
         {
-            throw new ChatRequestException(ErrorCode.UnknownRecipient, $"user {to} does not exist");
+            throw UnknownRecipient(to);
         }
 
         var sent = await mailboxes.SendRemoteAsync(message, clientMsgId, owner.Id, r => notifier.NewEntries(r.Appended), CancellationToken.None);
         forwarder.Wake();
         return sent;
     }
+
+    private static ChatRequestException UnknownRecipient(ulong to) =>
+        new(SendOutcomes.Code(SendOutcome.UnknownRecipient), SendOutcomes.Reason(SendOutcome.UnknownRecipient, to));
 }

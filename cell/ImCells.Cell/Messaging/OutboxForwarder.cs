@@ -1,8 +1,9 @@
 using System.Threading.Channels;
 using Grpc.Core;
-using ImCells.Common.Grpc;
-using ImCells.Common.Hosting;
-using ImCells.Common.Topology;
+using ImCells.Cell.Delivery;
+using ImCells.Server.Grpc;
+using ImCells.Server.Hosting;
+using ImCells.Topology;
 using ImCells.Protos.Client;
 using ImCells.Registry.Hlr;
 using CellProto = ImCells.Protos.Cell;
@@ -106,7 +107,7 @@ internal sealed partial class OutboxForwarder(
         CellProto.DeliverReply reply;
         try
         {
-            reply = await channels.Cell(cell.Grpc).DeliverAsync(request, deadline: Deadlines.Work, cancellationToken: stoppingToken);
+            reply = await channels.Client<CellProto.MessagePeering.MessagePeeringClient>(cell.Grpc).DeliverAsync(request, deadline: Deadlines.Work, cancellationToken: stoppingToken);
         }
         catch (RpcException e)
         {
@@ -137,16 +138,10 @@ internal sealed partial class OutboxForwarder(
 
     private async Task RefusedAsync(RoutedMessage message, CellProto.DeliverResult result, CancellationToken cancellationToken)
     {
-        var (code, reason) = result.Outcome switch
-        {
-            CellProto.DeliverResult.Types.Outcome.UnknownRecipient => (ErrorCode.UnknownRecipient, $"user {message.To} does not exist"),
-            CellProto.DeliverResult.Types.Outcome.Blocked => (ErrorCode.Blocked, MailboxStore.RefusalReason(Refusal.Blocked)),
-            CellProto.DeliverResult.Types.Outcome.NotFriends => (ErrorCode.NotFriends, MailboxStore.RefusalReason(Refusal.NotFriends)),
-            _ => (ErrorCode.BadRequest, string.IsNullOrEmpty(result.Reason) ? "refused by the recipient's cell" : result.Reason),
-        };
-        await mailboxes.MarkFailedAsync(message.From, message.MessageId, reason, cancellationToken);
-        notifier.SendFailed(message.From, message.MessageId, message.To, code, reason);
-        Refused(logger, message.MessageId, message.To, reason);
+        var outcome = SendOutcomes.FromWire(result.Outcome);
+        await mailboxes.MarkFailedAsync(message.From, message.MessageId, outcome, cancellationToken);
+        notifier.SendFailed(message.From, message.MessageId, message.To, outcome);
+        Refused(logger, message.MessageId, message.To, string.IsNullOrEmpty(result.Reason) ? SendOutcomes.Reason(outcome, message.To) : result.Reason);
     }
 
     private void Failed(string target, int pending, string detail)

@@ -1,7 +1,8 @@
 using Grpc.Core;
-using ImCells.Common.Grpc;
-using ImCells.Common.Hosting;
-using ImCells.Common.Topology;
+using ImCells.Cell.Delivery;
+using ImCells.Server.Grpc;
+using ImCells.Server.Hosting;
+using ImCells.Topology;
 using ImCells.Registry.Hlr;
 using CellProto = ImCells.Protos.Cell;
 
@@ -37,7 +38,7 @@ internal sealed partial class ReadReceipts(
         request.Receipts.Add(new CellProto.ReadReceiptItem { Reader = reader, Sender = sender, MessageId = messageId, ReadAtMs = readAtMs });
         try
         {
-            await channels.Cell(home.Grpc).ReadReceiptsAsync(request, deadline: Deadlines.Short);
+            await channels.Client<CellProto.MessagePeering.MessagePeeringClient>(home.Grpc).ReadReceiptsAsync(request, deadline: Deadlines.Short);
         }
         catch (RpcException e)
         {

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using ImCells.Cell.Chat;
+using ImCells.Cell.Delivery;
 using ImCells.Registry.Hlr;
 
 namespace ImCells.Cell.Messaging;

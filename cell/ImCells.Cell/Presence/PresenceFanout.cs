@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Grpc.Core;
-using ImCells.Cell.Messaging;
-using ImCells.Cell.Social;
-using ImCells.Common.Grpc;
-using ImCells.Common.Hosting;
-using ImCells.Common.Topology;
+using ImCells.Cell.Delivery;
+using ImCells.Server.Grpc;
+using ImCells.Server.Hosting;
+using ImCells.Topology;
 using CellProto = ImCells.Protos.Cell;
 
 namespace ImCells.Cell.Presence;
@@ -152,7 +151,7 @@ internal sealed partial class PresenceFanout(
 
         try
         {
-            await channels.Cell(cell.Grpc).PresenceBatchAsync(request, deadline: Deadlines.Short, cancellationToken: cancellationToken);
+            await channels.Client<CellProto.PresencePeering.PresencePeeringClient>(cell.Grpc).PresenceBatchAsync(request, deadline: Deadlines.Short, cancellationToken: cancellationToken);
         }
         catch (RpcException e)
         {

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using ImCells.Cell.Messaging;
+using ImCells.Cell.Delivery;
 using CellProto = ImCells.Protos.Cell;
 
 namespace ImCells.Cell.Presence;

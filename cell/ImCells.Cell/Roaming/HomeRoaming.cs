@@ -1,6 +1,4 @@
-using Grpc.Core;
-using ImCells.Cell.Chat;
-using ImCells.Cell.Messaging;
+using ImCells.Cell.Delivery;
 using ImCells.Cell.Presence;
 using ImCells.Cell.Social;
 using ImCells.Protos.Cell;
@@ -18,13 +16,10 @@ internal sealed partial class HomeRoaming(
     CellIdentity self,
     VisitorLocations locations,
     SessionRegistry sessions,
-    RequestHandler handler,
     SocialService socialService,
     SocialStore social,
     MailboxStore mailboxes,
-    PresenceTracker presence,
-    PresenceFanout fanout,
-    FriendCache friendCache,
+    DevicePresence presence,
     ChatOptions options,
     TimeProvider time,
     ILogger<HomeRoaming> logger) : BackgroundService
@@ -38,7 +33,7 @@ internal sealed partial class HomeRoaming(
         if (await locations.AttachAsync(new DeviceLocationRecord(request.UserId, request.DeviceId, request.ServingCell, request.ChatEndpoint,
                 time.GetUtcNow().ToUnixTimeMilliseconds()), cancellationToken))
         {
-            Online(request.UserId);
+            presence.Online(request.UserId);
         }
 
         LocationUpdated(logger, request.UserId, request.DeviceId, request.ServingCell);
@@ -57,7 +52,7 @@ internal sealed partial class HomeRoaming(
         if (await locations.DetachAsync(request.UserId, request.DeviceId, request.ServingCell, cancellationToken))
         {
             LocationCancelled(logger, request.UserId, request.DeviceId, request.ServingCell, "detached");
-            Offline(request.UserId);
+            presence.Offline(request.UserId);
         }
     }
 
@@ -69,29 +64,13 @@ internal sealed partial class HomeRoaming(
             var chat = request.Devices.First(d => d.UserId == user && d.DeviceId == device).ChatEndpoint;
             if (await locations.AttachAsync(new DeviceLocationRecord(user, device, request.ServingCell, chat, time.GetUtcNow().ToUnixTimeMilliseconds()), cancellationToken))
             {
-                Online(user);
+                presence.Online(user);
             }
         }
     }
 
-    public async Task<Frame> CallAsync(VisitorCallRequest request, CancellationToken cancellationToken)
-    {
-        if (!locations.IsAttached(request.UserId, request.DeviceId, request.ServingCell))
-        {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"device {request.DeviceId} of {request.UserId} is not attached at cell '{request.ServingCell}'"));
-        }
-
-        try
-        {
-            var response = await handler.ExecuteAsync(new Caller(request.UserId, request.DeviceId, null), request.Request, cancellationToken);
-            response.Seq = request.Request.Seq;
-            return response;
-        }
-        catch (ChatRequestException e)
-        {
-            return new Frame { Seq = request.Request.Seq, Error = new Error { Code = e.Code, Message = e.Message } };
-        }
-    }
+    /// <summary>Whether a serving place may act for this device: it holds its location.</summary>
+    public bool IsAttached(ulong user, string device, string servingCell) => locations.IsAttached(user, device, servingCell);
 
     public WhereReply Where(ulong user)
     {
@@ -124,30 +103,13 @@ internal sealed partial class HomeRoaming(
                     if (await locations.DetachAsync(stale.UserId, stale.DeviceId, stale.ServingCell, stoppingToken))
                     {
                         LocationCancelled(logger, stale.UserId, stale.DeviceId, stale.ServingCell, "its serving cell stopped refreshing it");
-                        Offline(stale.UserId);
+                        presence.Offline(stale.UserId);
                     }
                 }
             }
         }
         catch (OperationCanceledException)
         {
-        }
-    }
-
-    private void Online(ulong user)
-    {
-        if (presence.DeviceAttached(user) is { } change)
-        {
-            fanout.Publish(change);
-        }
-    }
-
-    private void Offline(ulong user)
-    {
-        if (presence.DeviceDetached(user) is { } change)
-        {
-            fanout.Publish(change);
-            friendCache.Invalidate(user);
         }
     }
 

@@ -1,8 +1,9 @@
 using Grpc.Core;
 using ImCells.Cell.Chat;
-using ImCells.Common.Grpc;
-using ImCells.Common.Hosting;
-using ImCells.Common.Topology;
+using ImCells.Cell.Delivery;
+using ImCells.Server.Grpc;
+using ImCells.Server.Hosting;
+using ImCells.Topology;
 using ImCells.Protos.Cell;
 using ImCells.Protos.Client;
 using ImCells.Registry.Vlr;
@@ -128,13 +129,13 @@ internal sealed partial class VisitorProxy(
         DetachLost(logger, user, device, home);
     }
 
-    private async Task<T> CallHomeAsync<T>(string homeId, Func<Protos.Cell.Cell.CellClient, DateTime, Task<T>> call)
+    private async Task<T> CallHomeAsync<T>(string homeId, Func<HomeLocation.HomeLocationClient, DateTime, Task<T>> call)
     {
         var home = topology.Current.FindCell(homeId)
             ?? throw new ChatRequestException(ErrorCode.Unavailable, $"home cell '{homeId}' is not in the topology");
         try
         {
-            return await call(channels.Cell(home.Grpc), Deadlines.Work);
+            return await call(channels.Client<HomeLocation.HomeLocationClient>(home.Grpc), Deadlines.Work);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition)
         {

@@ -1,10 +1,10 @@
 using Grpc.Core;
 using ImCells.Cell.Chat;
-using ImCells.Cell.Messaging;
+using ImCells.Cell.Delivery;
 using ImCells.Cell.Presence;
-using ImCells.Common.Grpc;
-using ImCells.Common.Hosting;
-using ImCells.Common.Topology;
+using ImCells.Server.Grpc;
+using ImCells.Server.Hosting;
+using ImCells.Topology;
 using ImCells.Protos.Cell;
 using ImCells.Protos.Client;
 using ImCells.Registry.Hlr;
@@ -26,7 +26,7 @@ internal sealed partial class SocialService(
     PresenceTracker tracker,
     PresenceFanout fanout,
     RemotePresence remotePresence,
-    RemoteUsers remoteUsers,
+    RemoteProfiles remoteProfiles,
     Notifier notifier,
     TimeProvider time,
     ILogger<SocialService> logger)
@@ -39,7 +39,7 @@ internal sealed partial class SocialService(
             return ToProto(await social.GetProfileAsync(user, cancellationToken) ?? throw NotFound(user));
         }
 
-        var record = await remoteUsers.LookupAsync(home, user, cancellationToken)
+        var record = await remoteProfiles.LookupAsync(home, user, cancellationToken)
             ?? throw new ChatRequestException(ErrorCode.Unavailable, $"cell '{home.Id}' is unreachable; try again");
         return record is { Exists: true, Profile: not null } ? record.Profile : throw NotFound(user);
     }
@@ -245,7 +245,7 @@ internal sealed partial class SocialService(
         return new FriendUpdateReply { Result = FriendUpdateReply.Types.Result.Ok, Presence = presence, LastSeenMs = lastSeen };
     }
 
-    /// <summary>The home cell side of GetProfile: remembers the asking cell so it hears of changes.</summary>
+    /// <summary>The home cell side of GetProfile: remembers an asking cell that watches, so it hears of changes.</summary>
     public async Task<GetProfileReply> ServeProfileAsync(Protos.Cell.GetProfileRequest request, CancellationToken cancellationToken)
     {
         var record = await social.GetProfileAsync(request.UserId, cancellationToken);
@@ -254,7 +254,7 @@ internal sealed partial class SocialService(
             return new GetProfileReply { Exists = false };
         }
 
-        if (request.FromCell.Length > 0 && request.FromCell != self.Id)
+        if (request.Watch && request.FromCell.Length > 0 && request.FromCell != self.Id)
         {
             await social.AddWatcherAsync(request.UserId, request.FromCell, cancellationToken);
         }
@@ -300,7 +300,7 @@ internal sealed partial class SocialService(
 
         try
         {
-            return await channels.Cell(home.Grpc).FriendUpdateAsync(update, deadline: Deadlines.Short, cancellationToken: cancellationToken);
+            return await channels.Client<SocialPeering.SocialPeeringClient>(home.Grpc).FriendUpdateAsync(update, deadline: Deadlines.Short, cancellationToken: cancellationToken);
         }
         catch (RpcException e)
         {
@@ -320,7 +320,7 @@ internal sealed partial class SocialService(
         {
             var request = new InvalidateProfilesRequest { FromCell = self.Id };
             request.UserIds.Add(user);
-            await channels.Cell(cell.Grpc).InvalidateProfilesAsync(request, deadline: Deadlines.Short);
+            await channels.Client<SocialPeering.SocialPeeringClient>(cell.Grpc).InvalidateProfilesAsync(request, deadline: Deadlines.Short);
         }
         catch (RpcException e)
         {

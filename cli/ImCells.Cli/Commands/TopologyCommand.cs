@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using ImCells.Common.Topology;
+using ImCells.Topology;
 using ImCells.Protos.Topology;
 
 namespace ImCells.Cli.Commands;

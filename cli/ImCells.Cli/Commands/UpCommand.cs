@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using ImCells.Cli.Up;
-using ImCells.Common.Topology;
+using ImCells.Topology;
 
 namespace ImCells.Cli.Commands;
 

@@ -1,4 +1,4 @@
-using ImCells.Common.Topology;
+using ImCells.Topology;
 using ImCells.Protos.Topology;
 
 namespace ImCells.Cli.Up;

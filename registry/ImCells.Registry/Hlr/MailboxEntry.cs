@@ -1,7 +1,7 @@
 namespace ImCells.Registry.Hlr;
 
-/// <summary>One message as it stands in one user's mailbox.</summary>
-public sealed record MailboxEntry(ulong UserId, ulong Seq, string MessageId, ulong From, ulong To, string Text, long SentAtMs, string? FailedReason = null)
+/// <summary>One message as it stands in one user's mailbox; <see cref="Failure"/> says why a refused message failed.</summary>
+public sealed record MailboxEntry(ulong UserId, ulong Seq, string MessageId, ulong From, ulong To, string Text, long SentAtMs, SendOutcome? Failure = null)
 {
     /// <summary>The other party of the conversation this entry belongs to.</summary>
     public ulong Peer => UserId == From ? To : From;
@@ -13,6 +13,10 @@ public sealed record RoutedMessage(string MessageId, ulong From, ulong To, strin
 /// <summary>A row of the outbox.</summary>
 public sealed record OutboxRow(long Id, string TargetCell, RoutedMessage Message);
 
+/// <summary>
+/// What became of a message at the recipient's home cell. The storage layer returns outcomes only;
+/// the cell turns them into error codes and sentences in one place.
+/// </summary>
 public enum SendOutcome
 {
     Stored,
@@ -21,6 +25,8 @@ public enum SendOutcome
     Blocked,
     /// <summary>The recipient takes messages from friends only: only the sender's copy exists, marked failed.</summary>
     NotFriends,
+    /// <summary>The recipient's cell refused for another reason (it does not own the number).</summary>
+    Refused,
 }
 
 /// <summary>
@@ -35,13 +41,5 @@ public sealed record SendResult(
     bool Duplicate,
     IReadOnlyList<MailboxEntry> Appended);
 
-public enum DeliverOutcome
-{
-    Stored,
-    UnknownRecipient,
-    Blocked,
-    NotFriends,
-}
-
 /// <summary>The result of one delivered message; <see cref="Appended"/> is null for a repeat.</summary>
-public sealed record DeliverResult(string MessageId, DeliverOutcome Outcome, ulong Seq, MailboxEntry? Appended);
+public sealed record DeliverResult(string MessageId, SendOutcome Outcome, ulong Seq, MailboxEntry? Appended);

@@ -26,19 +26,18 @@ public sealed class MailboxStore(HlrDatabase database)
                 return earlier;
             }
 
-            var (exists, refusal) = await CheckRecipientAsync(transaction, message.To, message.From);
-            if (!exists)
+            var accepted = await CheckRecipientAsync(transaction, message.To, message.From);
+            if (accepted == SendOutcome.UnknownRecipient)
             {
                 return new SendResult(SendOutcome.UnknownRecipient, message.MessageId, 0, message.SentAtMs, false, []);
             }
 
-            if (refusal != Refusal.None)
+            if (accepted != SendOutcome.Stored)
             {
                 // Refused the same way a foreign cell refuses: the sender's copy, marked failed; nothing for the recipient.
-                var failed = await AppendAsync(connection, transaction, message.From, message, RefusalReason(refusal));
+                var failed = await AppendAsync(connection, transaction, message.From, message, accepted);
                 await RecordSentAsync(transaction, message, clientMsgId, failed.Seq);
-                return new SendResult(refusal == Refusal.Blocked ? SendOutcome.Blocked : SendOutcome.NotFriends,
-                    message.MessageId, failed.Seq, message.SentAtMs, false, [failed]);
+                return new SendResult(accepted, message.MessageId, failed.Seq, message.SentAtMs, false, [failed]);
             }
 
             var senderEntry = await AppendAsync(connection, transaction, message.From, message);
@@ -91,25 +90,21 @@ public sealed class MailboxStore(HlrDatabase database)
                 var seen = WriterCommands.Bind(database.Commands.Get(transaction, "SELECT seq FROM mailbox WHERE user_id = @to AND message_id = @id"), "@to", (long)message.To);
                 WriterCommands.Bind(seen, "@id", message.MessageId);
                 var existing = await seen.ExecuteScalarAsync();
-                var (exists, refusal) = existing is long ? (true, Refusal.None) : await CheckRecipientAsync(transaction, message.To, message.From);
                 if (existing is long seq)
                 {
-                    results.Add(new DeliverResult(message.MessageId, DeliverOutcome.Stored, (ulong)seq, null));
+                    results.Add(new DeliverResult(message.MessageId, SendOutcome.Stored, (ulong)seq, null));
+                    continue;
                 }
-                else if (!exists)
+
+                var accepted = await CheckRecipientAsync(transaction, message.To, message.From);
+                if (accepted != SendOutcome.Stored)
                 {
-                    results.Add(new DeliverResult(message.MessageId, DeliverOutcome.UnknownRecipient, 0, null));
+                    results.Add(new DeliverResult(message.MessageId, accepted, 0, null));
+                    continue;
                 }
-                else if (refusal != Refusal.None)
-                {
-                    results.Add(new DeliverResult(message.MessageId,
-                        refusal == Refusal.Blocked ? DeliverOutcome.Blocked : DeliverOutcome.NotFriends, 0, null));
-                }
-                else
-                {
-                    var entry = await AppendAsync(connection, transaction, message.To, message);
-                    results.Add(new DeliverResult(message.MessageId, DeliverOutcome.Stored, entry.Seq, entry));
-                }
+
+                var entry = await AppendAsync(connection, transaction, message.To, message);
+                results.Add(new DeliverResult(message.MessageId, SendOutcome.Stored, entry.Seq, entry));
             }
 
             return results;
@@ -150,12 +145,12 @@ public sealed class MailboxStore(HlrDatabase database)
             cancellationToken);
 
     /// <summary>Marks the sender's copy of a message that the recipient's cell refused.</summary>
-    public Task<MailboxEntry?> MarkFailedAsync(ulong sender, string messageId, string reason, CancellationToken cancellationToken) =>
+    public Task<MailboxEntry?> MarkFailedAsync(ulong sender, string messageId, SendOutcome failure, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
             await connection.ExecuteAsync(
-                "UPDATE mailbox SET failed = @reason WHERE user_id = @sender AND message_id = @messageId",
-                new { reason, sender = (long)sender, messageId }, transaction);
+                "UPDATE mailbox SET failed = @failure WHERE user_id = @sender AND message_id = @messageId",
+                new { failure = failure.ToString(), sender = (long)sender, messageId }, transaction);
             var row = await connection.QuerySingleOrDefaultAsync<MailboxRow>(
                 $"SELECT {MailboxColumns} FROM mailbox WHERE user_id = @sender AND message_id = @messageId",
                 new { sender = (long)sender, messageId }, transaction);
@@ -182,15 +177,7 @@ public sealed class MailboxStore(HlrDatabase database)
     public Task<long> OutboxPendingAsync(CancellationToken cancellationToken) =>
         database.ReadAsync(connection => connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox"), cancellationToken);
 
-    /// <summary>The reason stored on, and sent back for, a refused message.</summary>
-    public static string RefusalReason(Refusal refusal) => refusal switch
-    {
-        Refusal.Blocked => "blocked: the recipient does not accept messages from you",
-        Refusal.NotFriends => "the recipient accepts messages from friends only",
-        _ => "",
-    };
-
-    private async Task<MailboxEntry> AppendAsync(DbConnection connection, DbTransaction transaction, ulong owner, RoutedMessage message, string? failed = null)
+    private async Task<MailboxEntry> AppendAsync(DbConnection connection, DbTransaction transaction, ulong owner, RoutedMessage message, SendOutcome? failed = null)
     {
         var commands = database.Commands;
         var next = WriterCommands.Bind(commands.Get(transaction, database.Dialect.NextSeqSql), "@User", (long)owner);
@@ -207,7 +194,7 @@ public sealed class MailboxStore(HlrDatabase database)
         WriterCommands.Bind(insert, "@peer", (long)entry.Peer);
         WriterCommands.Bind(insert, "@text", message.Text);
         WriterCommands.Bind(insert, "@sentAt", message.SentAtMs);
-        WriterCommands.Bind(insert, "@failed", failed);
+        WriterCommands.Bind(insert, "@failed", failed?.ToString());
         await insert.ExecuteNonQueryAsync();
 
         var touch = commands.Get(transaction, database.Dialect.TouchConversationSql);
@@ -219,8 +206,10 @@ public sealed class MailboxStore(HlrDatabase database)
         return entry;
     }
 
-    /// <summary>Whether the recipient exists and whether it refuses the sender: one statement on the hot path.</summary>
-    private async Task<(bool Exists, Refusal Refusal)> CheckRecipientAsync(DbTransaction transaction, ulong recipient, ulong sender)
+    /// <summary>
+    /// Whether the recipient exists and accepts the sender (Stored), or why not: one statement on the hot path.
+    /// </summary>
+    private async Task<SendOutcome> CheckRecipientAsync(DbTransaction transaction, ulong recipient, ulong sender)
     {
         var check = database.Commands.Get(transaction, """
             SELECT u.only_friends,
@@ -233,13 +222,13 @@ public sealed class MailboxStore(HlrDatabase database)
         await using var reader = await check.ExecuteReaderAsync();
         if (!await reader.ReadAsync())
         {
-            return (false, Refusal.None);
+            return SendOutcome.UnknownRecipient;
         }
 
         var onlyFriends = reader.GetInt64(0) != 0;
         var blocked = reader.GetInt64(1) != 0;
         var friends = reader.GetInt64(2) != 0;
-        return (true, blocked ? Refusal.Blocked : onlyFriends && !friends && recipient != sender ? Refusal.NotFriends : Refusal.None);
+        return blocked ? SendOutcome.Blocked : onlyFriends && !friends && recipient != sender ? SendOutcome.NotFriends : SendOutcome.Stored;
     }
 
     private async Task<SendResult?> FindSentAsync(DbTransaction transaction, ulong sender, string clientMsgId)
@@ -276,7 +265,11 @@ public sealed class MailboxStore(HlrDatabase database)
         public long SentAtMs { get; init; }
         public string? Failed { get; init; }
 
-        public MailboxEntry ToEntry() => new((ulong)UserId, (ulong)Seq, MessageId, (ulong)FromUser, (ulong)ToUser, Text, SentAtMs, Failed);
+        public MailboxEntry ToEntry() => new((ulong)UserId, (ulong)Seq, MessageId, (ulong)FromUser, (ulong)ToUser, Text, SentAtMs, Failure(Failed));
+
+        // Rows written before outcomes were stored hold a sentence: those read as a plain refusal.
+        private static SendOutcome? Failure(string? failed) =>
+            failed is null ? null : Enum.TryParse<SendOutcome>(failed, out var outcome) ? outcome : SendOutcome.Refused;
     }
 
     private sealed class SentRow

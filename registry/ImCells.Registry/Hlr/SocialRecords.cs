@@ -15,14 +15,6 @@ public sealed record FriendRecord(ulong Friend, string Nickname, long SinceMs);
 
 public sealed record FriendRequestRecord(ulong Other, string Nickname, string Message, long CreatedAtMs);
 
-/// <summary>Why a recipient's home cell refuses a message, if it does.</summary>
-public enum Refusal
-{
-    None,
-    Blocked,
-    NotFriends,
-}
-
 public static class FriendDirection
 {
     public const string Incoming = "in";

@@ -1,10 +1,10 @@
 using ImCells.Cell;
-using ImCells.Cell.Chat;
+using ImCells.Cell.Delivery;
 using ImCells.Cell.Messaging;
-using ImCells.Common.Grpc;
-using ImCells.Common.Topology;
 using ImCells.Registry.Hlr;
 using ImCells.Registry.Vlr;
+using ImCells.Server.Grpc;
+using ImCells.Topology;
 using ImCells.Unit.Tests.Hlr;
 using ImCells.Unit.Tests.Topology;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -32,9 +32,9 @@ public sealed class SchedulerTests : IAsyncLifetime
         var self = new CellIdentity("a");
         _topology = new TopologyCache(new TopologyIndex(TopologyJson.Map(TopologyJson.TwoCells())),
             TopologyCache.CreateClient("http://127.0.0.1:1"), TimeSpan.FromHours(1), NullLogger<TopologyCache>.Instance);
-        var notifier = new Notifier(new SessionRegistry(), new ChatOptions());
+        var notifier = new Notifier(new SessionRegistry());
         var forwarder = new OutboxForwarder(self, _hlr.Mailboxes, _topology, _channels, notifier, _time, NullLogger<OutboxForwarder>.Instance);
-        var router = new MessageRouter(self, _topology, _hlr.Mailboxes, notifier, new RemoteUsers(self, new VisitorCache(), _channels),
+        var router = new MessageRouter(self, _topology, _hlr.Mailboxes, notifier, new RemoteRecipients(self, new VisitorCache(), _channels),
             forwarder, new MessageIds(self), _time);
         _store = new ScheduledStore(_hlr.Database);
         _scheduler = new Scheduler(_store, router, notifier, _time, NullLogger<Scheduler>.Instance);

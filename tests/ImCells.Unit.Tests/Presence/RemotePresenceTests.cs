@@ -1,6 +1,4 @@
-using ImCells.Cell;
-using ImCells.Cell.Chat;
-using ImCells.Cell.Messaging;
+using ImCells.Cell.Delivery;
 using ImCells.Cell.Presence;
 using Microsoft.Extensions.Time.Testing;
 using CellProto = ImCells.Protos.Cell;
@@ -17,7 +15,7 @@ public sealed class RemotePresenceTests
     private readonly SessionRegistry _sessions = new();
     private readonly RemotePresence _presence;
 
-    public RemotePresenceTests() => _presence = new RemotePresence(new Notifier(_sessions, new ChatOptions()), _time);
+    public RemotePresenceTests() => _presence = new RemotePresence(new Notifier(_sessions), _time);
 
     [Theory]
     [InlineData(ClientPresence.Online)]

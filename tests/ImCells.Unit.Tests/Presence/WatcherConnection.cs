@@ -1,5 +1,6 @@
 using ImCells.Cell;
 using ImCells.Cell.Chat;
+using ImCells.Cell.Delivery;
 using ImCells.Protos.Client;
 using ImCells.Unit.Tests.Chat;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using ImCells.Common.Security;
+using ImCells.Server.Security;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 

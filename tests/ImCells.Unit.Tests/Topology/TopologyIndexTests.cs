@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using ImCells.Common.Topology;
+using ImCells.Topology;
 using Xunit;
 
 namespace ImCells.Unit.Tests.Topology;

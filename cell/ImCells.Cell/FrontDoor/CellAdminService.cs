@@ -1,0 +1,36 @@
+using Grpc.Core;
+using ImCells.Cell.Delivery;
+using ImCells.Cell.Presence;
+using ImCells.Protos.Cell;
+using ImCells.Registry.Hlr;
+using ImCells.Registry.Vlr;
+using ImCells.Topology;
+
+namespace ImCells.Cell.FrontDoor;
+
+/// <summary>The cell process's Status, for login servers (load) and operators.</summary>
+internal sealed class CellAdminService(
+    CellIdentity self,
+    TopologyCache topology,
+    AccountStore accounts,
+    MailboxStore mailboxes,
+    SessionRegistry sessions,
+    VisitorCache vlr,
+    PresenceFanout fanout) : CellAdmin.CellAdminBase
+{
+    public override async Task<StatusReply> Status(StatusRequest request, ServerCallContext context)
+    {
+        var reply = ProcessStatus.Of(self.Id, request.CollectGarbage);
+        var byHome = sessions.CountByHome(self.Id);
+        reply.Connections = (uint)sessions.Connections;
+        reply.OnlineUsers = (uint)sessions.OnlineUsers;
+        reply.Users = (ulong)await accounts.CountAsync(context.CancellationToken);
+        reply.TopologyVersion = topology.Current.Version;
+        reply.OutboxPending = (ulong)await mailboxes.OutboxPendingAsync(context.CancellationToken);
+        reply.VlrEntries = (uint)vlr.Count;
+        reply.PresenceChangeCalls.Add(fanout.ChangeCalls.ToDictionary());
+        reply.HomeUsersHere = (uint)byHome.HomeUsers;
+        reply.Visitors.Add(byHome.Visitors);
+        return reply;
+    }
+}

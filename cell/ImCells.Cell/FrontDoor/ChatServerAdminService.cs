@@ -1,0 +1,19 @@
+using Grpc.Core;
+using ImCells.Cell.Delivery;
+using ImCells.Protos.Cell;
+using ImCells.Topology;
+
+namespace ImCells.Cell.FrontDoor;
+
+/// <summary>An extra chat server's Status: its connections, which login servers use as its load.</summary>
+internal sealed class ChatServerAdminService(CellIdentity self, TopologyCache topology, SessionRegistry sessions) : CellAdmin.CellAdminBase
+{
+    public override Task<StatusReply> Status(StatusRequest request, ServerCallContext context)
+    {
+        var reply = ProcessStatus.Of(self.ServingId, request.CollectGarbage);
+        reply.Connections = (uint)sessions.Connections;
+        reply.OnlineUsers = (uint)sessions.OnlineUsers;
+        reply.TopologyVersion = topology.Current.Version;
+        return Task.FromResult(reply);
+    }
+}

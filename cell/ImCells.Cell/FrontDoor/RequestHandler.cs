@@ -1,0 +1,205 @@
+using System.Text;
+using ImCells.Cell.Chat;
+using ImCells.Cell.Delivery;
+using ImCells.Cell.Messaging;
+using ImCells.Cell.Social;
+using ImCells.Protos.Client;
+using ImCells.Registry.Hlr;
+
+namespace ImCells.Cell.FrontDoor;
+
+/// <summary>
+/// Executes the client requests of a user homed in this cell, whether its device is connected
+/// here or roams in another cell (then the serving cell forwards each request): sends (now or
+/// scheduled), sync, acks, read state, history, conversations, and the social requests.
+/// </summary>
+internal sealed partial class RequestHandler(
+    MailboxStore mailboxes,
+    ReadStateStore readState,
+    ScheduledStore scheduled,
+    MessageRouter router,
+    Scheduler scheduler,
+    Notifier notifier,
+    ReadReceipts receipts,
+    SocialService socialService,
+    MessageIds ids,
+    ChatOptions options,
+    TimeProvider time)
+{
+    private const int MaxClientMsgIdLength = 64;
+    private const int MaxPageSize = 500;
+    private static readonly TimeSpan MaxScheduleAhead = TimeSpan.FromDays(366);
+
+    public async Task<Frame> ExecuteAsync(Caller caller, Frame request, CancellationToken cancellationToken)
+    {
+        var me = caller.UserId;
+        return request.BodyCase switch
+        {
+            Frame.BodyOneofCase.Send => new Frame { SendAck = await SendAsync(caller, request.Send, cancellationToken) },
+            Frame.BodyOneofCase.Sync => new Frame { SyncResult = await SyncAsync(caller, request.Sync, cancellationToken) },
+            Frame.BodyOneofCase.Ack => new Frame { AckOk = await AckAsync(caller, request.Ack, cancellationToken) },
+            Frame.BodyOneofCase.MarkRead => new Frame { MarkReadOk = await MarkReadAsync(caller, request.MarkRead, cancellationToken) },
+            Frame.BodyOneofCase.History => new Frame { HistoryResult = await HistoryAsync(caller, request.History, cancellationToken) },
+            Frame.BodyOneofCase.Conversations => new Frame { ConversationsResult = await ConversationsAsync(caller, request.Conversations, cancellationToken) },
+            Frame.BodyOneofCase.ListScheduled => new Frame { ScheduledList = await ListScheduledAsync(caller, cancellationToken) },
+            Frame.BodyOneofCase.CancelScheduled => new Frame { CancelScheduledOk = await CancelScheduledAsync(caller, request.CancelScheduled, cancellationToken) },
+            Frame.BodyOneofCase.SetSettings => new Frame { SettingsOk = await SetSettingsAsync(caller, request.SetSettings, cancellationToken) },
+            Frame.BodyOneofCase.GetProfile => new Frame { Profile = await socialService.GetProfileAsync(request.GetProfile.User, cancellationToken) },
+            Frame.BodyOneofCase.SetProfile => new Frame { Profile = await socialService.SetProfileAsync(me, request.SetProfile.Profile ?? new Profile(), cancellationToken) },
+            Frame.BodyOneofCase.FriendRequest => new Frame { FriendOk = await socialService.RequestAsync(me, request.FriendRequest, cancellationToken) },
+            Frame.BodyOneofCase.FriendRespond => new Frame { FriendOk = await socialService.RespondAsync(me, request.FriendRespond, cancellationToken) },
+            Frame.BodyOneofCase.FriendRemove => new Frame { FriendOk = await socialService.RemoveAsync(me, request.FriendRemove.Friend, cancellationToken) },
+            Frame.BodyOneofCase.FriendList => new Frame { FriendListResult = await socialService.ListAsync(me, cancellationToken) },
+            Frame.BodyOneofCase.Block => new Frame { BlockOk = await socialService.BlockAsync(me, request.Block, cancellationToken) },
+            Frame.BodyOneofCase.SetPresence => new Frame { PresenceOk = socialService.SetPresence(me, request.SetPresence) },
+            Frame.BodyOneofCase.SetPrivacy => new Frame { PrivacyOk = await socialService.SetPrivacyAsync(me, request.SetPrivacy, cancellationToken) },
+            _ => throw ChatRequestException.BadRequest($"{request.BodyCase} is not a request"),
+        };
+    }
+
+    private async Task<SendAck> SendAsync(Caller caller, SendRequest request, CancellationToken cancellationToken)
+    {
+        Validate(request);
+        var clientMsgId = request.ClientMsgId.Length > 0 ? request.ClientMsgId : Guid.NewGuid().ToString("N");
+        var now = time.GetUtcNow();
+        if (request.DeliverAtMs > now.ToUnixTimeMilliseconds())
+        {
+            return await ScheduleAsync(caller, request, clientMsgId, now, cancellationToken);
+        }
+
+        var result = await router.SendAsync(caller.UserId, request.To, request.Text, clientMsgId, cancellationToken);
+        return new SendAck { MessageId = result.MessageId, Seq = result.SenderSeq, SentAtMs = result.SentAtMs };
+    }
+
+    private async Task<SyncResult> SyncAsync(Caller caller, SyncRequest request, CancellationToken cancellationToken)
+    {
+        var limit = request.Limit == 0 ? options.MaxSyncBatch : (int)Math.Min(request.Limit, (uint)options.MaxSyncBatch);
+        var (entries, head, hasMore) = await mailboxes.SyncAsync(caller.UserId, request.FromSeq, limit, cancellationToken);
+        var result = new SyncResult { HeadSeq = head, HasMore = hasMore };
+        result.Messages.AddRange(entries.Select(Notifier.ToProto));
+        return result;
+    }
+
+    private async Task<AckOk> AckAsync(Caller caller, AckRequest request, CancellationToken cancellationToken)
+    {
+        await RequireWithinMailboxAsync(caller, request.Seq, cancellationToken);
+        await mailboxes.AdvanceCursorAsync(caller.UserId, caller.DeviceId, request.Seq, cancellationToken);
+        return new AckOk { Seq = request.Seq };
+    }
+
+    private async Task<MarkReadOk> MarkReadAsync(Caller caller, MarkReadRequest request, CancellationToken cancellationToken)
+    {
+        await RequireWithinMailboxAsync(caller, request.Seq, cancellationToken);
+        var result = await readState.MarkReadAsync(caller.UserId, request.Peer, request.Seq, cancellationToken)
+            ?? throw new ChatRequestException(ErrorCode.NotFound, $"no conversation with {request.Peer}");
+        notifier.ReadStateChanged(caller.UserId, new ReadStateChanged
+        {
+            Peer = request.Peer,
+            ReadSeq = result.ReadSeq,
+            Unread = result.Unread,
+            TotalUnread = result.TotalUnread,
+        }, exceptDevice: caller.DeviceId);
+        if (result.ReceiptsEnabled && result.ReceiptMessageId is not null)
+        {
+            await receipts.SendAsync(caller.UserId, request.Peer, result.ReceiptMessageId, time.GetUtcNow().ToUnixTimeMilliseconds());
+        }
+
+        return new MarkReadOk { Peer = request.Peer, ReadSeq = result.ReadSeq, Unread = result.Unread, TotalUnread = result.TotalUnread };
+    }
+
+    private async Task<HistoryResult> HistoryAsync(Caller caller, HistoryRequest request, CancellationToken cancellationToken)
+    {
+        var (entries, hasMore) = await readState.HistoryAsync(caller.UserId, request.Peer, request.BeforeSeq, PageSize(request.Limit), cancellationToken);
+        var result = new HistoryResult { HasMore = hasMore };
+        result.Messages.AddRange(entries.Select(Notifier.ToProto));
+        return result;
+    }
+
+    private async Task<ConversationsResult> ConversationsAsync(Caller caller, ConversationsRequest request, CancellationToken cancellationToken)
+    {
+        var (list, total) = await readState.ConversationsAsync(caller.UserId, PageSize(request.Limit), cancellationToken);
+        var result = new ConversationsResult { TotalUnread = total };
+        result.Conversations.AddRange(list.Select(c => new Conversation
+        {
+            Peer = c.Peer,
+            LastMessage = Notifier.ToProto(c.LastMessage),
+            Unread = c.Unread,
+            ReadSeq = c.ReadSeq,
+        }));
+        return result;
+    }
+
+    private async Task<ScheduledList> ListScheduledAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        var list = new ScheduledList();
+        list.Items.AddRange((await scheduled.PendingOfAsync(caller.UserId, cancellationToken)).Select(e => new ScheduledMessage
+        {
+            ScheduleId = e.Id,
+            To = e.To,
+            Text = e.Text,
+            DeliverAtMs = e.DeliverAtMs,
+            ClientMsgId = e.ClientMsgId,
+        }));
+        return list;
+    }
+
+    private async Task<CancelScheduledOk> CancelScheduledAsync(Caller caller, CancelScheduledRequest request, CancellationToken cancellationToken) =>
+        await scheduled.CancelAsync(caller.UserId, request.ScheduleId, cancellationToken)
+            ? new CancelScheduledOk { ScheduleId = request.ScheduleId }
+            : throw new ChatRequestException(ErrorCode.NotFound, $"no pending scheduled message '{request.ScheduleId}'");
+
+    private async Task<SettingsOk> SetSettingsAsync(Caller caller, SetSettingsRequest request, CancellationToken cancellationToken)
+    {
+        await readState.SetReadReceiptsAsync(caller.UserId, request.ReadReceipts, cancellationToken);
+        return new SettingsOk { ReadReceipts = request.ReadReceipts };
+    }
+
+    private async Task<SendAck> ScheduleAsync(Caller caller, SendRequest request, string clientMsgId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (DateTimeOffset.FromUnixTimeMilliseconds(request.DeliverAtMs) - now > MaxScheduleAhead)
+        {
+            throw ChatRequestException.BadRequest($"deliver_at is more than {MaxScheduleAhead.TotalDays:0} days ahead");
+        }
+
+        var entry = await scheduled.AddAsync(new ScheduledEntry(ids.NextSchedule(now.ToUnixTimeMilliseconds()), caller.UserId,
+            request.To, request.Text, clientMsgId, request.DeliverAtMs), cancellationToken);
+        scheduler.Wake();
+        return new SendAck { ScheduleId = entry.Id, DeliverAtMs = entry.DeliverAtMs };
+    }
+
+    private async Task RequireWithinMailboxAsync(Caller caller, ulong seq, CancellationToken cancellationToken)
+    {
+        var head = await mailboxes.HeadSeqAsync(caller.UserId, cancellationToken);
+        if (seq > head)
+        {
+            throw ChatRequestException.BadRequest($"seq {seq} is beyond the mailbox head {head}");
+        }
+    }
+
+    private static int PageSize(uint requested) => requested == 0 ? 50 : (int)Math.Min(requested, MaxPageSize);
+
+    private void Validate(SendRequest request)
+    {
+        if (request.To == 0)
+        {
+            throw ChatRequestException.BadRequest("recipient (to) is required");
+        }
+
+        if (request.Text.Length == 0)
+        {
+            throw ChatRequestException.BadRequest("text is empty");
+        }
+
+        var bytes = Encoding.UTF8.GetByteCount(request.Text);
+        if (bytes > options.MaxTextBytes)
+        {
+            throw new ChatRequestException(ErrorCode.MessageTooLarge,
+                $"text is {bytes} bytes; the limit is {options.MaxTextBytes} (Chat:MaxTextBytes)");
+        }
+
+        if (request.ClientMsgId.Length > MaxClientMsgIdLength)
+        {
+            throw ChatRequestException.BadRequest($"client_msg_id is longer than {MaxClientMsgIdLength} characters");
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using ImCells.Protos.Master;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ImCells.Topology;
+
+/// <summary>
+/// The master's map as this process last saw it. Polls <c>GetTopology(since_version)</c> so a new
+/// version reaches login and cells within one refresh interval; keeps the old map while the master
+/// is unreachable.
+/// </summary>
+public sealed class TopologyCache : BackgroundService
+{
+    private readonly Master.MasterClient _master;
+    private readonly TimeSpan _refresh;
+    private readonly ILogger<TopologyCache> _logger;
+    private volatile TopologyIndex _current;
+
+    public TopologyCache(TopologyIndex initial, Master.MasterClient master, TimeSpan refresh, ILogger<TopologyCache> logger)
+    {
+        _current = initial;
+        _master = master;
+        _refresh = refresh;
+        _logger = logger;
+    }
+
+    public TopologyIndex Current => _current;
+
+    /// <summary>Raised after a newer map has been installed.</summary>
+    public event Action<TopologyIndex>? Changed;
+
+    public static Master.MasterClient CreateClient(string masterUrl) =>
+        new(GrpcChannel.ForAddress(masterUrl));
+
+    /// <summary>Waits for the master's first answer: a process cannot route without a map.</summary>
+    public static async Task<TopologyIndex> BootstrapAsync(
+        Master.MasterClient master, TimeSpan wait, ILogger logger, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + wait;
+        while (true)
+        {
+            try
+            {
+                var reply = await master.GetTopologyAsync(
+                    new GetTopologyRequest { SinceVersion = 0 },
+                    deadline: DateTime.UtcNow.AddSeconds(3),
+                    cancellationToken: cancellationToken);
+                return new TopologyIndex(reply.Map);
+            }
+            catch (RpcException e) when (DateTime.UtcNow < deadline)
+            {
+                TopologyLog.MasterUnreachable(logger, e.Status.Detail);
+                await Task.Delay(500, cancellationToken);
+            }
+            catch (RpcException e)
+            {
+                throw new InvalidOperationException($"master did not answer within {wait.TotalSeconds:0} s: {e.Status.Detail}", e);
+            }
+        }
+    }
+
+    /// <summary>Asks the master once; returns true when a newer map was installed.</summary>
+    public async Task<bool> RefreshAsync(CancellationToken cancellationToken)
+    {
+        var current = _current;
+        var reply = await _master.GetTopologyAsync(
+            new GetTopologyRequest { SinceVersion = current.Version },
+            deadline: DateTime.UtcNow.AddSeconds(3),
+            cancellationToken: cancellationToken);
+        if (reply.Map is null || reply.Version <= current.Version)
+        {
+            return false;
+        }
+
+        var next = new TopologyIndex(reply.Map);
+        _current = next;
+        TopologyLog.NewVersion(_logger, current.Version, next.Version, next.Map.Cells.Count);
+        Changed?.Invoke(next);
+        return true;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_refresh);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await RefreshAsync(stoppingToken);
+            }
+            catch (RpcException e)
+            {
+                TopologyLog.MasterUnreachable(_logger, e.Status.Detail);
+            }
+        }
+    }
+}
+
+internal static partial class TopologyLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Topology version {Old} -> {New} ({Cells} cells)")]
+    public static partial void NewVersion(ILogger logger, ulong old, ulong @new, int cells);
+
+    [LoggerMessage(2, LogLevel.Warning, "Master unreachable, keeping the last map: {Detail}")]
+    public static partial void MasterUnreachable(ILogger logger, string detail);
+}

@@ -1,0 +1,176 @@
+using System.Text.RegularExpressions;
+using ImCells.Protos.Topology;
+
+namespace ImCells.Topology;
+
+/// <summary>Rules a map must satisfy before anyone is told about it.</summary>
+public static partial class TopologyValidator
+{
+    /// <summary>Database providers a cell can open.</summary>
+    public static readonly IReadOnlySet<string> Providers = new HashSet<string> { "sqlite" };
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,31}$")]
+    private static partial Regex CellIdPattern();
+
+    public static void Validate(TopologyMap map)
+    {
+        if (map.Version == 0)
+        {
+            throw new TopologyException("version must be 1 or more");
+        }
+
+        RequireHttpUrl(map.MasterGrpc, "master.grpc");
+        if (map.Login.Count == 0)
+        {
+            throw new TopologyException("login must list at least one login server");
+        }
+
+        for (var i = 0; i < map.Login.Count; i++)
+        {
+            RequireHttpUrl(map.Login[i].Http, $"login[{i}].http");
+        }
+
+        if (map.Cells.Count == 0)
+        {
+            throw new TopologyException("cells must list at least one cell");
+        }
+
+        var ids = new HashSet<string>();
+        var endpoints = new Dictionary<string, string>();
+        ClaimEndpoint(endpoints, EndpointKey(map.MasterGrpc), "master.grpc");
+        for (var i = 0; i < map.Login.Count; i++)
+        {
+            ClaimEndpoint(endpoints, EndpointKey(map.Login[i].Http), $"login[{i}].http");
+        }
+
+        foreach (var cell in map.Cells)
+        {
+            var where = $"cell '{cell.Id}'";
+            if (!CellIdPattern().IsMatch(cell.Id))
+            {
+                throw new TopologyException($"cell id '{cell.Id}' is invalid: use 1-32 of a-z, 0-9 and '-'");
+            }
+
+            if (!ids.Add(cell.Id))
+            {
+                throw new TopologyException($"duplicate cell id '{cell.Id}'");
+            }
+
+            if (cell.Ranges.Count == 0)
+            {
+                throw new TopologyException($"{where} has no ranges");
+            }
+
+            foreach (var range in cell.Ranges)
+            {
+                if (range.First == 0 || range.First > range.Last)
+                {
+                    throw new TopologyException($"{where} has a bad range {range.First}-{range.Last}: need 0 < first <= last");
+                }
+            }
+
+            RequireHttpUrl(cell.Grpc, $"{where} grpc");
+            ClaimEndpoint(endpoints, EndpointKey(cell.Grpc), $"{where} grpc");
+            if (cell.Chat.Count == 0)
+            {
+                throw new TopologyException($"{where} lists no chat endpoint");
+            }
+
+            foreach (var chat in cell.Chat)
+            {
+                if (!Endpoints.TryParseHostPort(chat, out _))
+                {
+                    throw new TopologyException($"{where} chat endpoint '{chat}' is not host:port");
+                }
+
+                ClaimEndpoint(endpoints, chat, $"{where} chat");
+            }
+
+            for (var i = 0; i < cell.ChatServers.Count; i++)
+            {
+                var server = cell.ChatServers[i];
+                var what = $"{where} chatServers[{i}]";
+                if (!Endpoints.TryParseHostPort(server.Chat, out _))
+                {
+                    throw new TopologyException($"{what} chat endpoint '{server.Chat}' is not host:port");
+                }
+
+                ClaimEndpoint(endpoints, server.Chat, $"{what} chat");
+                RequireHttpUrl(server.Grpc, $"{what} grpc");
+                ClaimEndpoint(endpoints, EndpointKey(server.Grpc), $"{what} grpc");
+            }
+
+            if (cell.Database is null || !Providers.Contains(cell.Database.Provider))
+            {
+                throw new TopologyException(
+                    $"{where} database provider '{cell.Database?.Provider}' is not one of: {string.Join(", ", Providers)}");
+            }
+
+            if (string.IsNullOrWhiteSpace(cell.Database.Connection))
+            {
+                throw new TopologyException($"{where} has no database connection string");
+            }
+        }
+
+        RejectOverlaps(map);
+    }
+
+    /// <summary>A running master may move to <paramref name="next"/> only if no live cell loses numbers.</summary>
+    public static void ValidateChange(TopologyMap current, TopologyMap next)
+    {
+        Validate(next);
+        foreach (var cell in current.Cells)
+        {
+            var successor = next.Cells.FirstOrDefault(c => c.Id == cell.Id)
+                ?? throw new TopologyException($"cell '{cell.Id}' was removed; a live cell cannot be dropped");
+            foreach (var range in cell.Ranges)
+            {
+                if (!successor.Ranges.Any(r => r.First <= range.First && r.Last >= range.Last))
+                {
+                    throw new TopologyException(
+                        $"cell '{cell.Id}' range {range.First}-{range.Last} shrinks; a live cell's range can only grow");
+                }
+            }
+        }
+    }
+
+    private static void RejectOverlaps(TopologyMap map)
+    {
+        var all = map.Cells
+            .SelectMany(c => c.Ranges.Select(r => (Cell: c.Id, r.First, r.Last)))
+            .OrderBy(r => r.First)
+            .ToList();
+        for (var i = 1; i < all.Count; i++)
+        {
+            var (prev, cur) = (all[i - 1], all[i]);
+            if (cur.First <= prev.Last)
+            {
+                throw new TopologyException(
+                    $"range {cur.First}-{cur.Last} of cell '{cur.Cell}' overlaps range {prev.First}-{prev.Last} of cell '{prev.Cell}'");
+            }
+        }
+    }
+
+    private static void RequireHttpUrl(string value, string what)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp
+            || uri.IsDefaultPort || uri.AbsolutePath != "/")
+        {
+            throw new TopologyException($"{what} '{value}' is not an endpoint like http://127.0.0.1:7000");
+        }
+    }
+
+    private static string EndpointKey(string url)
+    {
+        var uri = new Uri(url);
+        return $"{uri.Host}:{uri.Port}";
+    }
+
+    private static void ClaimEndpoint(Dictionary<string, string> claimed, string endpoint, string what)
+    {
+        if (!claimed.TryAdd(endpoint, what))
+        {
+            throw new TopologyException($"{what} reuses {endpoint}, already used by {claimed[endpoint]}");
+        }
+    }
+}
