@@ -35,7 +35,7 @@ internal static class CellServices
 
         // Features.
         services.AddSingleton<MessageIds>();
-        services.AddSingleton<RemoteRecipients>();
+        services.AddSingleton<RemoteUsers>();
         services.AddSingleton<MessageRouter>();
         services.AddSingleton<ReadReceipts>();
         services.AddSingleton<OutboxForwarder>();
@@ -50,7 +50,6 @@ internal static class CellServices
         services.AddHostedService(sp => sp.GetRequiredService<RemotePresence>());
         services.AddSingleton<DevicePresence>();
         services.AddHostedService<LastSeenFlusher>();
-        services.AddSingleton<RemoteProfiles>();
         services.AddSingleton<SocialService>();
         services.AddSingleton<HomeRoaming>();
         services.AddHostedService(sp => sp.GetRequiredService<HomeRoaming>());

@@ -1,5 +1,6 @@
 using ImCells.Cell.Chat;
 using ImCells.Cell.Delivery;
+using ImCells.Cell.Social;
 using ImCells.Topology;
 using ImCells.Protos.Client;
 using ImCells.Registry.Hlr;
@@ -16,7 +17,7 @@ internal sealed class MessageRouter(
     TopologyCache topology,
     MailboxStore mailboxes,
     Notifier notifier,
-    RemoteRecipients remoteRecipients,
+    RemoteUsers remoteUsers,
     OutboxForwarder forwarder,
     MessageIds ids,
     TimeProvider time)
@@ -44,7 +45,7 @@ internal sealed class MessageRouter(
         }
 
         // A home cell that cannot be asked now still gets the message: the outbox waits for it.
-        if (await remoteRecipients.ExistsAsync(owner, to, cancellationToken) == false)
+        if (await remoteUsers.ExistsAsync(owner, to, cancellationToken) == false)
         {
             throw UnknownRecipient(to);
         }

@@ -9,7 +9,7 @@ internal sealed class SocialPeeringService(
     CellIdentity self,
     TopologyCache topology,
     SocialService socialService,
-    RemoteProfiles remoteProfiles) : SocialPeering.SocialPeeringBase
+    RemoteUsers remoteUsers) : SocialPeering.SocialPeeringBase
 {
     public override Task<GetProfileReply> GetProfile(GetProfileRequest request, ServerCallContext context) =>
         socialService.ServeProfileAsync(request, context.CancellationToken);
@@ -18,7 +18,7 @@ internal sealed class SocialPeeringService(
     {
         foreach (var user in request.UserIds)
         {
-            remoteProfiles.Invalidate(user);
+            remoteUsers.Invalidate(user);
         }
 
         return Task.FromResult(new InvalidateProfilesReply());

@@ -26,7 +26,7 @@ internal sealed partial class SocialService(
     PresenceTracker tracker,
     PresenceFanout fanout,
     RemotePresence remotePresence,
-    RemoteProfiles remoteProfiles,
+    RemoteUsers remoteUsers,
     Notifier notifier,
     TimeProvider time,
     ILogger<SocialService> logger)
@@ -39,7 +39,7 @@ internal sealed partial class SocialService(
             return ToProto(await social.GetProfileAsync(user, cancellationToken) ?? throw NotFound(user));
         }
 
-        var record = await remoteProfiles.LookupAsync(home, user, cancellationToken)
+        var record = await remoteUsers.ProfileAsync(home, user, cancellationToken)
             ?? throw new ChatRequestException(ErrorCode.Unavailable, $"cell '{home.Id}' is unreachable; try again");
         return record is { Exists: true, Profile: not null } ? record.Profile : throw NotFound(user);
     }

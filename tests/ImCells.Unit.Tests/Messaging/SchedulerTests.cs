@@ -1,6 +1,7 @@
 using ImCells.Cell;
 using ImCells.Cell.Delivery;
 using ImCells.Cell.Messaging;
+using ImCells.Cell.Social;
 using ImCells.Registry.Hlr;
 using ImCells.Registry.Vlr;
 using ImCells.Server.Grpc;
@@ -34,7 +35,7 @@ public sealed class SchedulerTests : IAsyncLifetime
             TopologyCache.CreateClient("http://127.0.0.1:1"), TimeSpan.FromHours(1), NullLogger<TopologyCache>.Instance);
         var notifier = new Notifier(new SessionRegistry());
         var forwarder = new OutboxForwarder(self, _hlr.Mailboxes, _topology, _channels, notifier, _time, NullLogger<OutboxForwarder>.Instance);
-        var router = new MessageRouter(self, _topology, _hlr.Mailboxes, notifier, new RemoteRecipients(self, new VisitorCache(), _channels),
+        var router = new MessageRouter(self, _topology, _hlr.Mailboxes, notifier, new RemoteUsers(self, new VisitorCache(), _channels),
             forwarder, new MessageIds(self), _time);
         _store = new ScheduledStore(_hlr.Database);
         _scheduler = new Scheduler(_store, router, notifier, _time, NullLogger<Scheduler>.Instance);
