@@ -21,7 +21,7 @@ internal sealed class InMemoryClient
     {
         var client = new InMemoryClient();
         var session = new ChatSession(new DuplexPipe(client._toServer.Reader, client._toClient.Writer), backend, options,
-            NullLogger.Instance, $"bench-{userId}", "memory");
+            TimeProvider.System, NullLogger.Instance, $"bench-{userId}", "memory");
         client._session = session.RunAsync(client._closed.Token);
         client.WriteAsync(new Frame { Seq = 1, Auth = new Auth { Token = userId.ToString(System.Globalization.CultureInfo.InvariantCulture) } })
             .AsTask().GetAwaiter().GetResult();

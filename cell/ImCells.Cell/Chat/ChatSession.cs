@@ -19,17 +19,20 @@ internal sealed partial class ChatSession
     private readonly ILogger _logger;
     private readonly Channel<Frame> _outbound;
     private readonly CancellationTokenSource _aborted = new();
-    private readonly CancellationTokenSource _idle = new();
+    private readonly CancellationTokenSource _idle;
     private readonly Lock _gate = new();
     private List<Frame>? _early = [];
     private volatile bool _ready;
     private bool _attached;
     private readonly RequestRate _rate;
+    private readonly TimeProvider _time;
 
-    public ChatSession(IDuplexPipe transport, IChatBackend backend, ChatOptions options, ILogger logger, string connectionId, string remote, string local = "")
+    public ChatSession(IDuplexPipe transport, IChatBackend backend, ChatOptions options, TimeProvider time, ILogger logger, string connectionId, string remote, string local = "")
     {
         LocalEndpoint = local;
-        _rate = new RequestRate(options.MaxRequestsPerSecond);
+        _rate = new RequestRate(options.MaxRequestsPerSecond, time);
+        _time = time;
+        _idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time); // auth and heartbeat timeouts run on this clock
         _transport = transport;
         _backend = backend;
         _options = options;
@@ -233,7 +236,7 @@ internal sealed partial class ChatSession
         {
             var response = frame.BodyCase switch
             {
-                Frame.BodyOneofCase.Ping => new Frame { Pong = new Pong { ClientTimeMs = frame.Ping.ClientTimeMs, ServerTimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() } },
+                Frame.BodyOneofCase.Ping => new Frame { Pong = new Pong { ClientTimeMs = frame.Ping.ClientTimeMs, ServerTimeMs = _time.GetUtcNow().ToUnixTimeMilliseconds() } },
                 Frame.BodyOneofCase.Auth => throw ChatRequestException.BadRequest("already authenticated"),
                 Frame.BodyOneofCase.None => throw ChatRequestException.BadRequest("frame has no body"),
                 _ => await _backend.HandleAsync(this, frame, stop),

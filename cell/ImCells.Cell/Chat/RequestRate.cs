@@ -1,17 +1,15 @@
-using System.Diagnostics;
-
 namespace ImCells.Cell.Chat;
 
 /// <summary>
 /// A token bucket per connection: <c>perSecond</c> requests a second on average, bursts up to twice
 /// that. One connection flooding requests gets RATE_LIMITED answers instead of starving the cell.
-/// Used only from the connection's read loop, so no locking.
+/// Used only from the connection's read loop, so no locking. <c>perSecond</c> 0 turns it off.
 /// </summary>
-internal sealed class RequestRate(int perSecond)
+internal sealed class RequestRate(int perSecond, TimeProvider time)
 {
     private readonly double _capacity = perSecond * 2.0;
     private double _tokens = perSecond * 2.0;
-    private long _last = Stopwatch.GetTimestamp();
+    private long _last = time.GetTimestamp();
 
     public bool TryTake()
     {
@@ -20,8 +18,8 @@ internal sealed class RequestRate(int perSecond)
             return true;
         }
 
-        var now = Stopwatch.GetTimestamp();
-        _tokens = Math.Min(_capacity, _tokens + Stopwatch.GetElapsedTime(_last, now).TotalSeconds * perSecond);
+        var now = time.GetTimestamp();
+        _tokens = Math.Min(_capacity, _tokens + time.GetElapsedTime(_last, now).TotalSeconds * perSecond);
         _last = now;
         if (_tokens < 1)
         {

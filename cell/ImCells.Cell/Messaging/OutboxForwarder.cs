@@ -21,13 +21,13 @@ internal sealed partial class OutboxForwarder(
     TopologyCache topology,
     ChannelPool channels,
     Notifier notifier,
+    TimeProvider time,
     ILogger<OutboxForwarder> logger) : BackgroundService
 {
     private const int BatchSize = 500;
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly Dictionary<string, (int Failures, DateTime RetryAt)> _backoff = [];
+    private readonly OutboxBackoff _backoff = new(time);
 
     /// <summary>Something was added to the outbox: look now rather than at the next poll.</summary>
     public void Wake() => _wake.Writer.TryWrite(true);
@@ -55,8 +55,8 @@ internal sealed partial class OutboxForwarder(
 
             if (!busy)
             {
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                wait.CancelAfter(NextWait());
+                using var timeout = new CancellationTokenSource(_backoff.NextWait(IdlePoll), time);
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
                 try
                 {
                     await _wake.Reader.ReadAsync(wait.Token);
@@ -75,7 +75,7 @@ internal sealed partial class OutboxForwarder(
     /// <summary>Sends one batch to <paramref name="target"/>; true when more may be waiting right away.</summary>
     private async Task<bool> ForwardOneBatchAsync(string target, CancellationToken stoppingToken)
     {
-        if (_backoff.TryGetValue(target, out var backoff) && backoff.RetryAt > DateTime.UtcNow)
+        if (_backoff.IsWaiting(target))
         {
             return false;
         }
@@ -127,7 +127,7 @@ internal sealed partial class OutboxForwarder(
 
         var done = rows.Where(r => answered.Contains(r.Message.MessageId)).Select(r => r.Id).ToList();
         await mailboxes.RemoveFromOutboxAsync(done, CancellationToken.None);
-        if (_backoff.Remove(target))
+        if (_backoff.RecordSuccess(target))
         {
             Recovered(logger, target);
         }
@@ -146,17 +146,8 @@ internal sealed partial class OutboxForwarder(
 
     private void Failed(string target, int pending, string detail)
     {
-        var failures = _backoff.TryGetValue(target, out var b) ? b.Failures + 1 : 1;
-        var delay = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(failures, 10))));
-        _backoff[target] = (failures, DateTime.UtcNow + delay);
+        var delay = _backoff.RecordFailure(target);
         DeliverFailed(logger, pending, target, detail, delay.TotalMilliseconds);
-    }
-
-    private TimeSpan NextWait()
-    {
-        var now = DateTime.UtcNow;
-        var soonest = _backoff.Count == 0 ? IdlePoll : _backoff.Values.Min(b => b.RetryAt) - now;
-        return soonest < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : soonest > IdlePoll ? IdlePoll : soonest;
     }
 
     [LoggerMessage(1, LogLevel.Debug, "Forwarded {Count} messages to cell {Cell}")]

@@ -34,8 +34,8 @@ internal sealed partial class Scheduler(
 
                 var next = await scheduled.NextDueAsync(stoppingToken);
                 var sleep = next is null ? MaxSleep : TimeSpan.FromMilliseconds(Math.Clamp(next.Value - time.GetUtcNow().ToUnixTimeMilliseconds(), 1, MaxSleep.TotalMilliseconds));
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                wait.CancelAfter(sleep);
+                using var timeout = new CancellationTokenSource(sleep, time);
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
                 await _wake.Reader.ReadAsync(wait.Token);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -49,7 +49,7 @@ internal sealed partial class Scheduler(
             catch (Exception e)
             {
                 PassFailed(logger, e);
-                await Task.Delay(MaxSleep, stoppingToken);
+                await Task.Delay(MaxSleep, time, stoppingToken);
             }
         }
     }

@@ -3,13 +3,13 @@ using ImCells.Registry.Hlr;
 namespace ImCells.Cell.Presence;
 
 /// <summary>Writes collected last-seen times every few seconds in one transaction (and once more at stop).</summary>
-internal sealed partial class LastSeenFlusher(PresenceTracker tracker, SocialStore social, ILogger<LastSeenFlusher> logger) : BackgroundService
+internal sealed partial class LastSeenFlusher(PresenceTracker tracker, SocialStore social, TimeProvider time, ILogger<LastSeenFlusher> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval);
+        using var timer = new PeriodicTimer(Interval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))

@@ -23,6 +23,7 @@ internal sealed partial class PresenceFanout(
     PresenceTracker tracker,
     Notifier notifier,
     ChatOptions options,
+    TimeProvider time,
     ILogger<PresenceFanout> logger) : BackgroundService
 {
     private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(20);
@@ -46,7 +47,7 @@ internal sealed partial class PresenceFanout(
         {
             while (await _changes.Reader.WaitToReadAsync(stoppingToken))
             {
-                await Task.Delay(Window, stoppingToken); // gather what arrives together into one call per cell
+                await Task.Delay(Window, time, stoppingToken); // gather what arrives together into one call per cell
                 var batch = new List<PresenceChange>();
                 while (_changes.Reader.TryRead(out var change))
                 {
@@ -65,7 +66,7 @@ internal sealed partial class PresenceFanout(
 
     private async Task RefreshLoopAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(RefreshInterval);
+        using var timer = new PeriodicTimer(RefreshInterval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))

@@ -45,28 +45,38 @@ internal sealed class RemotePresence(Notifier notifier, TimeProvider time) : Bac
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500), time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-                foreach (var (user, entry) in _entries)
-                {
-                    if (entry.ExpiresAtMs <= now)
-                    {
-                        var offline = entry with { Presence = Protos.Client.Presence.Offline, ExpiresAtMs = long.MaxValue };
-                        if (_entries.TryUpdate(user, offline, entry))
-                        {
-                            Tell(user, offline);
-                        }
-                    }
-                }
+                ExpireDue();
             }
         }
         catch (OperationCanceledException)
         {
         }
+    }
+
+    /// <summary>Turns offline every ONLINE/AWAY whose TTL has run out by now and tells its watchers; returns those users.</summary>
+    public List<ulong> ExpireDue()
+    {
+        var expired = new List<ulong>();
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var (user, entry) in _entries)
+        {
+            if (entry.ExpiresAtMs <= now)
+            {
+                var offline = entry with { Presence = Protos.Client.Presence.Offline, ExpiresAtMs = long.MaxValue };
+                if (_entries.TryUpdate(user, offline, entry))
+                {
+                    Tell(user, offline);
+                    expired.Add(user);
+                }
+            }
+        }
+
+        return expired;
     }
 
     private void Tell(ulong user, Entry entry)

@@ -93,7 +93,7 @@ internal sealed partial class HomeRoaming(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await locations.LoadAsync(stoppingToken);
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))

@@ -23,6 +23,7 @@ internal sealed partial class VisitorProxy(
     SessionRegistry sessions,
     VisitorCache vlr,
     ChatOptions options,
+    TimeProvider time,
     ILogger<VisitorProxy> logger) : BackgroundService
 {
     public async Task<ulong> AttachAsync(ChatSession session, CancellationToken cancellationToken)
@@ -67,7 +68,7 @@ internal sealed partial class VisitorProxy(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.HeartbeatSeconds));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.HeartbeatSeconds), time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -120,7 +121,7 @@ internal sealed partial class VisitorProxy(
             }
             catch (ChatRequestException)
             {
-                await Task.Delay(TimeSpan.FromSeconds(attempt));
+                await Task.Delay(TimeSpan.FromSeconds(attempt), time);
             }
         }
 

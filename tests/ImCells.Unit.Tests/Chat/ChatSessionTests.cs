@@ -2,6 +2,7 @@ using ImCells.Cell;
 using ImCells.Cell.Chat;
 using ImCells.Protos.Client;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ImCells.Unit.Tests.Chat;
 
@@ -9,11 +10,12 @@ public sealed class ChatSessionTests
 {
     private static readonly Frame GoodAuth = new() { Seq = 1, Auth = new Auth { Token = "good", DeviceId = "d" } };
 
-    private static (PipePair Pipes, Task Run, FakeBackend Backend) Start(ChatOptions? options = null)
+    /// <summary>Starts a session on a fake clock that moves only when the test advances it.</summary>
+    private static (PipePair Pipes, Task Run, FakeBackend Backend) Start(ChatOptions? options = null, FakeTimeProvider? time = null)
     {
         var pipes = new PipePair();
         var backend = new FakeBackend();
-        var session = new ChatSession(pipes.Server, backend, options ?? new ChatOptions(), NullLogger.Instance, "c1", "test");
+        var session = new ChatSession(pipes.Server, backend, options ?? new ChatOptions(), time ?? new FakeTimeProvider(), NullLogger.Instance, "c1", "test");
         backend.Session = session;
         return (pipes, session.RunAsync(CancellationToken.None), backend);
     }
@@ -104,10 +106,72 @@ public sealed class ChatSessionTests
     [Fact]
     public async Task NoAuthInTime_GetsAuthTimeoutAndClose()
     {
-        var (pipes, _, _) = Start(new ChatOptions { AuthTimeoutSeconds = 1 });
+        var time = new FakeTimeProvider();
+        var (pipes, run, _) = Start(new ChatOptions { AuthTimeoutSeconds = 10 }, time);
+
+        time.Advance(TimeSpan.FromSeconds(10));
 
         Assert.Equal(ErrorCode.AuthTimeout, (await pipes.ReadAsync())!.Error.Code);
         Assert.Null(await pipes.ReadAsync());
+        await run.WaitAsync(TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task AuthJustBeforeTimeout_IsAccepted()
+    {
+        var time = new FakeTimeProvider();
+        var (pipes, run, _) = Start(new ChatOptions { AuthTimeoutSeconds = 10 }, time);
+
+        time.Advance(TimeSpan.FromSeconds(10) - TimeSpan.FromMilliseconds(1));
+        await pipes.WriteAsync(PipePair.Encode(GoodAuth));
+
+        Assert.Equal(Frame.BodyOneofCase.AuthOk, (await pipes.ReadAsync())!.BodyCase);
+        time.Advance(TimeSpan.FromSeconds(10)); // the auth timeout no longer applies
+        await pipes.WriteAsync(PipePair.Encode(new Frame { Seq = 2, Ping = new Ping() }));
+        Assert.Equal(Frame.BodyOneofCase.Pong, (await pipes.ReadAsync())!.BodyCase);
+        Assert.False(run.IsCompleted);
+    }
+
+    [Fact]
+    public async Task SilentPastIdleTimeout_IsClosed_WhileFramesKeepItOpen()
+    {
+        var time = new FakeTimeProvider();
+        var options = new ChatOptions { HeartbeatSeconds = 30 };
+        var (pipes, run, _) = Start(options, time);
+        await pipes.WriteAsync(PipePair.Encode(GoodAuth));
+        Assert.Equal(Frame.BodyOneofCase.AuthOk, (await pipes.ReadAsync())!.BodyCase);
+
+        // Each frame restarts the idle clock, so two almost-idle periods in a row do not close it.
+        for (var seq = 2u; seq <= 3; seq++)
+        {
+            time.Advance(options.IdleTimeout - TimeSpan.FromMilliseconds(1));
+            await pipes.WriteAsync(PipePair.Encode(new Frame { Seq = seq, Ping = new Ping() }));
+            Assert.Equal(seq, (await pipes.ReadAsync())!.Seq);
+        }
+
+        time.Advance(options.IdleTimeout);
+
+        Assert.Null(await pipes.ReadAsync());
+        await run.WaitAsync(TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task Ping_IsAnsweredWithTheServerClock_AndNeverRateLimited()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        var (pipes, _, _) = Start(new ChatOptions { MaxRequestsPerSecond = 1 }, time);
+        var frames = new List<Frame> { GoodAuth };
+        frames.AddRange(Enumerable.Range(2, 10).Select(i => new Frame { Seq = (uint)i, Ping = new Ping { ClientTimeMs = i } }));
+
+        await pipes.WriteAsync(PipePair.Encode([.. frames]));
+
+        Assert.Equal(Frame.BodyOneofCase.AuthOk, (await pipes.ReadAsync())!.BodyCase);
+        for (var i = 2; i <= 11; i++)
+        {
+            var pong = (await pipes.ReadAsync())!.Pong;
+            Assert.Equal(i, pong.ClientTimeMs);
+            Assert.Equal(time.GetUtcNow().ToUnixTimeMilliseconds(), pong.ServerTimeMs);
+        }
     }
 
     [Fact]
@@ -140,7 +204,8 @@ public sealed class ChatSessionTests
     [Fact]
     public async Task RequestFlood_GetsRateLimited_AndConnectionStays()
     {
-        var (pipes, run, _) = Start(new ChatOptions { MaxRequestsPerSecond = 10 });
+        var time = new FakeTimeProvider();
+        var (pipes, run, _) = Start(new ChatOptions { MaxRequestsPerSecond = 8 }, time);
         var frames = new List<Frame> { GoodAuth };
         frames.AddRange(Enumerable.Range(2, 100).Select(i => new Frame { Seq = (uint)i, Sync = new SyncRequest() }));
 
@@ -153,10 +218,16 @@ public sealed class ChatSessionTests
             answers.Add((await pipes.ReadAsync())!);
         }
 
-        // The bucket holds a burst of 20; a flood of 100 at once is mostly refused, each with its own seq.
-        Assert.InRange(answers.Count(a => a.BodyCase == Frame.BodyOneofCase.SyncResult), 20, 30);
-        Assert.All(answers.Where(a => a.BodyCase == Frame.BodyOneofCase.Error), a => Assert.Equal(ErrorCode.RateLimited, a.Error.Code));
+        // The clock stands still: the burst of 16 is served, the rest refused, each with its own seq.
+        Assert.All(answers.Take(16), a => Assert.Equal(Frame.BodyOneofCase.SyncResult, a.BodyCase));
+        Assert.All(answers.Skip(16), a => Assert.Equal(ErrorCode.RateLimited, a.Error.Code));
         Assert.Equal(Enumerable.Range(2, 100).Select(i => (uint)i), answers.Select(a => a.Seq));
+
+        // An eighth of a second later there is room for exactly one more.
+        time.Advance(TimeSpan.FromMilliseconds(125));
+        await pipes.WriteAsync(PipePair.Encode(new Frame { Seq = 200, Sync = new SyncRequest() }, new Frame { Seq = 201, Sync = new SyncRequest() }));
+        Assert.Equal(Frame.BodyOneofCase.SyncResult, (await pipes.ReadAsync())!.BodyCase);
+        Assert.Equal(ErrorCode.RateLimited, (await pipes.ReadAsync())!.Error.Code);
         Assert.False(run.IsCompleted);
     }
 

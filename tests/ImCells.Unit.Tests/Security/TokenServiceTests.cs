@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using ImCells.Server.Security;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace ImCells.Unit.Tests.Security;
@@ -15,7 +16,7 @@ public sealed class TokenServiceTests
         new(10_000_042, device, "a", "b", Now + (life ?? TimeSpan.FromHours(1)));
 
     private static TokenService Service(TimeProvider? time = null, byte[]? key = null) =>
-        new(key ?? Key, time ?? new ManualTimeProvider(Now));
+        new(key ?? Key, time ?? new FakeTimeProvider(Now));
 
     [Fact]
     public void IssuedToken_VerifiesWithTheSameClaims()
@@ -120,7 +121,7 @@ public sealed class TokenServiceTests
     [Fact]
     public void ClockPastExpiry_IsExpired()
     {
-        var clock = new ManualTimeProvider(Now);
+        var clock = new FakeTimeProvider(Now);
         var service = Service(clock);
         var token = service.Issue(Claims(life: TimeSpan.FromMinutes(10)));
         Assert.Equal(TokenCheck.Valid, service.Verify(token, out _));
