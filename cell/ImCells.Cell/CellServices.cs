@@ -66,7 +66,7 @@ internal static class CellServices
 
         // Front door: requests of devices connected here and of this cell's users attached elsewhere.
         services.AddSingleton<RequestHandler>();
-        return services;
+        return services.AddListening();
     }
 
     /// <summary>An extra chat server: connections, tokens, and the way home. No database.</summary>
@@ -74,7 +74,7 @@ internal static class CellServices
     {
         services.AddChatProcess<ChatServerServingPlace>(configuration);
         services.AddGrpc();
-        return services;
+        return services.AddListening();
     }
 
     /// <summary>The gRPC roles a cell serves, each implemented beside the feature it serves.</summary>
@@ -104,22 +104,11 @@ internal static class CellServices
     private static IServiceCollection AddChatProcess<TPlace>(this IServiceCollection services, IConfiguration configuration)
         where TPlace : class, IServingPlace
     {
-        services.AddValidatedOptions<CellOptions, CellOptionsValidation>(CellOptions.Section);
-        services.AddValidatedOptions<ChatOptions, ChatOptionsValidation>(ChatOptions.Section);
-        services.AddImCellsHlrOptions();
+        services.AddCellSettings();
         services.AddImCellsCluster(configuration);
         services.AddSingleton(sp => sp.GetRequiredService<CellOptions>().Identity);
         services.AddSingleton<CellSite>();
         services.AddStartupStep((sp, ct) => sp.GetRequiredService<CellSite>().FindSelfAsync(ct));
-        services.AddListenAtStartup((sp, kestrel) =>
-        {
-            var site = sp.GetRequiredService<CellSite>();
-            kestrel.Listen(Endpoints.FromUrl(site.Grpc), o => o.Protocols = HttpProtocols.Http2);
-            foreach (var chat in site.Chat)
-            {
-                kestrel.Listen(Endpoints.ParseHostPort(chat), o => o.UseConnectionHandler<ChatConnectionHandler>());
-            }
-        });
 
         services.AddSingleton<ChatTokens>();
         services.AddSingleton<SessionRegistry>();
@@ -138,13 +127,26 @@ internal static class CellServices
         return services;
     }
 
-    /// <summary><typeparamref name="T"/> bound from <paramref name="section"/>, checked at start, registered as the validated value.</summary>
-    private static void AddValidatedOptions<T, TValidation>(this IServiceCollection services, string section)
-        where T : class
-        where TValidation : class, IValidateOptions<T>
+    /// <summary>
+    /// The listen addresses, from this process's place in the map: the last startup step, since
+    /// binding the chat port builds the connection handler and with it everything it uses.
+    /// </summary>
+    private static IServiceCollection AddListening(this IServiceCollection services) =>
+        services.AddListenAtStartup((sp, kestrel) =>
+        {
+            var site = sp.GetRequiredService<CellSite>();
+            kestrel.Listen(Endpoints.FromUrl(site.Grpc), o => o.Protocols = HttpProtocols.Http2);
+            foreach (var chat in site.Chat)
+            {
+                kestrel.Listen(Endpoints.ParseHostPort(chat), o => o.UseConnectionHandler<ChatConnectionHandler>());
+            }
+        });
+
+    /// <summary>The "Cell", "Chat" and "Hlr" settings, each checked at start and registered as its validated value.</summary>
+    internal static IServiceCollection AddCellSettings(this IServiceCollection services)
     {
-        services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<T>, TValidation>());
-        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<T>>().Value);
+        services.AddValidatedOptions<CellOptions, CellOptionsValidation>(CellOptions.Section);
+        services.AddValidatedOptions<ChatOptions, ChatOptionsValidation>(ChatOptions.Section);
+        return services.AddImCellsHlrOptions();
     }
 }

@@ -10,8 +10,8 @@ namespace ImCells.Cell;
 /// steps (the map may not name a cell just added until the master has read the file), read by
 /// everything that starts after them.
 /// </summary>
+/// <remarks>The HLR is disposed by the container, which hands it out as <see cref="HlrDatabase"/>.</remarks>
 internal sealed partial class CellSite(CellOptions options, HlrOptions hlrOptions, TopologyCache topology, ILogger<CellSite> logger)
-    : IAsyncDisposable
 {
     private static readonly TimeSpan WaitForSelf = TimeSpan.FromSeconds(30);
     private CellInfo? _cell;
@@ -66,14 +66,6 @@ internal sealed partial class CellSite(CellOptions options, HlrOptions hlrOption
 
     public string Listening() =>
         $"grpc {Grpc}, chat {string.Join(", ", Chat)}" + (_database is null ? "" : $", database {_databaseConnection}");
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
 
     [LoggerMessage(1, LogLevel.Information, "Cell {Cell} is not in topology version {Version} yet; waiting for the master")]
     private static partial void NotInTopologyYet(ILogger logger, string cell, ulong version);

@@ -4,7 +4,7 @@ using ImCells.Server.Hosting;
 var builder = HostingExtensions.CreateServerBuilder(args);
 // --chat-server N runs one of the cell's extra chat servers (connections only) instead of the cell.
 var chatServer = int.TryParse(builder.Configuration["Cell:ChatServer"], out var n) && n > 0;
-var role = chatServer ? $"chat server {builder.Configuration["Cell:Id"]}#{n}" : $"cell {builder.Configuration["Cell:Id"]}";
+var role = (chatServer ? $"chat server {builder.Configuration["Cell:Id"]}#{n}" : $"cell {builder.Configuration["Cell:Id"]}").Trim();
 _ = chatServer ? builder.Services.AddImCellsChatServer(builder.Configuration) : builder.Services.AddImCellsCell(builder.Configuration);
 var app = builder.Build();
 if (chatServer)

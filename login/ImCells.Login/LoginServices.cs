@@ -28,10 +28,7 @@ internal static class LoginServices
     /// <summary><see cref="LoginOptions"/> bound from "Login", checked at start, registered as the validated value.</summary>
     public static IServiceCollection AddLoginOptions(this IServiceCollection services)
     {
-        services.AddOptions<LoginOptions>().BindConfiguration(LoginOptions.Section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LoginOptions>, LoginOptionsValidation>());
-        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<LoginOptions>>().Value);
-        return services;
+        return services.AddValidatedOptions<LoginOptions, LoginOptionsValidation>(LoginOptions.Section);
     }
 
     /// <summary>Where login listens and which map it started with, for the "listening" line.</summary>

@@ -36,10 +36,7 @@ internal static class MasterServices
     /// <summary><see cref="MasterOptions"/> bound from "Master", checked at start, registered as the validated value.</summary>
     public static IServiceCollection AddMasterOptions(this IServiceCollection services)
     {
-        services.AddOptions<MasterOptions>().BindConfiguration(MasterOptions.Section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MasterOptions>, MasterOptionsValidation>());
-        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<MasterOptions>>().Value);
-        return services;
+        return services.AddValidatedOptions<MasterOptions, MasterOptionsValidation>(MasterOptions.Section);
     }
 
     /// <summary>Where the master listens and which map it serves, for the "listening" line.</summary>

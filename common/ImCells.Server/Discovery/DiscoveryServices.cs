@@ -1,3 +1,4 @@
+using ImCells.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -14,10 +15,7 @@ public static class DiscoveryServices
     /// </summary>
     public static IServiceCollection AddImCellsDiscoveryOptions(this IServiceCollection services)
     {
-        services.AddOptions<DiscoveryOptions>().BindConfiguration(DiscoveryOptions.Section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DiscoveryOptions>, DiscoveryOptionsValidation>());
-        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<DiscoveryOptions>>().Value);
-        return services;
+        return services.AddValidatedOptions<DiscoveryOptions, DiscoveryOptionsValidation>(DiscoveryOptions.Section);
     }
 
     /// <summary>
