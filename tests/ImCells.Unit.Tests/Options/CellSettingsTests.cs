@@ -35,7 +35,7 @@ public sealed class CellSettingsTests
     [InlineData("Chat:MaxSyncBatch", "0", "Chat:MaxSyncBatch = 0: must be at least 1")]
     [InlineData("Chat:MaxTextBytes", "70000", "Chat:MaxTextBytes = 70000: must be 1..Chat:MaxFrameBytes (65536)")]
     public void ChatSetting_OutOfRange_FailsNamingTheSetting(string key, string value, string failure) =>
-        Assert.Equal([failure], ChatFailures((key, value)));
+        Assert.Contains(failure, ChatFailures((key, value)));
 
     [Fact]
     public void CellId_Missing_FailsNamingTheSetting() =>
