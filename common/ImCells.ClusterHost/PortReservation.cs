@@ -45,12 +45,14 @@ public sealed class PortReservation : IDisposable
     public static string LockDirectory { get; } = Path.Combine(Path.GetTempPath(), "imcells-ports");
 
     /// <summary>Reserves <paramref name="count"/> ports free on 127.0.0.1; throws when the range has too few.</summary>
-    public static PortReservation Reserve(int count)
+    public static PortReservation Reserve(int count) => Reserve(count, Candidates());
+
+    /// <summary>Reserves <paramref name="count"/> of <paramref name="candidates"/>, trying them from a random one on.</summary>
+    internal static PortReservation Reserve(int count, IReadOnlyList<int> candidates)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         Directory.CreateDirectory(LockDirectory);
-        var candidates = Candidates();
-        var start = Random.Shared.Next(candidates.Count);
+        var start = candidates.Count == 0 ? 0 : Random.Shared.Next(candidates.Count);
         var ports = new List<int>(count);
         var locks = new List<FileStream>(count);
         for (var i = 0; i < candidates.Count && ports.Count < count; i++)
@@ -78,7 +80,7 @@ public sealed class PortReservation : IDisposable
                 held.Dispose();
             }
 
-            throw new InvalidOperationException($"only {ports.Count} of {count} ports in {First}-{Last} are free");
+            throw new InvalidOperationException($"only {ports.Count} of the {count} ports asked for are free in {First}-{Last} outside the ephemeral range");
         }
 
         return new PortReservation(ports, locks);
