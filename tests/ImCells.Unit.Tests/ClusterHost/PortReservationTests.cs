@@ -25,8 +25,8 @@ public sealed class PortReservationTests
     public void TwoReservationsAtOnce_NeverShareAPort()
     {
         // The second reservation runs into the first one's lock files, as another test process would.
-        using var first = PortReservation.Reserve(200);
-        using var second = PortReservation.Reserve(200);
+        using var first = PortReservation.Reserve(50);
+        using var second = PortReservation.Reserve(50);
 
         Assert.Empty(first.Ports.Intersect(second.Ports));
     }
