@@ -26,7 +26,6 @@ public sealed class HostedProcess : IAsyncDisposable
         _process = process;
         _log = log;
         Pid = process.Id;
-        Exited = WaitForExitAsync();
     }
 
     public ProcessSpec Spec { get; }
@@ -36,7 +35,7 @@ public sealed class HostedProcess : IAsyncDisposable
     public int Pid { get; }
 
     /// <summary>Completes with the exit code once the process is gone and its output drained.</summary>
-    public Task<int> Exited { get; }
+    public Task<int> Exited { get; private set; } = Task.FromResult(0);
 
     public bool HasExited => Exited.IsCompleted;
 
@@ -121,6 +120,8 @@ public sealed class HostedProcess : IAsyncDisposable
             }
         }
 
+        // Only now: Exited must not complete before the lines that came early are recorded.
+        hosted.Exited = hosted.WaitForExitAsync();
         return hosted;
     }
 

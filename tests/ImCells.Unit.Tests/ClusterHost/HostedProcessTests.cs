@@ -22,6 +22,16 @@ public sealed class HostedProcessTests
     }
 
     [Fact]
+    public async Task ShortLivedProcess_EveryLineRecordedBeforeExited()
+    {
+        using var log = new ProcessLog();
+        await using var process = HostedProcess.Start(Shell("quick", "echo out; echo err >&2; exit 4"), log);
+
+        Assert.Equal(4, await process.Exited.WaitAsync(Bound));
+        Assert.Equal(["err", "out"], process.Output().Order());
+    }
+
+    [Fact]
     public async Task Stop_ProcessIgnoringSigterm_KilledAfterGrace()
     {
         using var log = new ProcessLog();
