@@ -168,7 +168,7 @@ public sealed class GrowthTests(ClusterFixture cluster, ITestOutputHelper output
                 Assert.Equal(["e"], expected);
 
                 var user = await api.RegisterAsync($"placed-{i}", TestUsers.Password, cell: null, ct);
-                var where = await api.WhereAsync(user, ct);
+                var where = await cluster.Api.WhereAsync(user, ct);
                 output.WriteLine($"placed-{i}: {user} in cell {where.HomeCell}");
                 Assert.Equal("e", where.HomeCell);
                 Assert.InRange(user, 14_000_000UL, 15_999_999UL);
