@@ -127,7 +127,7 @@ public sealed partial class ImClient
 
         try
         {
-            return _login = await _loginApi.LoginAsync(_options.UserId, _options.Password, _options.DeviceId, _options.PreferCell, _options.Region, ct);
+            return _login = await _logIn(ct);
         }
         catch (ImClientException e) when (e.Code == ErrorCode.Unavailable && cached is not null
                                           && cached.ExpiresAt - DateTimeOffset.UtcNow > TokenMargin)

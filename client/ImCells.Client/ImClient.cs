@@ -10,7 +10,8 @@ namespace ImCells.Client;
 public sealed partial class ImClient : IAsyncDisposable
 {
     private readonly ImClientOptions _options;
-    private readonly LoginApi _loginApi;
+    private readonly LoginApi? _loginApi;
+    private readonly Func<CancellationToken, Task<LoginResult>> _logIn;
     private readonly CancellationTokenSource _disposing = new();
     private readonly Channel<ChatMessage> _messages = Channel.CreateUnbounded<ChatMessage>(new() { SingleWriter = true });
     private readonly Channel<SendFailed> _failures = Channel.CreateUnbounded<SendFailed>();
@@ -22,10 +23,17 @@ public sealed partial class ImClient : IAsyncDisposable
     private int _disposed;
     private Task _supervisor = Task.CompletedTask;
 
-    private ImClient(ImClientOptions options)
+    private ImClient(ImClientOptions options, Func<CancellationToken, Task<LoginResult>>? logIn)
     {
         _options = options;
-        _loginApi = new LoginApi(options.LoginUrl);
+        if (logIn is null)
+        {
+            var api = new LoginApi(options.LoginUrl);
+            _loginApi = api;
+            logIn = ct => api.LoginAsync(options.UserId, options.Password, options.DeviceId, options.PreferCell, options.Region, ct);
+        }
+
+        _logIn = logIn;
         _userId = options.UserId;
         _lastSeq = options.LastSeq;
     }
@@ -62,10 +70,19 @@ public sealed partial class ImClient : IAsyncDisposable
 
     /// <summary>Logs in, connects to the least-loaded chat server and authenticates.</summary>
     /// <exception cref="ImClientException">Wrong password, no reachable chat server, a refused token.</exception>
-    public static async Task<ImClient> ConnectAsync(ImClientOptions options, CancellationToken ct = default)
+    public static Task<ImClient> ConnectAsync(ImClientOptions options, CancellationToken ct = default) =>
+        ConnectAsync(options, logIn: null, ct);
+
+    /// <summary>
+    /// Like <see cref="ConnectAsync(ImClientOptions, CancellationToken)"/>, but every login (the
+    /// first and each one a reconnect needs) comes from <paramref name="logIn"/> instead of the
+    /// login servers: the seam for testing the client against a fake chat server.
+    /// </summary>
+    internal static async Task<ImClient> ConnectAsync(
+        ImClientOptions options, Func<CancellationToken, Task<LoginResult>>? logIn, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var client = new ImClient(options);
+        var client = new ImClient(options, logIn);
         try
         {
             await client.StartAsync(ct);
@@ -126,7 +143,7 @@ public sealed partial class ImClient : IAsyncDisposable
             _caughtUp.TrySetException(new ObjectDisposedException(nameof(ImClient)));
         }
 
-        _loginApi.Dispose();
+        _loginApi?.Dispose();
         _disposing.Dispose();
     }
 

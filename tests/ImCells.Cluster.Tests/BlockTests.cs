@@ -15,21 +15,13 @@ public sealed class BlockTests(ClusterFixture cluster, ITestOutputHelper output)
 {
     private static readonly TimeSpan TestBound = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan Delivery = TimeSpan.FromSeconds(15);
-    private const string Password = "correct horse";
 
     [Fact]
     public async Task BlockedSender_GetsSendFailedBlocked_MailboxUnchanged()
     {
-        using var cts = new CancellationTokenSource(TestBound);
-        var ct = cts.Token;
-        await cluster.RunAsync(output, async () =>
+        await cluster.RunAsync(output, TestBound, async (users, ct) =>
         {
-            var alice = await cluster.RegisterAsync("alice", Password, "a", ct);
-            var bob = await cluster.RegisterAsync("bob", Password, "b", ct);
-            var dave = await cluster.RegisterAsync("dave", Password, "a", ct);
-            await using var aliceClient = await ImClient.ConnectAsync(cluster.Options(alice, Password), ct);
-            await using var bobClient = await ImClient.ConnectAsync(cluster.Options(bob, Password), ct);
-            await using var daveClient = await ImClient.ConnectAsync(cluster.Options(dave, Password), ct);
+            var ((alice, aliceClient), (bob, bobClient), (dave, daveClient)) = await users.ConnectAsync("alice@a", "bob@b", "dave@a");
 
             // Something in both mailboxes first, so "unchanged" is about a non-empty mailbox.
             await aliceClient.SendAsync(bob, "before the block", ct: ct);
@@ -64,10 +56,7 @@ public sealed class BlockTests(ClusterFixture cluster, ITestOutputHelper output)
             }
 
             // "Only friends" at erin (b): frank (c) is refused with NOT_FRIENDS, her friend alice (a) is not.
-            var erin = await cluster.RegisterAsync("erin", Password, "b", ct);
-            var frank = await cluster.RegisterAsync("frank", Password, "c", ct);
-            await using var erinClient = await ImClient.ConnectAsync(cluster.Options(erin, Password), ct);
-            await using var frankClient = await ImClient.ConnectAsync(cluster.Options(frank, Password), ct);
+            var ((erin, erinClient), (frank, frankClient)) = await users.ConnectAsync("erin@b", "frank@c");
             await Social.MakeFriendsAsync(aliceClient, erinClient, ct);
             Assert.True((await erinClient.SetOnlyFriendsAsync(true, ct)).OnlyFriends);
 
@@ -81,7 +70,7 @@ public sealed class BlockTests(ClusterFixture cluster, ITestOutputHelper output)
             var frankAck = await frankClient.SendAsync(erin, "now?", ct: ct);
             var fromFrank = Assert.Single(await Receive.ExactlyAsync(erinClient.Messages, frank, 1, Delivery, ct));
             Assert.Equal(frankAck.MessageId, fromFrank.Id);
-        }, ct);
+        });
     }
 
     /// <summary>

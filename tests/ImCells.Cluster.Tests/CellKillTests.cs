@@ -16,7 +16,6 @@ namespace ImCells.Cluster.Tests;
 [Collection("cluster")]
 public sealed class CellKillTests(ClusterFixture cluster, ITestOutputHelper output)
 {
-    private const string Password = "correct horse";
     private const int Senders = 20;
     private const int PerSender = 100;
     private const int Total = Senders * PerSender;
@@ -41,114 +40,101 @@ public sealed class CellKillTests(ClusterFixture cluster, ITestOutputHelper outp
     [Fact]
     public async Task KillRecipientsCellTwice_EveryAckedMessageOnceInOrder()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(240));
-        var ct = cts.Token;
         try
         {
-            await cluster.RunAsync(output, () => RunAsync(ct), ct);
+            await cluster.RunAsync(output, TimeSpan.FromSeconds(240), RunAsync);
         }
         finally
         {
             // Never leave cell b dead for the next test, whatever happened here.
             using var restore = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-            await cluster.EnsureRunningAsync(restore.Token);
+            await cluster.Servers.EnsureRunningAsync(restore.Token);
         }
     }
 
-    private async Task RunAsync(CancellationToken ct)
+    private async Task RunAsync(TestUsers users, CancellationToken ct)
     {
         var logs = new SenderLog[Senders];
         for (var i = 0; i < Senders; i++)
         {
-            var from = await cluster.RegisterAsync($"sender{i}", Password, i < Senders / 2 ? "a" : "b", ct);
-            var to = await cluster.RegisterAsync($"recipient{i}", Password, "b", ct);
+            var (from, to) = await users.RegisterAsync($"sender{i}@{(i < Senders / 2 ? "a" : "b")}", $"recipient{i}@b");
             logs[i] = new SenderLog { Index = i, From = from, To = to };
         }
 
         var clients = new ImClient[Senders];
-        try
+        for (var i = 0; i < Senders; i++)
         {
-            for (var i = 0; i < Senders; i++)
-            {
-                clients[i] = await ImClient.ConnectAsync(cluster.Options(logs[i].From, Password, "sender"), ct);
-            }
+            clients[i] = await users.ConnectAsync(users.Options(logs[i].From, "sender"));
+        }
 
-            // Senders 0-9 are homed in a, 10-19 in b (they lose their connection with each kill).
-            var ackedTotal = 0;
-            var ackedInB = 0;
-            var errors = new ConcurrentDictionary<string, int>();
-            var sending = Task.WhenAll(Enumerable.Range(0, Senders).Select(i => Task.Run(
-                () => SendAllAsync(clients[i], logs[i], () =>
+        // Senders 0-9 are homed in a, 10-19 in b (they lose their connection with each kill).
+        var ackedTotal = 0;
+        var ackedInB = 0;
+        var errors = new ConcurrentDictionary<string, int>();
+        var sending = Task.WhenAll(Enumerable.Range(0, Senders).Select(i => Task.Run(
+            () => SendAllAsync(clients[i], logs[i], () =>
+            {
+                Interlocked.Increment(ref ackedTotal);
+                if (i >= Senders / 2)
                 {
-                    Interlocked.Increment(ref ackedTotal);
-                    if (i >= Senders / 2)
-                    {
-                        Interlocked.Increment(ref ackedInB);
-                    }
-                }, errors, ct), ct)));
+                    Interlocked.Increment(ref ackedInB);
+                }
+            }, errors, ct), ct)));
 
-            // Kill b after about a third of all messages were acked, and again after two thirds. The
-            // senders in a do not wait for b, so the second threshold also asks that the senders homed
-            // in b got two thirds of theirs through: both kills then cut b's own senders mid-stream.
-            var kills = new List<string>();
-            foreach (var (overall, inB) in new[] { (Total / 3, 0), (2 * Total / 3, Total / 2 * 2 / 3) })
-            {
-                await Wait.UntilAsync(
-                    () => sending.IsCompleted || (Volatile.Read(ref ackedTotal) >= overall && Volatile.Read(ref ackedInB) >= inB),
-                    TimeSpan.FromSeconds(120), ct);
-                var atKill = (Volatile.Read(ref ackedTotal), Volatile.Read(ref ackedInB));
-                var stillSending = !sending.IsCompleted;
-                var outage = Stopwatch.StartNew();
-                await cluster.KillCellAsync("b");
-                await cluster.StartCellAsync("b", ct);
-                kills.Add($"killed b at acked={atKill.Item1} (by senders in b: {atKill.Item2}; still sending: {stillSending}), "
-                          + $"reported up again {outage.Elapsed.TotalSeconds:0.0} s later at acked={Volatile.Read(ref ackedTotal)}");
-                Assert.True(stillSending, $"every sender had finished before kill #{kills.Count}: the kill tested nothing");
-            }
-
-            await sending;
-            foreach (var line in kills)
-            {
-                output.WriteLine(line);
-            }
-
-            output.WriteLine("send errors: " + (errors.IsEmpty ? "none" : string.Join(", ", errors.Select(e => $"{e.Key} x{e.Value}"))));
-
-            // Every recipient connects from seq 0 and reads until it holds everything acked for it.
-            var results = await Task.WhenAll(logs.Select(log => Task.Run(() => ReceiveAllAsync(log, ct), ct)));
-
-            var acked = logs.Sum(l => l.Acked.Count);
-            var delivered = results.Sum(r => r.Delivered);
-            var duplicates = results.Sum(r => r.Duplicates);
-            var reordered = results.Sum(r => r.Reordered);
-            var missing = results.SelectMany(r => r.Missing).ToList();
-            output.WriteLine($"acked={acked} delivered={delivered} duplicates={duplicates} reordered={reordered}");
-            output.WriteLine(
-                $"sent={Total} retried={logs.Sum(l => l.Retried)} (sends that needed more than one attempt) "
-                + $"gave-up={logs.Count(l => l.GaveUp is not null)} missing={missing.Count} "
-                + $"unacked-delivered={results.Sum(r => r.UnackedDelivered)}");
-            foreach (var log in logs.Where(l => l.GaveUp is not null))
-            {
-                output.WriteLine($"  sender {log.Index} gave up: {log.GaveUp}");
-            }
-
-            Assert.True(missing.Count == 0,
-                $"{missing.Count} acknowledged messages never arrived, first: {string.Join(", ", missing.Take(20))}");
-            Assert.Equal(0, duplicates);
-            Assert.Equal(0, reordered);
-            Assert.Equal(acked, delivered);
-            Assert.True(logs.All(l => l.GaveUp is null),
-                "some senders could not get a message acknowledged within 60 s of retrying: "
-                + string.Join("; ", logs.Where(l => l.GaveUp is not null).Select(l => $"sender {l.Index}: {l.GaveUp}")));
-            Assert.Equal(Total, acked);
-        }
-        finally
+        // Kill b after about a third of all messages were acked, and again after two thirds. The
+        // senders in a do not wait for b, so the second threshold also asks that the senders homed
+        // in b got two thirds of theirs through: both kills then cut b's own senders mid-stream.
+        var kills = new List<string>();
+        foreach (var (overall, inB) in new[] { (Total / 3, 0), (2 * Total / 3, Total / 2 * 2 / 3) })
         {
-            foreach (var client in clients.Where(c => c is not null))
-            {
-                await client.DisposeAsync();
-            }
+            await Wait.UntilAsync(
+                () => sending.IsCompleted || (Volatile.Read(ref ackedTotal) >= overall && Volatile.Read(ref ackedInB) >= inB),
+                TimeSpan.FromSeconds(120), ct);
+            var atKill = (Volatile.Read(ref ackedTotal), Volatile.Read(ref ackedInB));
+            var stillSending = !sending.IsCompleted;
+            var outage = Stopwatch.StartNew();
+            await cluster.Servers.KillCellAsync("b");
+            await cluster.Servers.StartCellAsync("b", ct);
+            kills.Add($"killed b at acked={atKill.Item1} (by senders in b: {atKill.Item2}; still sending: {stillSending}), "
+                      + $"reported up again {outage.Elapsed.TotalSeconds:0.0} s later at acked={Volatile.Read(ref ackedTotal)}");
+            Assert.True(stillSending, $"every sender had finished before kill #{kills.Count}: the kill tested nothing");
         }
+
+        await sending;
+        foreach (var line in kills)
+        {
+            output.WriteLine(line);
+        }
+
+        output.WriteLine("send errors: " + (errors.IsEmpty ? "none" : string.Join(", ", errors.Select(e => $"{e.Key} x{e.Value}"))));
+
+        // Every recipient connects from seq 0 and reads until it holds everything acked for it.
+        var results = await Task.WhenAll(logs.Select(log => Task.Run(() => ReceiveAllAsync(users, log, ct), ct)));
+
+        var acked = logs.Sum(l => l.Acked.Count);
+        var delivered = results.Sum(r => r.Delivered);
+        var duplicates = results.Sum(r => r.Duplicates);
+        var reordered = results.Sum(r => r.Reordered);
+        var missing = results.SelectMany(r => r.Missing).ToList();
+        output.WriteLine($"acked={acked} delivered={delivered} duplicates={duplicates} reordered={reordered}");
+        output.WriteLine(
+            $"sent={Total} retried={logs.Sum(l => l.Retried)} (sends that needed more than one attempt) "
+            + $"gave-up={logs.Count(l => l.GaveUp is not null)} missing={missing.Count} "
+            + $"unacked-delivered={results.Sum(r => r.UnackedDelivered)}");
+        foreach (var log in logs.Where(l => l.GaveUp is not null))
+        {
+            output.WriteLine($"  sender {log.Index} gave up: {log.GaveUp}");
+        }
+
+        Assert.True(missing.Count == 0,
+            $"{missing.Count} acknowledged messages never arrived, first: {string.Join(", ", missing.Take(20))}");
+        Assert.Equal(0, duplicates);
+        Assert.Equal(0, reordered);
+        Assert.Equal(acked, delivered);
+        Assert.True(logs.All(l => l.GaveUp is null),
+            "some senders could not get a message acknowledged within 60 s of retrying: "
+            + string.Join("; ", logs.Where(l => l.GaveUp is not null).Select(l => $"sender {l.Index}: {l.GaveUp}")));
+        Assert.Equal(Total, acked);
     }
 
     /// <summary>Sends s{i}:0 .. s{i}:99 in order; a failed send is resent (same client_msg_id) once reconnected.</summary>
@@ -192,10 +178,10 @@ public sealed class CellKillTests(ClusterFixture cluster, ITestOutputHelper outp
 
     private sealed record Result(int Delivered, int Duplicates, int Reordered, int UnackedDelivered, List<string> Missing);
 
-    private async Task<Result> ReceiveAllAsync(SenderLog log, CancellationToken ct)
+    private static async Task<Result> ReceiveAllAsync(TestUsers users, SenderLog log, CancellationToken ct)
     {
         var ackedTexts = log.Acked.Select(n => $"s{log.Index}:{n}").ToHashSet();
-        await using var client = await ImClient.ConnectAsync(cluster.Options(log.To, Password, "reader"), ct);
+        var client = await users.ConnectAsync(users.Options(log.To, "reader"));
         var received = await Receive.FromAsync(
             client.Messages, log.From, r => r.Count >= ackedTexts.Count && ackedTexts.IsSubsetOf(r.Select(m => m.Text)),
             DeliveryBound, ct);

@@ -10,32 +10,31 @@ namespace ImCells.Cluster.Tests;
 [Collection("up-cluster")]
 public sealed class ChatServerTests(UpClusterFixture cluster, ITestOutputHelper output)
 {
-    private const string Password = "pw";
 
     [Fact]
     public async Task ChatServerHoldingBobKilled_BobReconnectsToTheOtherAndLosesNothing()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var ct = cts.Token;
+        await using var users = new TestUsers(cluster.LoginUrls, ct);
         await RunAsync(async () =>
         {
             using var api = new LoginApi(cluster.LoginUrls);
-            var alice = await api.RegisterAsync("alice", Password, "a", ct);
-            var bob = await api.RegisterAsync("bob", Password, "a", ct);
+            var bob = await users.RegisterAsync("bob@a");
 
             // Both chat servers of cell a are registered in etcd, so login hands out both.
-            Assert.True(await Wait.UntilAsync(async () => (await api.LoginAsync(bob, Password, "probe", ct)).ChatEndpoints.Count == 2,
-                TimeSpan.FromSeconds(20), ct), "cell a's two chat servers never both showed in discovery\n" + cluster.Logs());
+            Assert.True(await Wait.UntilAsync(async () => (await api.LoginAsync(bob, TestUsers.Password, "probe", ct)).ChatEndpoints.Count == 2,
+                TimeSpan.FromSeconds(20), ct), "cell a's two chat servers never both showed in discovery");
 
             // bob must sit on the extra chat server: log in until it is handed out first (least loaded first).
-            await using var aliceClient = await ImClient.ConnectAsync(Options(alice), ct);
+            var (alice, aliceClient) = await users.ConnectAsync("alice@a");
             ImClient? bobClient = null;
             for (var attempt = 0; attempt < 40 && bobClient is null; attempt++)
             {
-                var login = await api.LoginAsync(bob, Password, "phone", ct);
+                var login = await api.LoginAsync(bob, TestUsers.Password, "phone", ct);
                 if (login.ChatEndpoints[0] == cluster.ChatA1)
                 {
-                    bobClient = await ImClient.ConnectAsync(Options(bob, "phone"), ct);
+                    bobClient = await users.ConnectAsync(users.Options(bob, "phone"));
                 }
                 else
                 {
@@ -44,7 +43,6 @@ public sealed class ChatServerTests(UpClusterFixture cluster, ITestOutputHelper 
             }
 
             Assert.NotNull(bobClient);
-            await using var _ = bobClient;
             var where = await api.WhereAsync(bob, ct);
             Assert.Contains(where.Devices, d => d.ServingCell == "a#1" && d.ChatEndpoint == cluster.ChatA1);
 
@@ -65,11 +63,11 @@ public sealed class ChatServerTests(UpClusterFixture cluster, ITestOutputHelper 
             }
 
             // The dead chat server leaves etcd within its TTL (3 s) and login stops handing it out.
-            Assert.True(await Wait.UntilAsync(async () => !(await api.LoginAsync(bob, Password, "probe", ct)).ChatEndpoints.Contains(cluster.ChatA1),
-                TimeSpan.FromSeconds(15), ct), "the killed chat server is still handed out\n" + cluster.Logs());
+            Assert.True(await Wait.UntilAsync(async () => !(await api.LoginAsync(bob, TestUsers.Password, "probe", ct)).ChatEndpoints.Contains(cluster.ChatA1),
+                TimeSpan.FromSeconds(15), ct), "the killed chat server is still handed out");
             for (var i = 0; i < 10; i++)
             {
-                Assert.DoesNotContain(cluster.ChatA1, (await api.LoginAsync(bob, Password, "probe", ct)).ChatEndpoints);
+                Assert.DoesNotContain(cluster.ChatA1, (await api.LoginAsync(bob, TestUsers.Password, "probe", ct)).ChatEndpoints);
             }
 
             var received = new List<ChatMessage>();
@@ -100,14 +98,6 @@ public sealed class ChatServerTests(UpClusterFixture cluster, ITestOutputHelper 
             }
         }
     }
-
-    private ImClientOptions Options(ulong user, string device = "t") => new()
-    {
-        LoginUrl = cluster.LoginUrls,
-        UserId = user,
-        Password = Password,
-        DeviceId = device,
-    };
 
     private async Task RunAsync(Func<Task> test)
     {

@@ -11,19 +11,13 @@ public sealed class ChatTests(ClusterFixture cluster, ITestOutputHelper output)
 {
     private static readonly TimeSpan TestBound = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan Delivery = TimeSpan.FromSeconds(15);
-    private const string Password = "correct horse";
 
     [Fact]
     public async Task CrossCell_MessageArrivesLive()
     {
-        using var cts = new CancellationTokenSource(TestBound);
-        var ct = cts.Token;
-        await cluster.RunAsync(output, async () =>
+        await cluster.RunAsync(output, TestBound, async (users, ct) =>
         {
-            var alice = await cluster.RegisterAsync("alice", Password, "a", ct);
-            var bob = await cluster.RegisterAsync("bob", Password, "b", ct);
-            await using var bobClient = await ImClient.ConnectAsync(cluster.Options(bob, Password), ct);
-            await using var aliceClient = await ImClient.ConnectAsync(cluster.Options(alice, Password), ct);
+            var ((bob, bobClient), (alice, aliceClient)) = await users.ConnectAsync("bob@b", "alice@a");
             Assert.Equal("a", aliceClient.CellId);
             Assert.Equal("b", bobClient.CellId);
 
@@ -34,20 +28,17 @@ public sealed class ChatTests(ClusterFixture cluster, ITestOutputHelper output)
             Assert.Equal("hi", message.Text);
             Assert.Equal(bob, message.To);
             Assert.Equal(ack.MessageId, message.Id);
-        }, ct);
+        });
     }
 
     [Fact]
     public async Task OfflineRecipient_GetsMessagesOnNextLogin()
     {
-        using var cts = new CancellationTokenSource(TestBound);
-        var ct = cts.Token;
-        await cluster.RunAsync(output, async () =>
+        await cluster.RunAsync(output, TestBound, async (users, ct) =>
         {
-            var alice = await cluster.RegisterAsync("alice", Password, "a", ct);
-            var bob = await cluster.RegisterAsync("bob", Password, "b", ct);
+            var (alice, bob) = await users.RegisterAsync("alice@a", "bob@b");
             string[] texts = ["one", "two", "three"];
-            await using (var aliceClient = await ImClient.ConnectAsync(cluster.Options(alice, Password), ct))
+            await using (var aliceClient = await users.ConnectAsync(users.Options(alice)))
             {
                 foreach (var text in texts)
                 {
@@ -55,7 +46,7 @@ public sealed class ChatTests(ClusterFixture cluster, ITestOutputHelper output)
                 }
             }
 
-            await using var bobClient = await ImClient.ConnectAsync(cluster.Options(bob, Password), ct);
+            var bobClient = await users.ConnectAsync(users.Options(bob));
             var received = await Receive.ExactlyAsync(bobClient.Messages, alice, texts.Length, Delivery, ct);
 
             Assert.Equal(texts, received.Select(m => m.Text));
@@ -63,23 +54,21 @@ public sealed class ChatTests(ClusterFixture cluster, ITestOutputHelper output)
             {
                 Assert.Equal(received[i - 1].Seq + 1, received[i].Seq);
             }
-        }, ct);
+        });
     }
 
     [Fact]
     public async Task WrongPasswordAndUnknownUser_FailTheSameWay()
     {
-        using var cts = new CancellationTokenSource(TestBound);
-        var ct = cts.Token;
-        await cluster.RunAsync(output, async () =>
+        await cluster.RunAsync(output, TestBound, async (users, ct) =>
         {
-            var alice = await cluster.RegisterAsync("alice", Password, "a", ct);
-            using var api = new LoginApi(cluster.LoginUrl);
-            var ok = await api.LoginAsync(alice, Password, "t", ct);
+            var alice = await users.RegisterAsync("alice@a");
+            using var api = new LoginApi(cluster.Layout.LoginUrl);
+            var ok = await api.LoginAsync(alice, TestUsers.Password, "t", ct);
             Assert.Equal(alice, ok.UserId);
 
             var wrongPassword = await Assert.ThrowsAsync<ImClientException>(() => api.LoginAsync(alice, "wrong", "t", ct));
-            var unknownUser = await Assert.ThrowsAsync<ImClientException>(() => api.LoginAsync(10_999_999, Password, "t", ct));
+            var unknownUser = await Assert.ThrowsAsync<ImClientException>(() => api.LoginAsync(10_999_999, TestUsers.Password, "t", ct));
 
             Assert.Equal(wrongPassword.Message, unknownUser.Message);
             Assert.Equal(wrongPassword.Code, unknownUser.Code);
@@ -87,20 +76,17 @@ public sealed class ChatTests(ClusterFixture cluster, ITestOutputHelper output)
             output.WriteLine($"both refused with {wrongPassword.Code}/{wrongPassword.GrpcStatus}: {wrongPassword.Message}");
 
             var connect = await Assert.ThrowsAsync<ImClientException>(
-                () => ImClient.ConnectAsync(cluster.Options(alice, "wrong"), ct));
+                () => ImClient.ConnectAsync(new ImClientOptions { LoginUrl = cluster.Layout.LoginUrl, UserId = alice, Password = "wrong" }, ct));
             Assert.Contains(wrongPassword.Message, connect.Message);
-        }, ct);
+        });
     }
 
     [Fact]
     public async Task UnknownRecipient_SenderGetsClearError()
     {
-        using var cts = new CancellationTokenSource(TestBound);
-        var ct = cts.Token;
-        await cluster.RunAsync(output, async () =>
+        await cluster.RunAsync(output, TestBound, async (users, ct) =>
         {
-            var alice = await cluster.RegisterAsync("alice", Password, "a", ct);
-            await using var client = await ImClient.ConnectAsync(cluster.Options(alice, Password), ct);
+            var (_, client) = await users.ConnectAsync("alice@a");
 
             // No cell owns the number: the sender's cell knows at once.
             var e = await Assert.ThrowsAsync<ImClientException>(() => client.SendAsync(99_999_999, "anyone?", ct: ct));
@@ -110,7 +96,7 @@ public sealed class ChatTests(ClusterFixture cluster, ITestOutputHelper output)
             // An unregistered number in a cell's range: refused at once, or acknowledged and refused later.
             await AssertRefusedAsync(client, 11_999_999, ct);
             await AssertRefusedAsync(client, 10_999_998, ct);
-        }, ct);
+        });
     }
 
     private async Task AssertRefusedAsync(ImClient client, ulong to, CancellationToken ct)
@@ -148,14 +134,9 @@ public sealed class ChatTests(ClusterFixture cluster, ITestOutputHelper output)
     [Fact]
     public async Task SameCell_MessageDelivered()
     {
-        using var cts = new CancellationTokenSource(TestBound);
-        var ct = cts.Token;
-        await cluster.RunAsync(output, async () =>
+        await cluster.RunAsync(output, TestBound, async (users, ct) =>
         {
-            var alice = await cluster.RegisterAsync("alice", Password, "a", ct);
-            var carol = await cluster.RegisterAsync("carol", Password, "a", ct);
-            await using var carolClient = await ImClient.ConnectAsync(cluster.Options(carol, Password), ct);
-            await using var aliceClient = await ImClient.ConnectAsync(cluster.Options(alice, Password), ct);
+            var ((carol, carolClient), (alice, aliceClient)) = await users.ConnectAsync("carol@a", "alice@a");
 
             var ack = await aliceClient.SendAsync(carol, "hello neighbour", ct: ct);
 
@@ -167,15 +148,13 @@ public sealed class ChatTests(ClusterFixture cluster, ITestOutputHelper output)
             var own = Assert.Single(await Receive.ExactlyAsync(aliceClient.Messages, alice, 1, Delivery, ct));
             Assert.Equal(ack.Seq, own.Seq);
             Assert.Equal(carol, own.To);
-        }, ct);
+        });
     }
 
     [Fact]
     public async Task GarbageOnChatPort_CellKeepsServing()
     {
-        using var cts = new CancellationTokenSource(TestBound);
-        var ct = cts.Token;
-        await cluster.RunAsync(output, async () =>
+        await cluster.RunAsync(output, TestBound, async (users, ct) =>
         {
             var random = new Random(42);
             var hugeLength = new byte[100];
@@ -191,21 +170,18 @@ public sealed class ChatTests(ClusterFixture cluster, ITestOutputHelper output)
             foreach (var garbage in new[] { hugeLength, smallLength })
             {
                 using var tcp = new TcpClient();
-                await tcp.ConnectAsync(cluster.ChatIPEndPoint("a"), ct);
+                await tcp.ConnectAsync(cluster.Layout.ChatIPEndPoint("a"), ct);
                 var stream = tcp.GetStream();
                 await stream.WriteAsync(garbage, ct);
                 var read = await ReadUntilClosedAsync(stream, ct);
                 output.WriteLine($"server closed after sending {read} bytes back");
             }
 
-            var alice = await cluster.RegisterAsync("alice", Password, "a", ct);
-            var carol = await cluster.RegisterAsync("carol", Password, "a", ct);
-            await using var carolClient = await ImClient.ConnectAsync(cluster.Options(carol, Password), ct);
-            await using var aliceClient = await ImClient.ConnectAsync(cluster.Options(alice, Password), ct);
+            var ((carol, carolClient), (alice, aliceClient)) = await users.ConnectAsync("carol@a", "alice@a");
             await aliceClient.SendAsync(carol, "still here", ct: ct);
             var received = Assert.Single(await Receive.ExactlyAsync(carolClient.Messages, alice, 1, Delivery, ct));
             Assert.Equal("still here", received.Text);
-        }, ct);
+        });
     }
 
     /// <summary>Reads until the server closes (or resets) the connection; at most 15 s.</summary>

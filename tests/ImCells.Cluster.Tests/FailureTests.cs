@@ -8,7 +8,6 @@ namespace ImCells.Cluster.Tests;
 [Collection("cluster")]
 public sealed class FailureTests(ClusterFixture cluster, ITestOutputHelper output)
 {
-    private const string Password = "correct horse";
 
     /// <summary>
     /// DESIGN.md §6 and §11: a cell killed with SIGKILL loses no acknowledged message; traffic to it
@@ -18,15 +17,12 @@ public sealed class FailureTests(ClusterFixture cluster, ITestOutputHelper outpu
     public async Task CellKilledWhileMessagesInFlight_EveryAckedMessageArrivesOnceInOrder()
     {
         // Longer than the other tests' 90 s: the delivery wait alone may take 60 s.
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(180));
-        var ct = cts.Token;
-        await cluster.RunAsync(output, async () =>
+        await cluster.RunAsync(output, TimeSpan.FromSeconds(180), async (users, ct) =>
         {
             const int total = 300;
             const int killAfter = 100;
-            var alice = await cluster.RegisterAsync("alice", Password, "a", ct);
-            var bob = await cluster.RegisterAsync("bob", Password, "b", ct);
-            await using var aliceClient = await ImClient.ConnectAsync(cluster.Options(alice, Password), ct);
+            var bob = await users.RegisterAsync("bob@b");
+            var (alice, aliceClient) = await users.ConnectAsync("alice@a");
 
             var acked = new List<int>();
             var refused = new List<string>();
@@ -35,7 +31,7 @@ public sealed class FailureTests(ClusterFixture cluster, ITestOutputHelper outpu
             {
                 if (i == killAfter)
                 {
-                    await cluster.KillCellAsync("b");
+                    await cluster.Servers.KillCellAsync("b");
                     killed = true;
                 }
 
@@ -57,8 +53,8 @@ public sealed class FailureTests(ClusterFixture cluster, ITestOutputHelper outpu
                 output.WriteLine("  refused " + line);
             }
 
-            await cluster.StartCellAsync("b", ct);
-            await using var bobClient = await ImClient.ConnectAsync(cluster.Options(bob, Password), ct);
+            await cluster.Servers.StartCellAsync("b", ct);
+            var bobClient = await users.ConnectAsync(users.Options(bob));
             var ackedTexts = acked.Select(i => $"m{i}").ToHashSet();
             var received = await Receive.FromAsync(
                 bobClient.Messages,
@@ -83,7 +79,7 @@ public sealed class FailureTests(ClusterFixture cluster, ITestOutputHelper outpu
             var fromAlice = mailbox.Where(m => m.From == alice).Select(m => m.Text).ToList();
             Assert.Equal(fromAlice.Count, fromAlice.Distinct().Count());
             Assert.Equal(received.Select(m => m.Text), fromAlice.Take(received.Count));
-        }, ct);
+        });
     }
 
     private sealed record Report(int Delivered, int Duplicates, int Reordered, int UnackedDelivered, List<string> Missing);

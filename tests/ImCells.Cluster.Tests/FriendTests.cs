@@ -11,21 +11,13 @@ namespace ImCells.Cluster.Tests;
 public sealed class FriendTests(ClusterFixture cluster, ITestOutputHelper output)
 {
     private static readonly TimeSpan TestBound = TimeSpan.FromSeconds(90);
-    private const string Password = "correct horse";
 
     [Fact]
     public async Task CrossCellFriendRequest_AcceptedOnBothSides()
     {
-        using var cts = new CancellationTokenSource(TestBound);
-        var ct = cts.Token;
-        await cluster.RunAsync(output, async () =>
+        await cluster.RunAsync(output, TestBound, async (users, ct) =>
         {
-            var alice = await cluster.RegisterAsync("alice", Password, "a", ct);
-            var bob = await cluster.RegisterAsync("bob", Password, "b", ct);
-            var carol = await cluster.RegisterAsync("carol", Password, "c", ct);
-            await using var bobClient = await ImClient.ConnectAsync(cluster.Options(bob, Password), ct);
-            await using var aliceClient = await ImClient.ConnectAsync(cluster.Options(alice, Password), ct);
-            await using var carolClient = await ImClient.ConnectAsync(cluster.Options(carol, Password), ct);
+            var ((bob, bobClient), (alice, aliceClient), (carol, carolClient)) = await users.ConnectAsync("bob@b", "alice@a", "carol@c");
             await aliceClient.SetProfileAsync(new Profile { Nickname = "ally" }, ct);
             await bobClient.SetProfileAsync(new Profile { Nickname = "bobby" }, ct);
 
@@ -99,6 +91,6 @@ public sealed class FriendTests(ClusterFixture cluster, ITestOutputHelper output
             // A declined request is gone: it cannot be accepted afterwards.
             var late = await Assert.ThrowsAsync<ImClientException>(() => bobClient.RespondFriendAsync(carol, accept: true, ct));
             Assert.Equal(ErrorCode.NotFound, late.Code);
-        }, ct);
+        });
     }
 }

@@ -23,30 +23,27 @@ public sealed class GrowthTests(ClusterFixture cluster, ITestOutputHelper output
     private static readonly TimeSpan CellUp = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan MinWindow = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan CliBound = TimeSpan.FromSeconds(30);
-    private const string Password = "correct horse";
 
     [Fact]
     public async Task AddCellToRunningCluster_UsersChatAcrossWithoutRestart()
     {
-        using var cts = new CancellationTokenSource(TestBound);
-        var ct = cts.Token;
-        await cluster.RunAsync(output, async () =>
+        await cluster.RunAsync(output, TestBound, async (users, ct) =>
         {
-            Assert.DoesNotContain("d", cluster.AllCellIds);
-            var before = await cluster.StatusAsync(ct);
-            var pidsBefore = cluster.ServerPids();
+            Assert.DoesNotContain("d", cluster.Layout.CellIds);
+            var before = await cluster.Api.StatusAsync(ct);
+            var pidsBefore = cluster.Servers.Pids();
             var cellPidsBefore = before.Cells.ToDictionary(c => c.Id, c => c.Pid);
-            var fileVersionBefore = (ulong)cluster.ReadTopology()["version"]!;
+            var fileVersionBefore = (ulong)cluster.Layout.ReadTopology()["version"]!;
             output.WriteLine($"before: version {before.TopologyVersion}, pids {string.Join(", ", pidsBefore.Select(p => $"{p.Key}={p.Value}"))}");
             Assert.Equal(fileVersionBefore, before.TopologyVersion);
 
             var watch = Stopwatch.StartNew();
-            await cluster.AddCellAsync("d", "13000000-13999999", "sa", ct, start: false);
+            await AddCellAsync("d", "13000000-13999999", "sa", ct, start: false);
             var written = watch.Elapsed;
             output.WriteLine($"add-cell exited after {written.TotalSeconds:0.0} s");
 
-            var cell = cluster.ReadTopology()["cells"]!.AsArray().Single(c => (string?)c!["id"] == "d")!;
-            var version = (ulong)cluster.ReadTopology()["version"]!;
+            var cell = cluster.Layout.ReadTopology()["cells"]!.AsArray().Single(c => (string?)c!["id"] == "d")!;
+            var version = (ulong)cluster.Layout.ReadTopology()["version"]!;
             Assert.Equal(fileVersionBefore + 1, version);
             Assert.Equal("sa", (string?)cell["region"]);
             Assert.Equal(13_000_000UL, (ulong)cell["ranges"]![0]!["first"]!);
@@ -54,7 +51,7 @@ public sealed class GrowthTests(ClusterFixture cluster, ITestOutputHelper output
 
             // The new map reaches both login servers and every running cell within 5 s of the write
             // (issue 7); cell d is listed, down until its process starts.
-            foreach (var login in new[] { cluster.LoginUrl, cluster.Login2Url })
+            foreach (var login in new[] { cluster.Layout.LoginUrl, cluster.Layout.Login2Url })
             {
                 var status = await WaitAsync(
                     s => s.TopologyVersion == version
@@ -65,8 +62,8 @@ public sealed class GrowthTests(ClusterFixture cluster, ITestOutputHelper output
             }
 
             var starting = watch.Elapsed;
-            await cluster.StartCellAsync("d", ct);
-            foreach (var login in new[] { cluster.LoginUrl, cluster.Login2Url })
+            await cluster.Servers.StartCellAsync("d", ct);
+            foreach (var login in new[] { cluster.Layout.LoginUrl, cluster.Layout.Login2Url })
             {
                 var status = await WaitAsync(
                     s => s.TopologyVersion == version && s.Cells.Any(c => c.Id == "d" && c.Up)
@@ -75,13 +72,8 @@ public sealed class GrowthTests(ClusterFixture cluster, ITestOutputHelper output
                 output.WriteLine($"{login}: cell d up (pid {status.Cells.Single(c => c.Id == "d").Pid}) {(watch.Elapsed - starting).TotalSeconds:0.0} s after its start");
             }
 
-            var dora = await cluster.RegisterAsync("dora", Password, "d", ct);
+            var ((dora, doraClient), (alice, aliceClient), (bob, bobClient)) = await users.ConnectAsync("dora@d", "alice@a", "bob@b");
             Assert.InRange(dora, 13_000_000UL, 13_999_999UL);
-            var alice = await cluster.RegisterAsync("alice", Password, "a", ct);
-            var bob = await cluster.RegisterAsync("bob", Password, "b", ct);
-            await using var doraClient = await ImClient.ConnectAsync(cluster.Options(dora, Password), ct);
-            await using var aliceClient = await ImClient.ConnectAsync(cluster.Options(alice, Password), ct);
-            await using var bobClient = await ImClient.ConnectAsync(cluster.Options(bob, Password), ct);
             Assert.Equal("d", doraClient.CellId);
 
             var toDora = await aliceClient.SendAsync(dora, "welcome to d", ct: ct);
@@ -100,77 +92,73 @@ public sealed class GrowthTests(ClusterFixture cluster, ITestOutputHelper output
             Assert.Equal("hello b", Assert.Single(await Receive.ExactlyAsync(bobClient.Messages, dora, 1, Delivery, ct)).Text);
 
             // Nothing restarted: the same processes, and each cell reports the pid it had.
-            var pidsAfter = cluster.ServerPids();
+            var pidsAfter = cluster.Servers.Pids();
             foreach (var (name, pid) in pidsBefore)
             {
                 Assert.True(pidsAfter.TryGetValue(name, out var now) && now == pid,
                     $"{name} was pid {pid} before add-cell and is {(pidsAfter.TryGetValue(name, out var p) ? p.ToString(CultureInfo.InvariantCulture) : "gone")} now");
             }
 
-            var after = await cluster.StatusAsync(ct);
+            var after = await cluster.Api.StatusAsync(ct);
             foreach (var (id, pid) in cellPidsBefore)
             {
                 Assert.Equal(pid, after.Cells.Single(c => c.Id == id).Pid);
             }
 
             Assert.Equal(version, after.TopologyVersion);
-        }, ct);
+        });
     }
 
     [Fact]
     public async Task AddCellOverlappingOrDuplicate_RefusedAndFileUnchanged()
     {
-        using var cts = new CancellationTokenSource(TestBound);
-        var ct = cts.Token;
-        await cluster.RunAsync(output, async () =>
+        await cluster.RunAsync(output, TestBound, async (users, ct) =>
         {
-            var before = await File.ReadAllBytesAsync(cluster.TopologyPath, ct);
-            var versionBefore = (await cluster.StatusAsync(ct)).TopologyVersion;
+            var before = await File.ReadAllBytesAsync(cluster.Layout.TopologyPath, ct);
+            var versionBefore = (await cluster.Api.StatusAsync(ct)).TopologyVersion;
 
             // 12 500 000-12 600 000 lies inside cell c's range.
-            var (exit, text) = await cluster.RunCliAsync("cli add-cell overlap", CliBound, ct,
-                "topology", "add-cell", "--id", "x", "--range", "12500000-12600000", "--topology", cluster.TopologyPath);
+            var (exit, text) = await cluster.Cli.RunAsync("cli add-cell overlap", CliBound, ct,
+                "topology", "add-cell", "--id", "x", "--range", "12500000-12600000", "--topology", cluster.Layout.TopologyPath);
             output.WriteLine($"overlap: exit {exit}: {text}");
             Assert.NotEqual(0, exit);
             Assert.Contains("overlaps", text);
             Assert.Contains("12500000-12600000", text);
             Assert.Contains("'c'", text);
-            Assert.Equal(before, await File.ReadAllBytesAsync(cluster.TopologyPath, ct));
+            Assert.Equal(before, await File.ReadAllBytesAsync(cluster.Layout.TopologyPath, ct));
 
-            var (dupExit, dupText) = await cluster.RunCliAsync("cli add-cell duplicate", CliBound, ct,
-                "topology", "add-cell", "--id", "a", "--range", "90000000-90000999", "--topology", cluster.TopologyPath);
+            var (dupExit, dupText) = await cluster.Cli.RunAsync("cli add-cell duplicate", CliBound, ct,
+                "topology", "add-cell", "--id", "a", "--range", "90000000-90000999", "--topology", cluster.Layout.TopologyPath);
             output.WriteLine($"duplicate: exit {dupExit}: {dupText}");
             Assert.NotEqual(0, dupExit);
             Assert.Contains("'a'", dupText);
-            Assert.Equal(before, await File.ReadAllBytesAsync(cluster.TopologyPath, ct));
-            Assert.False(File.Exists(cluster.TopologyPath + ".tmp"), "a refused add-cell left topology.json.tmp behind");
+            Assert.Equal(before, await File.ReadAllBytesAsync(cluster.Layout.TopologyPath, ct));
+            Assert.False(File.Exists(cluster.Layout.TopologyPath + ".tmp"), "a refused add-cell left topology.json.tmp behind");
 
             // Nothing moved: the running cluster still serves the old version.
             await Task.Delay(TimeSpan.FromSeconds(2), ct);
-            var after = await cluster.StatusAsync(ct);
+            var after = await cluster.Api.StatusAsync(ct);
             Assert.Equal(versionBefore, after.TopologyVersion);
             Assert.DoesNotContain(after.Cells, c => c.Id == "x");
-        }, ct);
+        });
     }
 
     [Fact]
     public async Task RegisterWithoutCell_GoesToCellWithMostFreeNumbers()
     {
-        using var cts = new CancellationTokenSource(TestBound);
-        var ct = cts.Token;
-        await cluster.RunAsync(output, async () =>
+        await cluster.RunAsync(output, TestBound, async (users, ct) =>
         {
             // A new, empty cell with twice the numbers of any other: it must be the clear winner.
-            await cluster.AddCellAsync("e", "14000000-15999999", "af", ct);
-            var version = (ulong)cluster.ReadTopology()["version"]!;
+            await AddCellAsync("e", "14000000-15999999", "af", ct);
+            var version = (ulong)cluster.Layout.ReadTopology()["version"]!;
             using (var window = new CancellationTokenSource(PickUp))
             using (var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, window.Token))
             {
-                await cluster.WaitUntilAsync(s => s.TopologyVersion == version && s.Cells.All(c => c.Up),
+                await cluster.Api.WaitUntilAsync(s => s.TopologyVersion == version && s.Cells.All(c => c.Up),
                     $"version {version} with every cell up", linked.Token);
             }
 
-            using var api = new LoginApi(cluster.LoginUrl);
+            using var api = new LoginApi(cluster.Layout.LoginUrl);
             for (var i = 0; i < 3; i++)
             {
                 var free = await FreeNumbersAsync(ct);
@@ -179,8 +167,8 @@ public sealed class GrowthTests(ClusterFixture cluster, ITestOutputHelper output
                 var expected = free.Where(f => f.Value == most).Select(f => f.Key).ToList();
                 Assert.Equal(["e"], expected);
 
-                var user = await api.RegisterAsync($"placed-{i}", Password, cell: null, ct);
-                var where = await api.WhereAsync(user, ct);
+                var user = await api.RegisterAsync($"placed-{i}", TestUsers.Password, cell: null, ct);
+                var where = await cluster.Api.WhereAsync(user, ct);
                 output.WriteLine($"placed-{i}: {user} in cell {where.HomeCell}");
                 Assert.Equal("e", where.HomeCell);
                 Assert.InRange(user, 14_000_000UL, 15_999_999UL);
@@ -189,32 +177,29 @@ public sealed class GrowthTests(ClusterFixture cluster, ITestOutputHelper output
             // Registered users count: e's free numbers went down by exactly the three placed there.
             var final = await FreeNumbersAsync(ct);
             Assert.Equal(2_000_000UL - 3, final["e"]);
-        }, ct);
+        });
     }
 
     [Fact]
     public async Task TwoLoginServers_OneKilled_ClientsStillLogIn()
     {
-        using var cts = new CancellationTokenSource(TestBound);
-        var ct = cts.Token;
-        await cluster.RunAsync(output, async () =>
+        await cluster.RunAsync(output, TestBound, async (users, ct) =>
         {
-            var urls = cluster.LoginUrls;
-            var alice = await cluster.RegisterAsync("alice", Password, "a", ct);
-            var bob = await cluster.RegisterAsync("bob", Password, "b", ct);
-            await using var bobClient = await ImClient.ConnectAsync(WithLogin(cluster.Options(bob, Password), urls), ct);
-            await using var aliceClient = await ImClient.ConnectAsync(WithLogin(cluster.Options(alice, Password), urls), ct);
+            // Users whose clients know both login servers.
+            var urls = cluster.Layout.LoginUrls;
+            await using var failover = new TestUsers(urls, ct);
+            var ((bob, bobClient), (alice, aliceClient)) = await failover.ConnectAsync("bob@b", "alice@a");
             await aliceClient.SendAsync(bob, "before", ct: ct);
             Assert.Equal("before", Assert.Single(await Receive.ExactlyAsync(bobClient.Messages, alice, 1, Delivery, ct)).Text);
 
-            var loginPid = cluster.ServerPids()[ClusterFixture.LoginProcessName(1)];
-            await cluster.KillLoginAsync(1);
+            var loginPid = cluster.Servers.Pids()[ClusterServers.LoginName(1)];
+            await cluster.Servers.KillLoginAsync(1);
             try
             {
                 output.WriteLine($"login 1 (pid {loginPid}) killed");
 
                 // Login 1 alone is really gone.
-                using (var only1 = new LoginApi(cluster.LoginUrl))
+                using (var only1 = new LoginApi(cluster.Layout.LoginUrl))
                 {
                     var e = await Assert.ThrowsAsync<ImClientException>(() => only1.StatusAsync(ct));
                     output.WriteLine($"login 1 alone: {e.Message}");
@@ -222,15 +207,14 @@ public sealed class GrowthTests(ClusterFixture cluster, ITestOutputHelper output
 
                 // Login 1 is listed first: every call must skip it and be answered by login 2.
                 var watch = Stopwatch.StartNew();
-                await using var aliceTablet = await ImClient.ConnectAsync(WithLogin(cluster.Options(alice, Password, "tablet"), urls), ct);
+                var (_, aliceTablet) = await failover.ConnectAsync("alice/tablet");
                 output.WriteLine($"alice's tablet logged in after {watch.Elapsed.TotalMilliseconds:0} ms");
 
-                using var api = new LoginApi(urls);
-                var carol = await api.RegisterAsync("carol", Password, "c", ct);
+                var (carol, carolClient) = await failover.ConnectAsync("carol@c");
                 Assert.InRange(carol, 12_000_000UL, 12_999_999UL);
-                var placed = await api.RegisterAsync("placed-anywhere", Password, cell: null, ct);
+                using var api = new LoginApi(urls);
+                var placed = await api.RegisterAsync("placed-anywhere", TestUsers.Password, cell: null, ct);
                 Assert.Equal(placed, (await api.WhereAsync(placed, ct)).UserId);
-                await using var carolClient = await ImClient.ConnectAsync(WithLogin(cluster.Options(carol, Password), urls), ct);
                 Assert.Equal("c", carolClient.CellId);
 
                 await aliceTablet.SendAsync(carol, "from the tablet", ct: ct);
@@ -245,10 +229,10 @@ public sealed class GrowthTests(ClusterFixture cluster, ITestOutputHelper output
             finally
             {
                 // Every other test uses login 1.
-                await cluster.StartLoginAsync(1, ct);
-                output.WriteLine($"login 1 restarted (pid {cluster.ServerPids()[ClusterFixture.LoginProcessName(1)]})");
+                await cluster.Servers.StartLoginAsync(1, ct);
+                output.WriteLine($"login 1 restarted (pid {cluster.Servers.Pids()[ClusterServers.LoginName(1)]})");
             }
-        }, ct);
+        });
     }
 
     /// <summary>Status from <paramref name="login"/> until <paramref name="done"/> holds; at least one poll, at most <paramref name="window"/>.</summary>
@@ -256,22 +240,33 @@ public sealed class GrowthTests(ClusterFixture cluster, ITestOutputHelper output
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(window > MinWindow ? window : MinWindow);
-        return await cluster.WaitUntilAsync(done, what, cts.Token, login);
+        return await cluster.Api.WaitUntilAsync(done, what, cts.Token, login);
     }
 
-    private static ImClientOptions WithLogin(ImClientOptions options, string loginUrls) => new()
+    /// <summary>
+    /// Grows the running cluster with the real <c>imcells topology add-cell</c> (which picks the ports
+    /// and writes the database path), then starts the new cell's process on the ports it wrote and
+    /// waits until it is reported up (unless <paramref name="start"/> is false). Throws, with the
+    /// CLI's output, when add-cell fails. The cell stays for the rest of the run.
+    /// </summary>
+    private async Task AddCellAsync(string id, string range, string region, CancellationToken ct, bool start = true)
     {
-        LoginUrl = loginUrls,
-        UserId = options.UserId,
-        Password = options.Password,
-        DeviceId = options.DeviceId,
-    };
+        var (exit, text) = await cluster.Cli.RunAsync($"cli add-cell {id}", CliBound, ct,
+            "topology", "add-cell", "--id", id, "--range", range, "--region", region, "--topology", cluster.Layout.TopologyPath);
+        Assert.True(exit == 0, $"imcells topology add-cell {id} exited {exit}:\n{text}");
+        cluster.Layout.AddCellFromTopology(id);
+        output.WriteLine($"cell {id} added to topology.json: {text}");
+        if (start)
+        {
+            await cluster.Servers.StartCellAsync(id, ct);
+        }
+    }
 
     /// <summary>For each cell that is up: the size of its ranges in topology.json minus the users its Status reports.</summary>
     private async Task<Dictionary<string, ulong>> FreeNumbersAsync(CancellationToken ct)
     {
-        var status = await cluster.StatusAsync(ct);
-        var sizes = cluster.ReadTopology()["cells"]!.AsArray().ToDictionary(
+        var status = await cluster.Api.StatusAsync(ct);
+        var sizes = cluster.Layout.ReadTopology()["cells"]!.AsArray().ToDictionary(
             c => (string)c!["id"]!,
             c => c!["ranges"]!.AsArray().Aggregate(0UL, (sum, r) => sum + ((ulong)r!["last"]! - (ulong)r["first"]! + 1)));
         return status.Cells.Where(c => c.Up).ToDictionary(c => c.Id, c => sizes[c.Id] - c.Users);

@@ -1,9 +1,5 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
-using Google.Protobuf;
-using ImCells.Client;
 using ImCells.Protos.Client;
 using Xunit;
 using Xunit.Abstractions;
@@ -25,19 +21,15 @@ public sealed class PresenceTests(ClusterFixture cluster, ITestOutputHelper outp
     private static readonly TimeSpan OfflineBound = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan CrashedCellBound = TimeSpan.FromSeconds(25);
     private static readonly TimeSpan CliStartBound = TimeSpan.FromSeconds(30);
-    private const string Password = "correct horse";
 
     [Fact]
     public async Task FriendGoesOnlineAndOffline_SeenAcrossCells()
     {
-        using var cts = new CancellationTokenSource(TestBound);
-        var ct = cts.Token;
-        await cluster.RunAsync(output, async () =>
+        await cluster.RunAsync(output, TestBound, async (users, ct) =>
         {
-            var alice = await cluster.RegisterAsync("alice", Password, "a", ct);
-            var bob = await cluster.RegisterAsync("bob", Password, "b", ct);
-            await using var bobClient = await ImClient.ConnectAsync(cluster.Options(bob, Password, "phone"), ct);
-            await using (var aliceClient = await ImClient.ConnectAsync(cluster.Options(alice, Password), ct))
+            var alice = await users.RegisterAsync("alice@a");
+            var (bob, bobClient) = await users.ConnectAsync("bob@b/phone");
+            await using (var aliceClient = await users.ConnectAsync(users.Options(alice)))
             {
                 await Social.MakeFriendsAsync(aliceClient, bobClient, ct);
             }
@@ -46,7 +38,7 @@ public sealed class PresenceTests(ClusterFixture cluster, ITestOutputHelper outp
             await Social.PresenceAsync(bobClient, alice, Presence.Offline, OfflineBound, ct);
 
             // alice connects: bob (cell b) is told, and his list shows her online.
-            await using (var aliceClient = await ImClient.ConnectAsync(cluster.Options(alice, Password), ct))
+            await using (var aliceClient = await users.ConnectAsync(users.Options(alice)))
             {
                 var online = await Social.PresenceAsync(bobClient, alice, Presence.Online, Social.EventBound, ct);
                 output.WriteLine($"bob saw alice (client library) {online.Presence}, last seen {online.LastSeenMs}");
@@ -57,16 +49,16 @@ public sealed class PresenceTests(ClusterFixture cluster, ITestOutputHelper outp
             await Social.PresenceAsync(bobClient, alice, Presence.Offline, OfflineBound, ct);
 
             // alice as a real process (imcells chat), killed without a goodbye.
-            var cli = cluster.StartCli("cli alice", "chat", "--user", alice.ToString(CultureInfo.InvariantCulture),
-                "--password", Password, "--login", cluster.LoginUrl, "--device", "cli");
+            var cli = cluster.Cli.Start("cli alice", "chat", "--user", alice.ToString(CultureInfo.InvariantCulture),
+                "--password", TestUsers.Password, "--login", cluster.Layout.LoginUrl, "--device", "cli");
             try
             {
                 var online = await Social.PresenceAsync(bobClient, alice, Presence.Online, CliStartBound, ct);
-                output.WriteLine($"bob saw alice (imcells chat, pid {cli.Id}) {online.Presence}");
+                output.WriteLine($"bob saw alice (imcells chat, pid {cli.Pid}) {online.Presence}");
                 Assert.Equal(Presence.Online, (await Social.FriendEntryAsync(bobClient, alice, ct)).Presence);
 
                 // A device of bob's connecting now gets alice's state in its PresenceSnapshot.
-                await using (var bobTablet = await ImClient.ConnectAsync(cluster.Options(bob, Password, "tablet"), ct))
+                await using (var bobTablet = await users.ConnectAsync(users.Options(bob, "tablet")))
                 {
                     var item = await Wait.ForOneAsync(bobTablet.PresenceChanges, p => p.User == alice,
                         "alice in the snapshot of bob's tablet", Social.EventBound, ct);
@@ -74,8 +66,8 @@ public sealed class PresenceTests(ClusterFixture cluster, ITestOutputHelper outp
                 }
 
                 var killed = Stopwatch.StartNew();
-                await cluster.KillCliAsync(cli);
-                Assert.True(cli.HasExited, $"imcells chat (pid {cli.Id}) still runs after SIGKILL");
+                await cluster.Cli.KillAsync(cli);
+                Assert.True(cli.HasExited, $"imcells chat (pid {cli.Pid}) still runs after SIGKILL");
                 var offline = await Social.PresenceAsync(bobClient, alice, Presence.Offline, OfflineBound, ct);
                 output.WriteLine($"bob saw alice offline {killed.Elapsed.TotalSeconds:0.0} s after her process was killed "
                                  + $"(bound {OfflineBound.TotalSeconds:0} s), last seen {offline.LastSeenMs}");
@@ -87,22 +79,21 @@ public sealed class PresenceTests(ClusterFixture cluster, ITestOutputHelper outp
             {
                 if (!cli.HasExited)
                 {
-                    await cluster.KillCliAsync(cli);
+                    await cluster.Cli.KillAsync(cli);
                 }
 
-                cli.Dispose();
-                foreach (var line in cluster.Logs().Split('\n').Where(l => l.StartsWith("[cli alice]", StringComparison.Ordinal)))
+                foreach (var line in cli.Output())
                 {
-                    output.WriteLine(line.TrimEnd());
+                    output.WriteLine($"[cli alice] {line}");
                 }
             }
 
             // bob connecting again: the snapshot says alice is offline.
-            await using var bobLaptop = await ImClient.ConnectAsync(cluster.Options(bob, Password, "laptop"), ct);
+            var bobLaptop = await users.ConnectAsync(users.Options(bob, "laptop"));
             var snapshot = await Wait.ForOneAsync(bobLaptop.PresenceChanges, p => p.User == alice,
                 "alice in the snapshot of bob's laptop", Social.EventBound, ct);
             Assert.Equal(Presence.Offline, snapshot.Presence);
-        }, ct);
+        });
     }
 
     /// <summary>
@@ -112,14 +103,11 @@ public sealed class PresenceTests(ClusterFixture cluster, ITestOutputHelper outp
     [Fact]
     public async Task SilentConnection_OfflineForFriendsAfterMissedHeartbeats()
     {
-        using var cts = new CancellationTokenSource(TestBound);
-        var ct = cts.Token;
-        await cluster.RunAsync(output, async () =>
+        await cluster.RunAsync(output, TestBound, async (users, ct) =>
         {
-            var alice = await cluster.RegisterAsync("alice", Password, "a", ct);
-            var bob = await cluster.RegisterAsync("bob", Password, "b", ct);
-            await using var bobClient = await ImClient.ConnectAsync(cluster.Options(bob, Password), ct);
-            await using (var aliceClient = await ImClient.ConnectAsync(cluster.Options(alice, Password), ct))
+            var alice = await users.RegisterAsync("alice@a");
+            var (bob, bobClient) = await users.ConnectAsync("bob@b");
+            await using (var aliceClient = await users.ConnectAsync(users.Options(alice)))
             {
                 await Social.MakeFriendsAsync(aliceClient, bobClient, ct);
             }
@@ -127,19 +115,11 @@ public sealed class PresenceTests(ClusterFixture cluster, ITestOutputHelper outp
             await Social.PresenceAsync(bobClient, alice, Presence.Offline, OfflineBound, ct);
 
             // By hand: log in, Auth on the chat port, then never a frame again (but keep reading).
-            using var api = new LoginApi(cluster.LoginUrl);
-            var login = await api.LoginAsync(alice, Password, "silent", ct);
-            using var tcp = new TcpClient();
-            var endpoint = login.ChatEndpoints[0];
-            var colon = endpoint.LastIndexOf(':');
-            await tcp.ConnectAsync(endpoint[..colon], int.Parse(endpoint[(colon + 1)..], CultureInfo.InvariantCulture), ct);
-            var stream = tcp.GetStream();
-            await WriteFrameAsync(stream, new Frame { Seq = 1, Auth = new Auth { Token = login.Token, DeviceId = "silent" } }, ct);
-            var authOk = await ReadFrameAsync(stream, ct);
-            Assert.True(authOk?.BodyCase == Frame.BodyOneofCase.AuthOk, $"expected AuthOk, got {authOk}");
-            output.WriteLine($"silent device authenticated; heartbeat {authOk!.AuthOk.HeartbeatSeconds} s");
+            var (silentDevice, authOk) = await RawChatConnection.AuthenticateAsync(cluster.Layout.LoginUrl, alice, TestUsers.Password, "silent", ct);
+            using var _ = silentDevice;
+            output.WriteLine($"silent device authenticated; heartbeat {authOk.HeartbeatSeconds} s");
             var silent = Stopwatch.StartNew();
-            var drain = DrainUntilClosedAsync(stream, ct);
+            var drain = silentDevice.DrainUntilClosedAsync(ct);
 
             await Social.PresenceAsync(bobClient, alice, Presence.Online, Social.EventBound, ct);
             var offline = await Social.PresenceAsync(bobClient, alice, Presence.Offline, OfflineBound, ct);
@@ -151,45 +131,40 @@ public sealed class PresenceTests(ClusterFixture cluster, ITestOutputHelper outp
             closedWait.CancelAfter(Social.EventBound);
             var closedByServer = await drain.WaitAsync(closedWait.Token);
             Assert.True(closedByServer, "the cell did not close the silent connection");
-        }, ct);
+        });
     }
 
     [Fact]
     public async Task CrashedCell_ItsUsersGoOfflineForFriendsElsewhere()
     {
-        using var cts = new CancellationTokenSource(TestBound);
-        var ct = cts.Token;
         try
         {
-            await cluster.RunAsync(output, async () =>
+            await cluster.RunAsync(output, TestBound, async (users, ct) =>
             {
-                var alice = await cluster.RegisterAsync("alice", Password, "a", ct);
-                var bob = await cluster.RegisterAsync("bob", Password, "b", ct);
-                await using var bobClient = await ImClient.ConnectAsync(cluster.Options(bob, Password), ct);
-                await using var aliceClient = await ImClient.ConnectAsync(cluster.Options(alice, Password), ct);
+                var ((bob, bobClient), (alice, aliceClient)) = await users.ConnectAsync("bob@b", "alice@a");
                 await Social.MakeFriendsAsync(aliceClient, bobClient, ct);
                 await Social.PresenceAsync(bobClient, alice, Presence.Online, Social.EventBound, ct);
                 Assert.Equal(Presence.Online, (await Social.FriendEntryAsync(bobClient, alice, ct)).Presence);
 
                 var killed = Stopwatch.StartNew();
-                await cluster.KillCellAsync("a");
+                await cluster.Servers.KillCellAsync("a");
                 var offline = await Social.PresenceAsync(bobClient, alice, Presence.Offline, CrashedCellBound, ct);
                 output.WriteLine($"bob saw alice offline {killed.Elapsed.TotalSeconds:0.0} s after cell a was killed "
                                  + $"(bound {CrashedCellBound.TotalSeconds:0} s), last seen {offline.LastSeenMs}");
                 Assert.Equal(Presence.Offline, (await Social.FriendEntryAsync(bobClient, alice, ct)).Presence);
 
                 // Cell a back: alice's client reconnects and bob sees her online again.
-                await cluster.StartCellAsync("a", ct);
+                await cluster.Servers.StartCellAsync("a", ct);
                 await Wait.ConnectedAsync(aliceClient, TimeSpan.FromSeconds(30), ct);
                 await Social.PresenceAsync(bobClient, alice, Presence.Online, Social.EventBound, ct);
                 Assert.Equal(Presence.Online, (await Social.FriendEntryAsync(bobClient, alice, ct)).Presence);
-            }, ct);
+            });
         }
         finally
         {
             // Never leave cell a dead for the next test, whatever happened here.
             using var restore = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-            await cluster.EnsureRunningAsync(restore.Token);
+            await cluster.Servers.EnsureRunningAsync(restore.Token);
         }
     }
 
@@ -200,16 +175,11 @@ public sealed class PresenceTests(ClusterFixture cluster, ITestOutputHelper outp
     [Fact]
     public async Task PresenceChange_WithFriendsInTwoOtherCells_OneCallPerCell()
     {
-        using var cts = new CancellationTokenSource(TestBound);
-        var ct = cts.Token;
-        await cluster.RunAsync(output, async () =>
+        await cluster.RunAsync(output, TestBound, async (users, ct) =>
         {
-            var alice = await cluster.RegisterAsync("alice", Password, "a", ct);
-            var bob = await cluster.RegisterAsync("bob", Password, "b", ct);
-            var carol = await cluster.RegisterAsync("carol", Password, "c", ct);
-            await using var bobClient = await ImClient.ConnectAsync(cluster.Options(bob, Password), ct);
-            await using var carolClient = await ImClient.ConnectAsync(cluster.Options(carol, Password), ct);
-            await using (var aliceClient = await ImClient.ConnectAsync(cluster.Options(alice, Password), ct))
+            var alice = await users.RegisterAsync("alice@a");
+            var ((bob, bobClient), (carol, carolClient)) = await users.ConnectAsync("bob@b", "carol@c");
+            await using (var aliceClient = await users.ConnectAsync(users.Options(alice)))
             {
                 await Social.MakeFriendsAsync(bobClient, aliceClient, ct);
                 await Social.MakeFriendsAsync(carolClient, aliceClient, ct);
@@ -219,11 +189,11 @@ public sealed class PresenceTests(ClusterFixture cluster, ITestOutputHelper outp
             await Social.PresenceAsync(carolClient, alice, Presence.Offline, OfflineBound, ct);
 
             var before = await SettledChangeCallsAsync(ct);
-            await using var aliceAgain = await ImClient.ConnectAsync(cluster.Options(alice, Password), ct);
+            await users.ConnectAsync(users.Options(alice));
             await Task.WhenAll(
                 Social.PresenceAsync(bobClient, alice, Presence.Online, Social.EventBound, ct),
                 Social.PresenceAsync(carolClient, alice, Presence.Online, Social.EventBound, ct));
-            var after = (await cluster.CellStatusAsync("a", ct)).PresenceChangeCalls;
+            var after = (await cluster.Api.CellStatusAsync("a", ct)).PresenceChangeCalls;
 
             output.WriteLine($"cell a PresenceBatch calls for changes: to b {Calls(before, "b")} -> {Calls(after, "b")}, "
                              + $"to c {Calls(before, "c")} -> {Calls(after, "c")}");
@@ -232,11 +202,11 @@ public sealed class PresenceTests(ClusterFixture cluster, ITestOutputHelper outp
 
             // And no second call trails behind.
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
-            var later = (await cluster.CellStatusAsync("a", ct)).PresenceChangeCalls;
+            var later = (await cluster.Api.CellStatusAsync("a", ct)).PresenceChangeCalls;
             output.WriteLine($"1 s later: to b {Calls(later, "b")}, to c {Calls(later, "c")}");
             Assert.Equal(Calls(after, "b"), Calls(later, "b"));
             Assert.Equal(Calls(after, "c"), Calls(later, "c"));
-        }, ct);
+        });
     }
 
     private static ulong Calls(IDictionary<string, ulong> calls, string cell) => calls.TryGetValue(cell, out var n) ? n : 0;
@@ -246,7 +216,7 @@ public sealed class PresenceTests(ClusterFixture cluster, ITestOutputHelper outp
     {
         var quiet = TimeSpan.FromSeconds(1.5);
         var deadline = Stopwatch.StartNew();
-        var last = new Dictionary<string, ulong>((await cluster.CellStatusAsync("a", ct)).PresenceChangeCalls);
+        var last = new Dictionary<string, ulong>((await cluster.Api.CellStatusAsync("a", ct)).PresenceChangeCalls);
         var unchanged = Stopwatch.StartNew();
         while (unchanged.Elapsed < quiet)
         {
@@ -257,7 +227,7 @@ public sealed class PresenceTests(ClusterFixture cluster, ITestOutputHelper outp
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
-            var now = new Dictionary<string, ulong>((await cluster.CellStatusAsync("a", ct)).PresenceChangeCalls);
+            var now = new Dictionary<string, ulong>((await cluster.Api.CellStatusAsync("a", ct)).PresenceChangeCalls);
             if (now.Count != last.Count || now.Any(kv => Calls(last, kv.Key) != kv.Value))
             {
                 last = now;
@@ -266,51 +236,5 @@ public sealed class PresenceTests(ClusterFixture cluster, ITestOutputHelper outp
         }
 
         return last;
-    }
-
-    private static async Task WriteFrameAsync(NetworkStream stream, Frame frame, CancellationToken ct)
-    {
-        var body = frame.ToByteArray();
-        var buffer = new byte[4 + body.Length];
-        BinaryPrimitives.WriteUInt32BigEndian(buffer, (uint)body.Length);
-        body.CopyTo(buffer, 4);
-        await stream.WriteAsync(buffer, ct);
-    }
-
-    /// <summary>One frame, or null when the connection ended; at most 15 s.</summary>
-    private static async Task<Frame?> ReadFrameAsync(NetworkStream stream, CancellationToken ct)
-    {
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        wait.CancelAfter(TimeSpan.FromSeconds(15));
-        var header = new byte[4];
-        try
-        {
-            await stream.ReadExactlyAsync(header, wait.Token);
-            var body = new byte[BinaryPrimitives.ReadUInt32BigEndian(header)];
-            await stream.ReadExactlyAsync(body, wait.Token);
-            return Frame.Parser.ParseFrom(body);
-        }
-        catch (Exception e) when (e is EndOfStreamException or IOException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Reads (and drops) whatever the cell pushes; true once the cell closed the connection.</summary>
-    private static async Task<bool> DrainUntilClosedAsync(NetworkStream stream, CancellationToken ct)
-    {
-        var buffer = new byte[4096];
-        try
-        {
-            while (await stream.ReadAsync(buffer, ct) > 0)
-            {
-            }
-
-            return true;
-        }
-        catch (IOException)
-        {
-            return true; // reset: closed just as well
-        }
     }
 }

@@ -14,21 +14,13 @@ namespace ImCells.Cluster.Tests;
 public sealed class ProfileTests(ClusterFixture cluster, ITestOutputHelper output)
 {
     private static readonly TimeSpan TestBound = TimeSpan.FromSeconds(90);
-    private const string Password = "correct horse";
 
     [Fact]
     public async Task ProfileChangeInCellA_VisibleInCellBsNextGetProfile()
     {
-        using var cts = new CancellationTokenSource(TestBound);
-        var ct = cts.Token;
-        await cluster.RunAsync(output, async () =>
+        await cluster.RunAsync(output, TestBound, async (users, ct) =>
         {
-            var alice = await cluster.RegisterAsync("alice", Password, "a", ct);
-            var bob = await cluster.RegisterAsync("bob", Password, "b", ct);
-            var carol = await cluster.RegisterAsync("carol", Password, "c", ct);
-            await using var aliceClient = await ImClient.ConnectAsync(cluster.Options(alice, Password), ct);
-            await using var bobClient = await ImClient.ConnectAsync(cluster.Options(bob, Password), ct);
-            await using var carolClient = await ImClient.ConnectAsync(cluster.Options(carol, Password), ct);
+            var ((alice, aliceClient), (_, bobClient), (_, carolClient)) = await users.ConnectAsync("alice@a", "bob@b", "carol@c");
 
             var first = new Profile { Nickname = "alice-1", StatusText = "first", AvatarUrl = "https://example.org/a1.png" };
             first.Details["city"] = "Lisbon";
@@ -44,7 +36,7 @@ public sealed class ProfileTests(ClusterFixture cluster, ITestOutputHelper outpu
             Assert.Equal("https://example.org/a1.png", atBob.AvatarUrl);
             Assert.Equal("Lisbon", atBob.Details["city"]);
             Assert.Equal("a", atBob.HomeCell);
-            var statusB = await cluster.CellStatusAsync("b", ct);
+            var statusB = await cluster.Api.CellStatusAsync("b", ct);
             output.WriteLine($"cell b VLR entries after bob's read: {statusB.VlrEntries}");
             Assert.True(statusB.VlrEntries >= 1, $"cell b caches no profile after reading one from cell a: {statusB}");
             Assert.Equal("alice-1", (await bobClient.GetProfileAsync(alice, ct)).Nickname);
@@ -63,10 +55,10 @@ public sealed class ProfileTests(ClusterFixture cluster, ITestOutputHelper outpu
                 Assert.Equal(nickname, (await aliceClient.GetProfileAsync(alice, ct)).Nickname);
             }
 
-            output.WriteLine($"cell b VLR entries at the end: {(await cluster.CellStatusAsync("b", ct)).VlrEntries}");
+            output.WriteLine($"cell b VLR entries at the end: {(await cluster.Api.CellStatusAsync("b", ct)).VlrEntries}");
 
             var missing = await Assert.ThrowsAsync<ImClientException>(() => bobClient.GetProfileAsync(10_999_997, ct));
             Assert.Equal(ErrorCode.NotFound, missing.Code);
-        }, ct);
+        });
     }
 }

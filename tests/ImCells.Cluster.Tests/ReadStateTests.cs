@@ -11,20 +11,13 @@ public sealed class ReadStateTests(ClusterFixture cluster, ITestOutputHelper out
 {
     private static readonly TimeSpan TestBound = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan Delivery = TimeSpan.FromSeconds(15);
-    private const string Password = "correct horse";
 
     [Fact]
     public async Task UnreadCounts_MatchAcrossDevices_AfterMarkReadOnOne()
     {
-        using var cts = new CancellationTokenSource(TestBound);
-        var ct = cts.Token;
-        await cluster.RunAsync(output, async () =>
+        await cluster.RunAsync(output, TestBound, async (users, ct) =>
         {
-            var alice = await cluster.RegisterAsync("alice", Password, "a", ct);
-            var bob = await cluster.RegisterAsync("bob", Password, "b", ct);
-            await using var d1 = await ImClient.ConnectAsync(cluster.Options(bob, Password, "d1"), ct);
-            await using var d2 = await ImClient.ConnectAsync(cluster.Options(bob, Password, "d2"), ct);
-            await using var aliceClient = await ImClient.ConnectAsync(cluster.Options(alice, Password), ct);
+            var ((bob, d1), (_, d2), (alice, aliceClient)) = await users.ConnectAsync("bob@b/d1", "bob/d2", "alice@a");
 
             var acks = new List<SendAck>();
             for (var i = 1; i <= 3; i++)
@@ -74,25 +67,20 @@ public sealed class ReadStateTests(ClusterFixture cluster, ITestOutputHelper out
 
             var (late, _) = await Wait.ForAsync(aliceClient.ReadReceipts, _ => true, TimeSpan.FromSeconds(3), ct);
             Assert.True(late is null, $"alice got a read receipt although bob switched them off: {late}");
-        }, ct);
+        });
     }
 
     [Fact]
     public async Task History_PagesNewestFirst_Conversations_ListsLastMessage()
     {
-        using var cts = new CancellationTokenSource(TestBound);
-        var ct = cts.Token;
-        await cluster.RunAsync(output, async () =>
+        await cluster.RunAsync(output, TestBound, async (users, ct) =>
         {
             const int count = 12;
-            var alice = await cluster.RegisterAsync("alice", Password, "a", ct);
-            var bob = await cluster.RegisterAsync("bob", Password, "b", ct);
-            var carol = await cluster.RegisterAsync("carol", Password, "b", ct);
-            await using var aliceClient = await ImClient.ConnectAsync(cluster.Options(alice, Password), ct);
-            await using var bobClient = await ImClient.ConnectAsync(cluster.Options(bob, Password), ct);
+            var carol = await users.RegisterAsync("carol@b");
+            var ((alice, aliceClient), (bob, bobClient)) = await users.ConnectAsync("alice@a", "bob@b");
 
             // Another conversation of bob's, older than the one with alice: not part of its history.
-            await using (var carolClient = await ImClient.ConnectAsync(cluster.Options(carol, Password), ct))
+            await using (var carolClient = await users.ConnectAsync(users.Options(carol)))
             {
                 await carolClient.SendAsync(bob, "carol was here", ct: ct);
             }
@@ -153,6 +141,6 @@ public sealed class ReadStateTests(ClusterFixture cluster, ITestOutputHelper out
             Assert.Equal(bob, withBob.Peer);
             Assert.Equal(texts[^1], withBob.LastMessage?.Text);
             Assert.Equal(6UL, withBob.Unread);
-        }, ct);
+        });
     }
 }

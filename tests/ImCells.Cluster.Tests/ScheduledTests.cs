@@ -10,21 +10,15 @@ namespace ImCells.Cluster.Tests;
 public sealed class ScheduledTests(ClusterFixture cluster, ITestOutputHelper output)
 {
     private static readonly TimeSpan Reconnect = TimeSpan.FromSeconds(30);
-    private const string Password = "correct horse";
 
     [Fact]
     public async Task ScheduledMessage_FiresAfterSenderCellRestart()
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(150));
-        var ct = cts.Token;
         try
         {
-            await cluster.RunAsync(output, async () =>
+            await cluster.RunAsync(output, TimeSpan.FromSeconds(150), async (users, ct) =>
             {
-                var alice = await cluster.RegisterAsync("alice", Password, "a", ct);
-                var bob = await cluster.RegisterAsync("bob", Password, "b", ct);
-                await using var bobClient = await ImClient.ConnectAsync(cluster.Options(bob, Password), ct);
-                await using var aliceClient = await ImClient.ConnectAsync(cluster.Options(alice, Password), ct);
+                var ((bob, bobClient), (alice, aliceClient)) = await users.ConnectAsync("bob@b", "alice@a");
 
                 var at = DateTimeOffset.UtcNow.AddSeconds(6);
                 var scheduled = await aliceClient.ScheduleAsync(bob, "see you later", at, clientMsgId: "sched-keep", ct: ct);
@@ -50,8 +44,8 @@ public sealed class ScheduledTests(ClusterFixture cluster, ITestOutputHelper out
                 Assert.Equal(ErrorCode.NotFound, again.Code);
 
                 // Only the database remembers the schedule now.
-                await cluster.KillCellAsync("a");
-                await cluster.StartCellAsync("a", ct);
+                await cluster.Servers.KillCellAsync("a");
+                await cluster.Servers.StartCellAsync("a", ct);
                 output.WriteLine($"cell a restarted {(DateTimeOffset.UtcNow - at).TotalSeconds:0.0} s relative to the due time");
 
                 var fired = await Wait.ForOneAsync(
@@ -74,12 +68,12 @@ public sealed class ScheduledTests(ClusterFixture cluster, ITestOutputHelper out
                 Assert.Equal(fired.Id, sent.Id);
                 Assert.DoesNotContain(own, m => m.Text == "never mind");
                 Assert.Empty(await aliceClient.ListScheduledAsync(ct));
-            }, ct);
+            });
         }
         finally
         {
             using var restore = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-            await cluster.EnsureRunningAsync(restore.Token);
+            await cluster.Servers.EnsureRunningAsync(restore.Token);
         }
     }
 }

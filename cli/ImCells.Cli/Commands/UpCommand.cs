@@ -15,7 +15,7 @@ internal static class UpCommand
             ? Path.GetFullPath(given)
             : RepoRoot.FindTopology() ?? Path.Combine(root, RepoRoot.TopologyFile);
         var topology = TopologyFile.Load(topologyPath);
-        var binaries = ServerBinaries.Locate(root);
+        var servers = ServerBinaries.Locate(root);
 
         Console.Out.WriteLine($"topology {topologyPath} (version {topology.Version})");
         Console.Out.WriteLine($"master  grpc {topology.MasterGrpc}");
@@ -47,7 +47,7 @@ internal static class UpCommand
         });
         try
         {
-            var code = await new ClusterSupervisor(topology, topologyPath, root, binaries).RunAsync(stop.Token);
+            var code = await new ClusterSupervisor(topology, topologyPath, root, servers).RunAsync(stop.Token);
             Console.Out.WriteLine(stop.IsCancellationRequested ? "[up] stopped" : "[up] giving up");
             return code;
         }

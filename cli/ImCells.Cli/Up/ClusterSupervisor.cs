@@ -1,31 +1,46 @@
-using System.Net.Sockets;
+using ImCells.ClusterHost;
 using ImCells.Protos.Topology;
 
 namespace ImCells.Cli.Up;
 
 /// <summary>
-/// Starts master, then login servers and cells, and keeps them until told to stop. A child that
-/// dies is reported and the rest keep running; stopping kills every process tree and waits, so
-/// nothing is left listening. Children also get --parent-pid, so they stop if we are killed hard.
+/// Starts master, then login servers and cells, and keeps them until told to stop. Their output is
+/// copied to ours behind "[name] ". A child that dies is reported and the rest keep running;
+/// stopping sends every child SIGTERM (SIGKILL after a grace period) and waits, so nothing is left
+/// listening. Children also get --parent-pid, so they stop if we are killed hard.
 /// </summary>
-internal sealed class ClusterSupervisor(TopologyMap topology, string topologyPath, string root, ServerBinaries binaries)
+internal sealed class ClusterSupervisor(TopologyMap topology, string topologyPath, string root, ServerCommands servers)
 {
     private static readonly TimeSpan MasterStartTimeout = TimeSpan.FromSeconds(20);
-    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
-
-    private readonly List<ChildProcess> _children = [];
-    private volatile bool _stopping;
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
 
     /// <summary>Runs until <paramref name="stop"/> fires or every child has exited; returns the exit code.</summary>
     public async Task<int> RunAsync(CancellationToken stop)
     {
-        var pid = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var tokenKey = Path.Combine(root, "data", "token.key");
         Directory.CreateDirectory(Path.Combine(root, "data"));
+
+        // Console.Out is synchronized and the log echoes under its lock: lines never interleave.
+        using var log = new ProcessLog(capacity: 0, echo: Console.Out.WriteLine);
+        await using var host = new ProcessHost(log, StopGrace);
         var allExited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.ExitedUnexpectedly += (child, code) =>
+        {
+            if (stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            Console.Out.WriteLine($"[up] {child.Name} exited unexpectedly with code {code}; the others keep running");
+            if (host.Running().Count == 0)
+            {
+                allExited.TrySetResult();
+            }
+        };
+
         try
         {
-            var master = StartChild("master", binaries.Master, ["--topology", topologyPath, "--parent-pid", pid], allExited);
+            var master = host.Start(servers.Master(topologyPath) with { WorkingDirectory = root });
             if (!await WaitForMasterAsync(master, stop))
             {
                 return stop.IsCancellationRequested ? 0 : 1;
@@ -33,41 +48,20 @@ internal sealed class ClusterSupervisor(TopologyMap topology, string topologyPat
 
             for (var i = 0; i < topology.Login.Count; i++)
             {
-                var name = topology.Login.Count == 1 ? "login" : $"login {i + 1}";
-                StartChild(name, binaries.Login,
-                    ["--master", topology.MasterGrpc, "--listen", topology.Login[i].Http, "--token-key", tokenKey, "--parent-pid", pid],
-                    allExited);
+                var name = ServerCommands.LoginName(i + 1, topology.Login.Count);
+                host.Start(servers.Login(name, topology.MasterGrpc, topology.Login[i].Http, tokenKey) with { WorkingDirectory = root });
             }
 
-            var started = new HashSet<string>();
-            void StartCells(TopologyMap map)
-            {
-                foreach (var cell in map.Cells.Where(c => started.Add(c.Id)))
-                {
-                    StartChild($"cell {cell.Id}", binaries.Cell,
-                        ["--master", topology.MasterGrpc, "--cell", cell.Id, "--token-key", tokenKey, "--parent-pid", pid],
-                        allExited);
-                    for (var n = 1; n <= cell.ChatServers.Count; n++)
-                    {
-                        StartChild($"chat {cell.Id}#{n}", binaries.Cell,
-                            ["--master", topology.MasterGrpc, "--cell", cell.Id, "--chat-server", n.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                                "--token-key", tokenKey, "--parent-pid", pid],
-                            allExited);
-                    }
-                }
-            }
-
-            StartCells(topology);
+            var cells = new CellLauncher(host, servers, topology.MasterGrpc, tokenKey, root);
+            cells.StartNew(topology);
 
             // A cell added to topology.json while we run (imcells topology add-cell) is started too.
             using var watch = new TopologyWatch(topologyPath, map =>
             {
-                foreach (var cell in map.Cells.Where(c => !started.Contains(c.Id)))
+                foreach (var cell in cells.StartNew(map))
                 {
                     Console.Out.WriteLine($"[up] topology version {map.Version} adds cell {cell.Id}: grpc {cell.Grpc}  chat {string.Join(",", cell.Chat)}");
                 }
-
-                StartCells(map);
             });
 
             await ((Task)Task.WhenAny(allExited.Task, Task.Delay(Timeout.Infinite, stop))).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -81,94 +75,37 @@ internal sealed class ClusterSupervisor(TopologyMap topology, string topologyPat
         }
         finally
         {
-            await StopAllAsync();
-        }
-    }
-
-    private ChildProcess StartChild(string name, string dll, string[] arguments, TaskCompletionSource allExited)
-    {
-        var child = ChildProcess.Start(name, dll, arguments, root);
-        lock (_children)
-        {
-            _children.Add(child);
-        }
-
-        _ = ReportExitAsync(child, allExited);
-        return child;
-    }
-
-    private async Task ReportExitAsync(ChildProcess child, TaskCompletionSource allExited)
-    {
-        var code = await child.Exited;
-        if (_stopping)
-        {
-            return;
-        }
-
-        Console.Out.WriteLine($"[up] {child.Name} exited unexpectedly with code {code}; the others keep running");
-        lock (_children)
-        {
-            if (_children.All(c => c.Exited.IsCompleted))
+            foreach (var stuck in await host.StopAllAsync())
             {
-                allExited.TrySetResult();
+                Console.Out.WriteLine($"[up] {stuck.Name} (pid {stuck.Pid}) did not exit, not even after SIGKILL");
             }
         }
     }
 
     /// <summary>Login and cells register with the master at start, so wait until it accepts connections.</summary>
-    private async Task<bool> WaitForMasterAsync(ChildProcess master, CancellationToken stop)
+    private async Task<bool> WaitForMasterAsync(HostedProcess master, CancellationToken stop)
     {
         var uri = new Uri(topology.MasterGrpc);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        deadline.CancelAfter(MasterStartTimeout);
-        while (!deadline.IsCancellationRequested && !master.Exited.IsCompleted)
+        ReadyOutcome outcome;
+        try
         {
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(uri.Host, uri.Port, deadline.Token);
+            outcome = await Readiness.WaitAsync(ct => Readiness.AcceptsTcpAsync(uri.Host, uri.Port, ct), master, MasterStartTimeout, stop);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        switch (outcome)
+        {
+            case ReadyOutcome.Exited:
+                Console.Out.WriteLine($"[up] master exited with code {master.Exited.Result} before listening on {topology.MasterGrpc}");
+                return false;
+            case ReadyOutcome.TimedOut:
+                Console.Out.WriteLine($"[up] master is not listening on {topology.MasterGrpc} after {MasterStartTimeout.TotalSeconds:0} s");
+                return false;
+            default:
                 return true;
-            }
-            catch (Exception e) when (e is SocketException or OperationCanceledException)
-            {
-                await Task.Delay(200, CancellationToken.None);
-            }
-        }
-
-        if (!stop.IsCancellationRequested)
-        {
-            Console.Out.WriteLine(master.Exited.IsCompleted
-                ? $"[up] master exited with code {master.Exited.Result} before listening on {topology.MasterGrpc}"
-                : $"[up] master is not listening on {topology.MasterGrpc} after {MasterStartTimeout.TotalSeconds:0} s");
-        }
-
-        return false;
-    }
-
-    private async Task StopAllAsync()
-    {
-        _stopping = true;
-        List<ChildProcess> children;
-        lock (_children)
-        {
-            children = [.. _children];
-        }
-
-        foreach (var child in children)
-        {
-            child.Kill();
-        }
-
-        Task exited = Task.WhenAll(children.Select(c => c.Exited));
-        await exited.WaitAsync(StopTimeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        foreach (var child in children.Where(c => !c.Exited.IsCompleted))
-        {
-            Console.Out.WriteLine($"[up] {child.Name} did not exit within {StopTimeout.TotalSeconds:0} s");
-        }
-
-        foreach (var child in children)
-        {
-            child.Dispose();
         }
     }
 }

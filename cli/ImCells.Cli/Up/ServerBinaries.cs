@@ -1,30 +1,28 @@
+using ImCells.ClusterHost;
+
 namespace ImCells.Cli.Up;
 
-/// <summary>Where the built servers live: &lt;root&gt;/&lt;part&gt;/ImCells.X/bin/&lt;config&gt;/net10.0/ImCells.X.dll.</summary>
-internal sealed record ServerBinaries(string Master, string Login, string Cell)
+/// <summary>The built servers and tools, in the configuration of $IMCELLS_CONFIG (default Release).</summary>
+internal static class ServerBinaries
 {
-    public static ServerBinaries Locate(string root)
+    private static string Configuration =>
+        Environment.GetEnvironmentVariable("IMCELLS_CONFIG") is { Length: > 0 } c ? c : "Release";
+
+    /// <summary>How to start master, login and cells; a CliException names what is not built.</summary>
+    public static ServerCommands Locate(string root)
     {
-        var config = Environment.GetEnvironmentVariable("IMCELLS_CONFIG") is { Length: > 0 } c ? c : "Release";
-        var binaries = new ServerBinaries(
-            Dll(root, "master", "ImCells.Master", config),
-            Dll(root, "login", "ImCells.Login", config),
-            Dll(root, "cell", "ImCells.Cell", config));
-        var missing = new[] { binaries.Master, binaries.Login, binaries.Cell }.Where(p => !File.Exists(p)).ToList();
+        var servers = ServerCommands.Locate(root, Configuration);
+        var missing = servers.Missing();
         return missing.Count == 0
-            ? binaries
+            ? servers
             : throw new CliException(
-                $"not built: {string.Join(", ", missing)}; run 'dotnet build {Path.Combine(root, RepoRoot.SolutionFile)} -c {config}' (the imcells script does it)");
+                $"not built: {string.Join(", ", missing)}; run 'dotnet build {Path.Combine(root, RepoRoot.SolutionFile)} -c {Configuration}' (the imcells script does it)");
     }
 
     /// <summary>The built load generator (bench/ImCells.Bench).</summary>
     public static string Bench(string root)
     {
-        var config = Environment.GetEnvironmentVariable("IMCELLS_CONFIG") is { Length: > 0 } c ? c : "Release";
-        var dll = Dll(root, "bench", "ImCells.Bench", config);
-        return File.Exists(dll) ? dll : throw new CliException($"not built: {dll}; run 'dotnet build {Path.Combine(root, RepoRoot.SolutionFile)} -c {config}'");
+        var dll = BuildOutput.Dll(root, "bench/ImCells.Bench", Configuration);
+        return File.Exists(dll) ? dll : throw new CliException($"not built: {dll}; run 'dotnet build {Path.Combine(root, RepoRoot.SolutionFile)} -c {Configuration}'");
     }
-
-    private static string Dll(string root, string folder, string project, string config) =>
-        Path.Combine(root, folder, project, "bin", config, "net10.0", project + ".dll");
 }

@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ImCells.ClusterHost;
+
+namespace ImCells.Cluster.Tests.Hosting;
+
+/// <summary>
+/// Where the test cluster lives: a temp folder with topology.json, the token key and a SQLite
+/// database per cell, and reserved loopback ports (see <see cref="PortReservation"/>) for master,
+/// two login servers and cells "a" (eu, 10 000 000-10 999 999), "b" (us, 11 000 000-11 999 999)
+/// and "c" (ap, 12 000 000-12 999 999). Cells added later take the ports add-cell wrote.
+/// </summary>
+internal sealed class ClusterLayout : IDisposable
+{
+    public static readonly string[] InitialCells = ["a", "b", "c"];
+
+    private readonly PortReservation _ports;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, (int Grpc, int Chat)> _cells = new(StringComparer.Ordinal);
+
+    public ClusterLayout()
+    {
+        TempDir = Path.Combine(Path.GetTempPath(), "imcells-cluster-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(TempDir);
+        _ports = PortReservation.Reserve(3 + 2 * InitialCells.Length);
+        for (var i = 0; i < InitialCells.Length; i++)
+        {
+            _cells[InitialCells[i]] = (_ports[3 + 2 * i], _ports[4 + 2 * i]);
+        }
+    }
+
+    public string TempDir { get; }
+
+    public string TopologyPath => Path.Combine(TempDir, "topology.json");
+
+    public string TokenKeyPath => Path.Combine(TempDir, "token.key");
+
+    public string MasterUrl => Url(_ports[0]);
+
+    /// <summary>The login server every helper uses (listed first in topology.json).</summary>
+    public string LoginUrl => Url(_ports[1]);
+
+    /// <summary>The second login server.</summary>
+    public string Login2Url => Url(_ports[2]);
+
+    /// <summary>Both login servers, comma-separated, as a client gives them.</summary>
+    public string LoginUrls => $"{LoginUrl},{Login2Url}";
+
+    public string LoginUrlOf(int n) => n == 1 ? LoginUrl : Login2Url;
+
+    /// <summary>Every cell: a, b, c and those added since.</summary>
+    public IReadOnlyList<string> CellIds
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _cells.Keys.Order(StringComparer.Ordinal)];
+            }
+        }
+    }
+
+    /// <summary>host:port of the cell's (only) chat server.</summary>
+    public string ChatEndpoint(string cellId) => $"127.0.0.1:{Cell(cellId).Chat}";
+
+    public IPEndPoint ChatIPEndPoint(string cellId) => new(IPAddress.Loopback, Cell(cellId).Chat);
+
+    /// <summary>The cell's gRPC address (the one other cells and the login servers call).</summary>
+    public string CellGrpcUrl(string cellId) => Url(Cell(cellId).Grpc);
+
+    /// <summary>Learns a cell that imcells topology add-cell wrote into topology.json.</summary>
+    public void AddCellFromTopology(string cellId)
+    {
+        var cell = ReadTopology()["cells"]!.AsArray().Single(c => (string?)c!["id"] == cellId)!;
+        var chat = (string)cell["chat"]![0]!;
+        lock (_lock)
+        {
+            _cells[cellId] = (new Uri((string)cell["grpc"]!).Port, int.Parse(chat[(chat.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>The topology file as JSON, to edit and write back with <see cref="WriteTopology"/>.</summary>
+    public JsonObject ReadTopology() => JsonNode.Parse(File.ReadAllText(TopologyPath))!.AsObject();
+
+    /// <summary>Replaces topology.json in one rename, so the master never reads half a file.</summary>
+    public void WriteTopology(JsonObject topology)
+    {
+        var temp = TopologyPath + ".tmp";
+        File.WriteAllText(temp, topology.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(temp, TopologyPath, overwrite: true);
+    }
+
+    public void WriteInitialTopology()
+    {
+        var cells = new JsonArray();
+        string[] regions = ["eu", "us", "ap"];
+        ulong first = 10_000_000;
+        for (var i = 0; i < InitialCells.Length; i++, first += 1_000_000)
+        {
+            var id = InitialCells[i];
+            cells.Add(new JsonObject
+            {
+                ["id"] = id,
+                ["region"] = regions[i % regions.Length],
+                ["ranges"] = new JsonArray(new JsonObject { ["first"] = first, ["last"] = first + 999_999 }),
+                ["grpc"] = CellGrpcUrl(id),
+                ["chat"] = new JsonArray(ChatEndpoint(id)),
+                ["database"] = new JsonObject
+                {
+                    ["provider"] = "sqlite",
+                    ["connection"] = $"Data Source={Path.Combine(TempDir, $"cell-{id}.db")}",
+                },
+            });
+        }
+
+        WriteTopology(new JsonObject
+        {
+            ["version"] = 1,
+            ["master"] = new JsonObject { ["grpc"] = MasterUrl },
+            ["login"] = new JsonArray(new JsonObject { ["http"] = LoginUrl }, new JsonObject { ["http"] = Login2Url }),
+            ["cells"] = cells,
+        });
+    }
+
+    /// <summary>Releases the ports and deletes the temp folder (a file still held open only leaves litter).</summary>
+    public void Dispose()
+    {
+        _ports.Dispose();
+        try
+        {
+            Directory.Delete(TempDir, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static string Url(int port) => $"http://127.0.0.1:{port}";
+
+    private (int Grpc, int Chat) Cell(string cellId)
+    {
+        lock (_lock)
+        {
+            return _cells[cellId];
+        }
+    }
+}

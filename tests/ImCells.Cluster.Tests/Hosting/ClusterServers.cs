@@ -1,0 +1,112 @@
+using ImCells.ClusterHost;
+
+namespace ImCells.Cluster.Tests.Hosting;
+
+/// <summary>
+/// The server processes of the test cluster (master, login 1 and 2, a cell per id) on the
+/// process-hosting library: start, kill and start again, each start waiting until the login
+/// servers report the process's part of the cluster up.
+/// </summary>
+internal sealed class ClusterServers(ClusterLayout layout, ClusterApi api, ProcessLog log) : IAsyncDisposable
+{
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
+
+    // Cheap password hashing and quick heartbeats: tests are about behaviour, not cost.
+    private static readonly Dictionary<string, string> Environment = new()
+    {
+        ["IMCELLS_Hlr__PasswordIterations"] = "1000",
+        ["IMCELLS_Chat__HeartbeatSeconds"] = "2",
+        ["DOTNET_NOLOGO"] = "1",
+    };
+
+    private readonly ServerCommands _commands = TestBuild.Servers();
+    private readonly ProcessHost _host = new(log);
+
+    public static string LoginName(int n) => ServerCommands.LoginName(n, 2);
+
+    /// <summary>Starts master, both login servers and the initial cells; returns once both login servers report every cell up.</summary>
+    public async Task StartAsync(CancellationToken ct)
+    {
+        Start(_commands.Master(layout.TopologyPath));
+        StartLogin(1);
+        StartLogin(2);
+        foreach (var id in layout.CellIds)
+        {
+            StartCell(id);
+        }
+
+        await WaitForCellsAsync(1, layout.CellIds, ct);
+        await WaitForCellsAsync(2, layout.CellIds, ct);
+    }
+
+    public bool IsRunning(string name) => _host.IsRunning(name);
+
+    /// <summary>The pid of each running server by name ("master", "login 1", "cell a", ...).</summary>
+    public IReadOnlyDictionary<string, int> Pids() => _host.Running().ToDictionary(p => p.Name, p => p.Pid);
+
+    /// <summary>SIGKILL, no goodbye: whatever the cell had not committed is lost.</summary>
+    public Task KillCellAsync(string id) => KillAsync(ServerCommands.CellName(id));
+
+    /// <summary>Starts the cell (again) and waits until login 1 reports it up.</summary>
+    public async Task StartCellAsync(string id, CancellationToken ct)
+    {
+        var process = StartCell(id);
+        await Readiness.EnsureAsync($"cell {id} up at login 1", async c => (await api.StatusAsync(c)).Cells.Any(s => s.Id == id && s.Up),
+            process, ReadyTimeout, ct);
+    }
+
+    /// <summary>SIGKILL for login server 1 or 2.</summary>
+    public Task KillLoginAsync(int n) => KillAsync(LoginName(n));
+
+    /// <summary>Starts login server 1 or 2 (on its old port) and waits until it reports every cell up.</summary>
+    public async Task StartLoginAsync(int n, CancellationToken ct)
+    {
+        StartLogin(n);
+        await WaitForCellsAsync(n, layout.CellIds, ct);
+    }
+
+    /// <summary>Starts again whatever a previous test left dead, so one failure does not cascade.</summary>
+    public async Task EnsureRunningAsync(CancellationToken ct)
+    {
+        if (!_host.IsRunning("master"))
+        {
+            throw new InvalidOperationException("the master process is gone");
+        }
+
+        foreach (var n in new[] { 1, 2 }.Where(n => !_host.IsRunning(LoginName(n))))
+        {
+            log.Note($"{LoginName(n)} was not running; starting it", "fixture");
+            await StartLoginAsync(n, ct);
+        }
+
+        foreach (var id in layout.CellIds.Where(id => !_host.IsRunning(ServerCommands.CellName(id))))
+        {
+            log.Note($"cell {id} was not running; starting it", "fixture");
+            await StartCellAsync(id, ct);
+        }
+    }
+
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
+
+    private HostedProcess StartLogin(int n) => Start(_commands.Login(LoginName(n), layout.MasterUrl, layout.LoginUrlOf(n), layout.TokenKeyPath));
+
+    private HostedProcess StartCell(string id) => Start(_commands.Cell(id, layout.MasterUrl, layout.TokenKeyPath));
+
+    private HostedProcess Start(ProcessSpec spec) =>
+        _host.Start(spec.WithEnvironment(Environment) with { WorkingDirectory = layout.TempDir });
+
+    private async Task KillAsync(string name)
+    {
+        if (!_host.IsRunning(name))
+        {
+            throw new InvalidOperationException($"{name} is not running");
+        }
+
+        await _host.KillAsync(name);
+    }
+
+    private Task WaitForCellsAsync(int login, IReadOnlyList<string> cells, CancellationToken ct) =>
+        Readiness.EnsureAsync($"every cell ({string.Join(", ", cells)}) up at login {login}",
+            async c => (await api.StatusAsync(c, layout.LoginUrlOf(login))).Cells is var status && cells.All(id => status.Any(s => s.Id == id && s.Up)),
+            _host.Find(LoginName(login)), ReadyTimeout, ct);
+}

@@ -1,0 +1,142 @@
+using ImCells.ClusterHost;
+
+namespace ImCells.Cluster.Tests.Hosting;
+
+[CollectionDefinition("up-cluster")]
+public sealed class UpClusterCollection : ICollectionFixture<UpClusterFixture>;
+
+/// <summary>
+/// A cluster started the way an operator starts one: a throwaway etcd, then `imcells up` on a
+/// topology with two login servers, cell a with one extra chat server, and cell b, using etcd
+/// discovery. `up` starts the servers, so they are its children, not ours: one is found by its
+/// command line (which carries this run's ports). Disposal stops `up` with SIGTERM, which stops them.
+/// </summary>
+public sealed class UpClusterFixture : IAsyncLifetime
+{
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly PortReservation _ports = PortReservation.Reserve(11);
+    private readonly ProcessLog _log = new();
+    private readonly ProcessHost _host;
+
+    public UpClusterFixture() => _host = new ProcessHost(_log, TimeSpan.FromSeconds(15));
+
+    public string TempDir { get; } = Path.Combine(Path.GetTempPath(), "imcells-up-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public string TopologyPath => Path.Combine(TempDir, "topology.json");
+
+    public string EtcdUrl => Url(_ports[0]);
+
+    public string MasterUrl => Url(_ports[2]);
+
+    /// <summary>Both login servers, for the client's failover.</summary>
+    public string LoginUrls => $"{Url(_ports[3])},{Url(_ports[4])}";
+
+    public string ChatA => $"127.0.0.1:{_ports[6]}";
+
+    /// <summary>Cell a's extra chat server ("a#1").</summary>
+    public string ChatA1 => $"127.0.0.1:{_ports[7]}";
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(TempDir);
+        var peer = Url(_ports[1]);
+        _host.Start(new ProcessSpec("etcd", "etcd",
+            ["--name", "n1", "--data-dir", Path.Combine(TempDir, "etcd"),
+             "--listen-client-urls", EtcdUrl, "--advertise-client-urls", EtcdUrl,
+             "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer, "--initial-cluster", $"n1={peer}"])
+        { WorkingDirectory = TempDir });
+        File.WriteAllText(TopologyPath, $$"""
+            { "version": 1, "master": { "grpc": "{{MasterUrl}}" },
+              "login": [ { "http": "{{Url(_ports[3])}}" }, { "http": "{{Url(_ports[4])}}" } ],
+              "cells": [
+                { "id": "a", "region": "eu", "ranges": [ { "first": 10000000, "last": 10999999 } ],
+                  "grpc": "{{Url(_ports[5])}}", "chat": [ "{{ChatA}}" ],
+                  "chatServers": [ { "chat": "{{ChatA1}}", "grpc": "{{Url(_ports[8])}}" } ],
+                  "database": { "provider": "sqlite", "connection": "Data Source={{TempDir}}/cell-a.db" } },
+                { "id": "b", "region": "us", "ranges": [ { "first": 11000000, "last": 11999999 } ],
+                  "grpc": "{{Url(_ports[9])}}", "chat": [ "127.0.0.1:{{_ports[10]}}" ],
+                  "database": { "provider": "sqlite", "connection": "Data Source={{TempDir}}/cell-b.db" } } ] }
+            """);
+        var up = _host.Start(ProcessSpec.Dotnet("up", TestBuild.CliDll(), ["up", "--topology", TopologyPath]) with
+        {
+            WorkingDirectory = TempDir,
+            Environment = new Dictionary<string, string>
+            {
+                ["IMCELLS_ROOT"] = TestBuild.Root,
+                ["IMCELLS_CONFIG"] = TestBuild.Configuration,
+                ["IMCELLS_Hlr__PasswordIterations"] = "1000",
+                ["IMCELLS_Chat__HeartbeatSeconds"] = "2",
+                ["IMCELLS_Discovery__Provider"] = "etcd",
+                ["IMCELLS_Discovery__Etcd"] = EtcdUrl,
+                ["IMCELLS_Discovery__TtlSeconds"] = "3",
+            },
+        });
+
+        using var ready = new CancellationTokenSource(ReadyTimeout);
+        using var api = new ImCells.Client.LoginApi(LoginUrls);
+        try
+        {
+            await Readiness.EnsureAsync("both cells up", async ct => (await api.StatusAsync(ct)).Cells is { Count: 2 } cells && cells.All(c => c.Up),
+                up, ReadyTimeout, ready.Token, TimeSpan.FromMilliseconds(300));
+        }
+        catch (TimeoutException e)
+        {
+            await DisposeAsync();
+            throw new InvalidOperationException($"the cluster of `imcells up` did not come up: {e.Message}\n{_log.Dump()}", e);
+        }
+    }
+
+    /// <summary>Everything etcd, `up` and the servers `up` started printed (the last lines).</summary>
+    public string Logs() => _log.Dump();
+
+    /// <summary>The PID of a server of this cluster (its command line names our master or our folder) that contains all of <paramref name="parts"/>; 0 if none.</summary>
+    public int PidOf(params string[] parts)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                if ((cmdline.Contains(MasterUrl, StringComparison.Ordinal) || cmdline.Contains(TempDir, StringComparison.Ordinal))
+                    && parts.All(p => cmdline.Contains(p, StringComparison.Ordinal)))
+                {
+                    return pid;
+                }
+            }
+            catch (IOException)
+            {
+                // Gone while we looked.
+            }
+        }
+
+        return 0;
+    }
+
+    public async Task DisposeAsync()
+    {
+        // `up` first: it stops its servers (which deregister from etcd) before etcd goes.
+        if (_host.IsRunning("up"))
+        {
+            await _host.StopAsync("up");
+        }
+
+        await _host.DisposeAsync();
+        _log.Dispose();
+        _ports.Dispose();
+        try
+        {
+            Directory.Delete(TempDir, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static string Url(int port) => $"http://127.0.0.1:{port}";
+}

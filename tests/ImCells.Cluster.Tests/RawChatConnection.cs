@@ -1,0 +1,102 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Net.Sockets;
+using Google.Protobuf;
+using ImCells.Client;
+using ImCells.Protos.Client;
+
+namespace ImCells.Cluster.Tests;
+
+/// <summary>
+/// The client protocol by hand, for what the client library would never do: stay silent, or send
+/// and hang up without waiting for the answer. One TCP connection, 4-byte big-endian length then
+/// a Frame (like bench/ImCells.Bench/LeanConnection.cs).
+/// </summary>
+internal sealed class RawChatConnection : IDisposable
+{
+    private static readonly TimeSpan ReadBound = TimeSpan.FromSeconds(15);
+
+    private readonly TcpClient _tcp;
+    private readonly NetworkStream _stream;
+
+    private RawChatConnection(TcpClient tcp)
+    {
+        _tcp = tcp;
+        _stream = tcp.GetStream();
+    }
+
+    /// <summary>Logs in through <paramref name="loginUrl"/>, connects to the first chat server handed out and authenticates.</summary>
+    public static async Task<(RawChatConnection Connection, AuthOk AuthOk)> AuthenticateAsync(
+        string loginUrl, ulong user, string password, string device, CancellationToken ct)
+    {
+        using var api = new LoginApi(loginUrl);
+        var login = await api.LoginAsync(user, password, device, ct);
+        var endpoint = login.ChatEndpoints[0];
+        var colon = endpoint.LastIndexOf(':');
+        var tcp = new TcpClient { NoDelay = true };
+        try
+        {
+            await tcp.ConnectAsync(endpoint[..colon], int.Parse(endpoint[(colon + 1)..], CultureInfo.InvariantCulture), ct);
+            var connection = new RawChatConnection(tcp);
+            await connection.WriteAsync(new Frame { Seq = 1, Auth = new Auth { Token = login.Token, DeviceId = device } }, ct);
+            var reply = await connection.ReadAsync(ct);
+            return reply?.BodyCase == Frame.BodyOneofCase.AuthOk
+                ? (connection, reply.AuthOk)
+                : throw new InvalidOperationException($"expected AuthOk from {endpoint}, got {reply?.ToString() ?? "a close"}");
+        }
+        catch
+        {
+            tcp.Dispose();
+            throw;
+        }
+    }
+
+    public async Task WriteAsync(Frame frame, CancellationToken ct)
+    {
+        var body = frame.ToByteArray();
+        var buffer = new byte[4 + body.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(buffer, (uint)body.Length);
+        body.CopyTo(buffer, 4);
+        await _stream.WriteAsync(buffer, ct);
+        await _stream.FlushAsync(ct);
+    }
+
+    /// <summary>One frame, or null when the connection ended; at most 15 s.</summary>
+    public async Task<Frame?> ReadAsync(CancellationToken ct)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        wait.CancelAfter(ReadBound);
+        var header = new byte[4];
+        try
+        {
+            await _stream.ReadExactlyAsync(header, wait.Token);
+            var body = new byte[BinaryPrimitives.ReadUInt32BigEndian(header)];
+            await _stream.ReadExactlyAsync(body, wait.Token);
+            return Frame.Parser.ParseFrom(body);
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Reads (and drops) whatever the server pushes; true once the server closed the connection.</summary>
+    public async Task<bool> DrainUntilClosedAsync(CancellationToken ct)
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            while (await _stream.ReadAsync(buffer, ct) > 0)
+            {
+            }
+
+            return true;
+        }
+        catch (IOException)
+        {
+            return true; // reset: closed just as well
+        }
+    }
+
+    public void Dispose() => _tcp.Dispose();
+}
