@@ -15,6 +15,14 @@ public sealed record ServerCommands(string MasterDll, string LoginDll, string Ce
         BuildOutput.Dll(root, "login/ImCells.Login", configuration),
         BuildOutput.Dll(root, "cell/ImCells.Cell", configuration));
 
+    /// <summary>The servers built in <paramref name="configuration"/>; <paramref name="notBuilt"/> makes the error naming what is missing.</summary>
+    public static ServerCommands LocateBuilt(string root, string configuration, Func<string, Exception> notBuilt)
+    {
+        var servers = Locate(root, configuration);
+        var missing = servers.Missing();
+        return missing.Count == 0 ? servers : throw notBuilt(string.Join(", ", missing));
+    }
+
     /// <summary>The assemblies that are not built.</summary>
     public IReadOnlyList<string> Missing() => [.. new[] { MasterDll, LoginDll, CellDll }.Where(p => !File.Exists(p))];
 

@@ -11,12 +11,8 @@ internal static class ServerBinaries
     /// <summary>How to start master, login and cells; a CliException names what is not built.</summary>
     public static ServerCommands Locate(string root)
     {
-        var servers = ServerCommands.Locate(root, Configuration);
-        var missing = servers.Missing();
-        return missing.Count == 0
-            ? servers
-            : throw new CliException(
-                $"not built: {string.Join(", ", missing)}; run 'dotnet build {Path.Combine(root, RepoRoot.SolutionFile)} -c {Configuration}' (the imcells script does it)");
+        return ServerCommands.LocateBuilt(root, Configuration, missing => new CliException(
+            $"not built: {missing}; run 'dotnet build {Path.Combine(root, RepoRoot.SolutionFile)} -c {Configuration}' (the imcells script does it)"));
     }
 
     /// <summary>The built load generator (bench/ImCells.Bench).</summary>

@@ -14,12 +14,8 @@ internal static class TestBuild
     /// <summary>The built master, login and cell of this configuration; throws naming what is not built.</summary>
     public static ServerCommands Servers()
     {
-        var servers = ServerCommands.Locate(Root, Configuration);
-        var missing = servers.Missing();
-        return missing.Count == 0
-            ? servers
-            : throw new FileNotFoundException(
-                $"not built: {string.Join(", ", missing)}; build the test project (it builds the servers) in configuration {Configuration}");
+        return ServerCommands.LocateBuilt(Root, Configuration, missing => new FileNotFoundException(
+            $"not built: {missing}; build the test project (it builds the servers) in configuration {Configuration}"));
     }
 
     /// <summary>The built imcells CLI of this configuration.</summary>
