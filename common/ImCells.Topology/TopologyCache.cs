@@ -34,33 +34,6 @@ public sealed class TopologyCache : BackgroundService
     public static Master.MasterClient CreateClient(string masterUrl) =>
         new(GrpcChannel.ForAddress(masterUrl));
 
-    /// <summary>Waits for the master's first answer: a process cannot route without a map.</summary>
-    public static async Task<TopologyIndex> BootstrapAsync(
-        Master.MasterClient master, TimeSpan wait, ILogger logger, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + wait;
-        while (true)
-        {
-            try
-            {
-                var reply = await master.GetTopologyAsync(
-                    new GetTopologyRequest { SinceVersion = 0 },
-                    deadline: DateTime.UtcNow.AddSeconds(3),
-                    cancellationToken: cancellationToken);
-                return new TopologyIndex(reply.Map);
-            }
-            catch (RpcException e) when (DateTime.UtcNow < deadline)
-            {
-                TopologyLog.MasterUnreachable(logger, e.Status.Detail);
-                await Task.Delay(500, cancellationToken);
-            }
-            catch (RpcException e)
-            {
-                throw new InvalidOperationException($"master did not answer within {wait.TotalSeconds:0} s: {e.Status.Detail}", e);
-            }
-        }
-    }
-
     /// <summary>Asks the master once; returns true when a newer map was installed.</summary>
     public async Task<bool> RefreshAsync(CancellationToken cancellationToken)
     {

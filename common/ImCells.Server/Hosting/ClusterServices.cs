@@ -18,10 +18,6 @@ public static partial class ClusterServices
     /// <summary>How long a starting server waits for the master's first map.</summary>
     public static readonly TimeSpan FirstMapWait = TimeSpan.FromSeconds(30);
 
-    /// <summary>Fetches the first map from the master (waits up to 30 s for it to come up).</summary>
-    public static async Task<TopologyIndex> BootstrapTopologyAsync(IConfiguration configuration, ILogger logger) =>
-        await TopologyCache.BootstrapAsync(TopologyCache.CreateClient(MasterUrl(configuration)), FirstMapWait, logger, CancellationToken.None);
-
     /// <summary>
     /// The cluster services, with the master's first map fetched in a startup step (waiting up to
     /// 30 s for the master to come up): later startup steps read it from <see cref="TopologyCache"/>.
@@ -29,18 +25,9 @@ public static partial class ClusterServices
     /// </summary>
     public static IServiceCollection AddImCellsCluster(this IServiceCollection services, IConfiguration configuration)
     {
-        // Version 0 stands for "no map yet": the master only serves versions from 1.
-        services.AddImCellsCluster(configuration, new TopologyIndex(new TopologyMap()));
-        return services.AddStartupStep((sp, cancellationToken) =>
-            FetchFirstMapAsync(sp.GetRequiredService<TopologyCache>(), MasterUrl(configuration),
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ClusterServices)), cancellationToken));
-    }
-
-    /// <summary>The cluster services around a map already fetched (<see cref="BootstrapTopologyAsync"/>).</summary>
-    public static IServiceCollection AddImCellsCluster(this IServiceCollection services, IConfiguration configuration, TopologyIndex initial)
-    {
         var masterUrl = MasterUrl(configuration);
-        services.AddSingleton(sp => new TopologyCache(initial, TopologyCache.CreateClient(masterUrl), TopologyRefresh,
+        // Version 0 stands for "no map yet": the master only serves versions from 1.
+        services.AddSingleton(sp => new TopologyCache(new TopologyIndex(new TopologyMap()), TopologyCache.CreateClient(masterUrl), TopologyRefresh,
             sp.GetRequiredService<ILogger<TopologyCache>>()));
         services.AddHostedService(sp => sp.GetRequiredService<TopologyCache>());
         services.AddSingleton<ChannelPool>();
@@ -48,7 +35,9 @@ public static partial class ClusterServices
         services.AddSingleton(sp => new TokenService(
             TokenKeyFile.LoadOrCreate(configuration["Token:KeyFile"] ?? "data/token.key"),
             sp.GetRequiredService<TimeProvider>()));
-        return services;
+        return services.AddStartupStep((sp, cancellationToken) =>
+            FetchFirstMapAsync(sp.GetRequiredService<TopologyCache>(), masterUrl,
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ClusterServices)), cancellationToken));
     }
 
     private static string MasterUrl(IConfiguration configuration) => configuration["MasterUrl"] ?? "http://127.0.0.1:7000";
