@@ -10,6 +10,7 @@ using ImCells.Registry.Hlr;
 using ImCells.Registry.Vlr;
 using ImCells.Server.Discovery;
 using ImCells.Server.Hosting;
+using ImCells.Server.Security;
 using ImCells.Topology;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -28,7 +29,7 @@ internal static class CellServices
     public static IServiceCollection AddImCellsCell(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddChatProcess<CellServingPlace>(configuration);
-        services.AddGrpc(o => o.MaxReceiveMessageSize = 16 * 1024 * 1024);
+        services.AddImCellsGrpc(o => o.MaxReceiveMessageSize = 16 * 1024 * 1024);
         services.AddStartupStep((sp, ct) => sp.GetRequiredService<CellSite>().OpenDatabaseAsync(ct));
         services.AddSingleton(sp => sp.GetRequiredService<CellSite>().Database);
         services.AddSingleton<AccountStore>();
@@ -73,7 +74,7 @@ internal static class CellServices
     public static IServiceCollection AddImCellsChatServer(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddChatProcess<ChatServerServingPlace>(configuration);
-        services.AddGrpc();
+        services.AddImCellsGrpc();
         return services.AddListening();
     }
 

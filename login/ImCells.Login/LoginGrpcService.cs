@@ -6,11 +6,13 @@ using ImCells.Server.Security;
 using ImCells.Topology;
 using ImCells.Protos.Login;
 using ImCells.Protos.Topology;
+using ImCells.Trust;
 using CellProto = ImCells.Protos.Cell;
 
 namespace ImCells.Login;
 
-/// <summary>Register, log in, status: stateless, everything lives in the cells' HLRs.</summary>
+/// <summary>Register, log in, status: stateless, everything lives in the cells' HLRs. Open to clients (no cluster certificate).</summary>
+[OpenToClients]
 internal sealed partial class LoginGrpcService(
     TopologyCache topology,
     ChannelPool channels,
@@ -161,7 +163,7 @@ internal sealed partial class LoginGrpcService(
         var ranked = await Task.WhenAll(cells.Select(async cell =>
         {
             var size = cell.Ranges.Aggregate(0UL, (sum, r) => sum + (r.Last - r.First + 1));
-            var status = await CellStatusAsync(cell, false, cancellationToken);
+            var status = await CellStatusAsync(cell, cancellationToken);
             return (Cell: cell, Free: status.Up ? size - Math.Min(size, status.Users) : 0UL, status.Up);
         }));
         return ranked.OrderByDescending(r => r.Up).ThenByDescending(r => r.Free).Select(r => r.Cell);
@@ -187,21 +189,28 @@ internal sealed partial class LoginGrpcService(
 
     public override async Task<StatusReply> Status(StatusRequest request, ServerCallContext context)
     {
+        if (request.CollectGarbage)
+        {
+            // A forced GC stalls a cell; anyone can reach this service, so only operators, at the cell itself, may ask.
+            throw new RpcException(new Status(StatusCode.PermissionDenied,
+                "collect_garbage is an operator action: call CellAdmin.Status on the cell with an operator certificate"));
+        }
+
         var map = topology.Current;
-        var statuses = await Task.WhenAll(map.Map.Cells.Select(c => CellStatusAsync(c, request.CollectGarbage, context.CancellationToken)));
+        var statuses = await Task.WhenAll(map.Map.Cells.Select(c => CellStatusAsync(c, context.CancellationToken)));
         var reply = new StatusReply { TopologyVersion = map.Version };
         reply.Cells.AddRange(statuses);
         return reply;
     }
 
-    private async Task<CellStatus> CellStatusAsync(CellInfo cell, bool collectGarbage, CancellationToken cancellationToken)
+    private async Task<CellStatus> CellStatusAsync(CellInfo cell, CancellationToken cancellationToken)
     {
         var status = new CellStatus { Id = cell.Id, Grpc = cell.Grpc };
         status.Chat.AddRange(cell.Chat);
         try
         {
-            var reply = await channels.Client<CellProto.CellAdmin.CellAdminClient>(cell.Grpc).StatusAsync(new CellProto.StatusRequest { CollectGarbage = collectGarbage },
-                deadline: DateTime.UtcNow.AddSeconds(collectGarbage ? 10 : 2), cancellationToken: cancellationToken);
+            var reply = await channels.Client<CellProto.CellAdmin.CellAdminClient>(cell.Grpc).StatusAsync(new CellProto.StatusRequest(),
+                deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: cancellationToken);
             status.Up = true;
             status.Connections = reply.Connections;
             status.OnlineUsers = reply.OnlineUsers;

@@ -1,5 +1,6 @@
 using ImCells.Server.Discovery;
 using ImCells.Server.Hosting;
+using ImCells.Server.Security;
 using ImCells.Topology;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,7 +18,7 @@ internal static class LoginServices
     public static IServiceCollection AddImCellsLogin(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddLoginOptions();
-        services.AddGrpc();
+        services.AddImCellsGrpc();
         services.AddImCellsCluster(configuration);
         services.AddListenAtStartup((sp, kestrel) => kestrel.Listen(Endpoints.FromUrl(ListenUrl(sp)), o => o.Protocols = HttpProtocols.Http2));
         services.AddSingleton<FailedLoginThrottle>();

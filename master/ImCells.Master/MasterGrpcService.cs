@@ -1,9 +1,12 @@
 using Grpc.Core;
 using ImCells.Protos.Master;
+using ImCells.Server.Security;
+using ImCells.Trust;
 
 namespace ImCells.Master;
 
-/// <summary>"Which cell owns this number?" and the whole versioned map; nothing about users.</summary>
+/// <summary>"Which cell owns this number?" and the whole versioned map; nothing about users. For every process of the cluster.</summary>
+[CallableBy(ClusterRole.Login, ClusterRole.Cell, ClusterRole.Chat, ClusterRole.Operator)]
 internal sealed class MasterGrpcService(TopologyStore store) : Protos.Master.Master.MasterBase
 {
     public override Task<GetTopologyReply> GetTopology(GetTopologyRequest request, ServerCallContext context)

@@ -1,4 +1,5 @@
 using ImCells.Server.Hosting;
+using ImCells.Server.Security;
 using ImCells.Topology;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,7 +20,7 @@ internal static class MasterServices
     public static IServiceCollection AddImCellsMaster(this IServiceCollection services)
     {
         services.AddMasterOptions();
-        services.AddGrpc();
+        services.AddImCellsGrpc();
         services.AddSingleton(sp => new TopologyStore(
             sp.GetRequiredService<MasterOptions>().Topology, TimeSpan.FromSeconds(1), sp.GetRequiredService<ILogger<TopologyStore>>()));
         services.AddHostedService(sp => sp.GetRequiredService<TopologyStore>());

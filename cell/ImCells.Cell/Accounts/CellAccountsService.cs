@@ -2,11 +2,14 @@ using Grpc.Core;
 using ImCells.Cell.Roaming;
 using ImCells.Protos.Cell;
 using ImCells.Registry.Hlr;
+using ImCells.Server.Security;
 using ImCells.Topology;
+using ImCells.Trust;
 
 namespace ImCells.Cell.Accounts;
 
-/// <summary>What login servers ask of a cell: register a number here, check a password, where a user is.</summary>
+/// <summary>What login servers (and only they) ask of a cell: register a number here, check a password, where a user is.</summary>
+[CallableBy(ClusterRole.Login)]
 internal sealed partial class CellAccountsService(
     CellIdentity self,
     TopologyCache topology,

@@ -57,6 +57,9 @@ internal sealed partial class ChatSession
     /// <summary>The user's home cell; not this cell when the user roams here.</summary>
     public string HomeCell { get; private set; } = "";
 
+    /// <summary>The login token the device authenticated with: a serving place shows it to the home cell to act for the device.</summary>
+    public string Token { get; private set; } = "";
+
     /// <summary>The chat endpoint this connection came in on, for location records.</summary>
     public string LocalEndpoint { get; }
 
@@ -268,7 +271,7 @@ internal sealed partial class ChatSession
         try
         {
             var identity = await _backend.AuthenticateAsync(frame.Auth, stop);
-            (UserId, DeviceId, HomeCell) = (identity.UserId, identity.DeviceId, identity.HomeCell);
+            (UserId, DeviceId, HomeCell, Token) = (identity.UserId, identity.DeviceId, identity.HomeCell, frame.Auth.Token);
         }
         catch (ChatRequestException e)
         {

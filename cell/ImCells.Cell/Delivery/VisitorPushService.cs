@@ -1,22 +1,29 @@
 using Grpc.Core;
 using ImCells.Protos.Cell;
+using ImCells.Server.Security;
+using ImCells.Topology;
+using ImCells.Trust;
 
 namespace ImCells.Cell.Delivery;
 
 /// <summary>
 /// Where a home cell's pushes for its roaming devices land: the sessions of those devices here.
-/// Served by cells and by extra chat servers alike; a push only reaches sessions homed in the
-/// calling cell.
+/// Served by cells and by extra chat servers alike; only the users' home cell may push, and a push
+/// only reaches sessions homed in the calling cell.
 /// </summary>
-internal sealed class VisitorPushService(SessionRegistry sessions) : ServingPlace.ServingPlaceBase
+[CallableBy(ClusterRole.Cell)]
+internal sealed class VisitorPushService(SessionRegistry sessions, TopologyCache topology, TrustRefusals refusals) : ServingPlace.ServingPlaceBase
 {
     public override Task<PushToVisitorsReply> PushToVisitors(PushToVisitorsRequest request, ServerCallContext context)
     {
+        var caller = context.CallingCell(refusals);
+        context.RequireSelfNamed(refusals, caller, request.FromCell);
+        context.RequireOwnUsers(refusals, topology.Current, caller, request.Pushes.Select(p => p.UserId), "push");
         foreach (var push in request.Pushes)
         {
             foreach (var session in sessions.Get(push.UserId))
             {
-                if (session.DeviceId != push.ExceptDevice && session.HomeCell == request.FromCell)
+                if (session.DeviceId != push.ExceptDevice && session.HomeCell == caller)
                 {
                     session.TryPush(push.Frame);
                 }

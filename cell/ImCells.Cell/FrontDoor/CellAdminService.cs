@@ -4,11 +4,14 @@ using ImCells.Cell.Presence;
 using ImCells.Protos.Cell;
 using ImCells.Registry.Hlr;
 using ImCells.Registry.Vlr;
+using ImCells.Server.Security;
 using ImCells.Topology;
+using ImCells.Trust;
 
 namespace ImCells.Cell.FrontDoor;
 
 /// <summary>The cell process's Status, for login servers (load) and operators.</summary>
+[CallableBy(ClusterRole.Login, ClusterRole.Operator)]
 internal sealed class CellAdminService(
     CellIdentity self,
     TopologyCache topology,
@@ -16,11 +19,12 @@ internal sealed class CellAdminService(
     MailboxStore mailboxes,
     SessionRegistry sessions,
     VisitorCache vlr,
-    PresenceFanout fanout) : CellAdmin.CellAdminBase
+    PresenceFanout fanout,
+    TrustRefusals refusals) : CellAdmin.CellAdminBase
 {
     public override async Task<StatusReply> Status(StatusRequest request, ServerCallContext context)
     {
-        var reply = ProcessStatus.Of(self.Id, request.CollectGarbage);
+        var reply = ProcessStatus.Of(self.Id, request, context, refusals);
         var byHome = sessions.CountByHome(self.Id);
         reply.Connections = (uint)sessions.Connections;
         reply.OnlineUsers = (uint)sessions.OnlineUsers;

@@ -2,7 +2,9 @@ using Grpc.Core;
 using ImCells.Cell.Delivery;
 using ImCells.Protos.Cell;
 using ImCells.Registry.Hlr;
+using ImCells.Server.Security;
 using ImCells.Topology;
+using ImCells.Trust;
 using DeliverResult = ImCells.Protos.Cell.DeliverResult;
 using RoutedMessage = ImCells.Registry.Hlr.RoutedMessage;
 
@@ -10,19 +12,31 @@ namespace ImCells.Cell.Messaging;
 
 /// <summary>
 /// The receiving half of cross-cell messaging (the sending half is <see cref="OutboxForwarder"/>
-/// and <see cref="ReadReceipts"/>): messages and read receipts for users homed here.
+/// and <see cref="ReadReceipts"/>): messages and read receipts for users homed here. A cell may
+/// only deliver messages sent by its own users, and receipts of reads by its own users.
 /// </summary>
+[CallableBy(ClusterRole.Cell)]
 internal sealed partial class MessagePeeringService(
     CellIdentity self,
     TopologyCache topology,
     MailboxStore mailboxes,
     Notifier notifier,
     ReadReceipts receipts,
+    TrustRefusals refusals,
     ILogger<MessagePeeringService> logger) : MessagePeering.MessagePeeringBase
 {
     public override async Task<DeliverReply> Deliver(DeliverRequest request, ServerCallContext context)
     {
         var map = topology.Current;
+        var caller = context.CallingCell(refusals);
+        context.RequireSelfNamed(refusals, caller, request.FromCell);
+        foreach (var m in request.Messages)
+        {
+            context.RequireSelfNamed(refusals, caller, m.FromCell.Length > 0 ? m.FromCell : caller);
+        }
+
+        // All or nothing: one forged sender refuses the batch, so nothing of it is stored.
+        context.RequireOwnUsers(refusals, map, caller, request.Messages.Select(m => m.From), "message sender");
         var reply = new DeliverReply();
         var accepted = new List<RoutedMessage>(request.Messages.Count);
         foreach (var m in request.Messages)
@@ -51,6 +65,9 @@ internal sealed partial class MessagePeeringService(
 
     public override async Task<ReadReceiptsReply> ReadReceipts(ReadReceiptsRequest request, ServerCallContext context)
     {
+        var caller = context.CallingCell(refusals);
+        context.RequireSelfNamed(refusals, caller, request.FromCell);
+        context.RequireOwnUsers(refusals, topology.Current, caller, request.Receipts.Select(r => r.Reader), "reader");
         foreach (var receipt in request.Receipts)
         {
             await receipts.DeliverLocalAsync(receipt.Reader, receipt.Sender, receipt.MessageId, receipt.ReadAtMs, context.CancellationToken);

@@ -1,13 +1,23 @@
 using Grpc.Core;
 using ImCells.Protos.Cell;
+using ImCells.Server.Security;
+using ImCells.Topology;
+using ImCells.Trust;
 
 namespace ImCells.Cell.Presence;
 
-/// <summary>The receiving half of presence across cells: another cell's users, for their friends homed here.</summary>
-internal sealed class PresencePeeringService(RemotePresence remotePresence) : PresencePeering.PresencePeeringBase
+/// <summary>
+/// The receiving half of presence across cells: another cell's users, for their friends homed
+/// here. A cell reports only its own users.
+/// </summary>
+[CallableBy(ClusterRole.Cell)]
+internal sealed class PresencePeeringService(RemotePresence remotePresence, TopologyCache topology, TrustRefusals refusals) : PresencePeering.PresencePeeringBase
 {
     public override Task<PresenceBatchReply> PresenceBatch(PresenceBatchRequest request, ServerCallContext context)
     {
+        var caller = context.CallingCell(refusals);
+        context.RequireSelfNamed(refusals, caller, request.FromCell);
+        context.RequireOwnUsers(refusals, topology.Current, caller, request.Items.Select(i => i.User), "presence");
         remotePresence.Apply(request);
         return Task.FromResult(new PresenceBatchReply());
     }

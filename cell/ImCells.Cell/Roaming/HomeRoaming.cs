@@ -56,13 +56,21 @@ internal sealed partial class HomeRoaming(
         }
     }
 
-    public async Task RefreshAsync(VisitorRefreshRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Keeps the serving place's locations alive. Devices we do not know (this cell restarted, or
+    /// expired them during a pause) attach again, each only if <paramref name="mayAttach"/> (its token holds).
+    /// </summary>
+    public async Task RefreshAsync(VisitorRefreshRequest request, Func<VisitorDevice, bool> mayAttach, CancellationToken cancellationToken)
     {
-        // Devices we do not know (this cell restarted, or expired them during a pause) attach again.
         foreach (var (user, device) in locations.Refresh(request.ServingCell, request.Devices.Select(d => (d.UserId, d.DeviceId))))
         {
-            var chat = request.Devices.First(d => d.UserId == user && d.DeviceId == device).ChatEndpoint;
-            if (await locations.AttachAsync(new DeviceLocationRecord(user, device, request.ServingCell, chat, time.GetUtcNow().ToUnixTimeMilliseconds()), cancellationToken))
+            var known = request.Devices.First(d => d.UserId == user && d.DeviceId == device);
+            if (!mayAttach(known))
+            {
+                continue;
+            }
+
+            if (await locations.AttachAsync(new DeviceLocationRecord(user, device, request.ServingCell, known.ChatEndpoint, time.GetUtcNow().ToUnixTimeMilliseconds()), cancellationToken))
             {
                 presence.Online(user);
             }

@@ -34,6 +34,7 @@ internal sealed partial class VisitorProxy(
             DeviceId = session.DeviceId,
             ServingCell = self.ServingId,
             ChatEndpoint = session.LocalEndpoint,
+            Token = session.Token,
         }, deadline: deadline, cancellationToken: cancellationToken).ResponseAsync);
         vlr.Set(new VisitorRecord(session.UserId, session.HomeCell, true, reply.Profile?.Name ?? "", reply.Profile) { Friends = [.. reply.Friends] });
         session.TryPush(new Frame { PresenceSnapshot = reply.Snapshot ?? new PresenceSnapshot() });
@@ -49,6 +50,7 @@ internal sealed partial class VisitorProxy(
             DeviceId = session.DeviceId,
             ServingCell = self.ServingId,
             Request = request,
+            Token = session.Token,
         }, deadline: deadline, cancellationToken: cancellationToken).ResponseAsync);
         return reply.Response.BodyCase == Frame.BodyOneofCase.Error
             ? throw new ChatRequestException(reply.Response.Error.Code, reply.Response.Error.Message)
@@ -92,7 +94,7 @@ internal sealed partial class VisitorProxy(
                 byHome[session.HomeCell] = request;
             }
 
-            request.Devices.Add(new VisitorDevice { UserId = session.UserId, DeviceId = session.DeviceId, ChatEndpoint = session.LocalEndpoint });
+            request.Devices.Add(new VisitorDevice { UserId = session.UserId, DeviceId = session.DeviceId, ChatEndpoint = session.LocalEndpoint, Token = session.Token });
         }
 
         await Task.WhenAll(byHome.Select(async h =>
@@ -137,9 +139,13 @@ internal sealed partial class VisitorProxy(
         {
             return await call(channels.Client<HomeLocation.HomeLocationClient>(home.Grpc), Deadlines.Work);
         }
-        catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition)
+        catch (RpcException e) when (e.StatusCode is StatusCode.FailedPrecondition or StatusCode.Unauthenticated)
         {
             throw new ChatRequestException(ErrorCode.NotAuthenticated, e.Status.Detail);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.PermissionDenied)
+        {
+            throw new ChatRequestException(ErrorCode.Internal, $"home cell '{homeId}' refused this serving place: {e.Status.Detail}");
         }
         catch (RpcException e)
         {
