@@ -131,37 +131,24 @@ public sealed class TopologyFileTests
         Assert.Contains("master.grpc", e.Message);
     }
 
-    [Fact]
-    public void PlaintextMasterGrpc_IsRefusedAsNotMutualTls()
+    [Theory]
+    [InlineData("master", "master.grpc 'http://127.0.0.1:7000'")]
+    [InlineData("cell", "cell 'b' grpc 'http://127.0.0.1:7202'")]
+    [InlineData("chat server", "cell 'a' chatServers[0] grpc 'http://127.0.0.1:7211'")]
+    public void PlaintextInternalGrpc_IsRefusedAsNotMutualTls(string where, string named)
     {
         var json = TopologyJson.TwoCells();
-        json["master"]!["grpc"] = "http://127.0.0.1:7000";
+        _ = where switch
+        {
+            "master" => json["master"]!["grpc"] = "http://127.0.0.1:7000",
+            "cell" => TopologyJson.Cell(json, 1)["grpc"] = "http://127.0.0.1:7202",
+            _ => TopologyJson.Cell(json, 0)["chatServers"] =
+                new JsonArray(new JsonObject { ["chat"] = "tls://127.0.0.1:7311", ["grpc"] = "http://127.0.0.1:7211" }),
+        };
 
         var e = Assert.Throws<TopologyException>(() => TopologyFile.Parse(json.ToJsonString()));
 
-        Assert.Equal("master.grpc 'http://127.0.0.1:7000' must be https://: servers call each other over mutual TLS only", e.Message);
-    }
-
-    [Fact]
-    public void PlaintextCellGrpc_IsRefusedAsNotMutualTls()
-    {
-        var json = TopologyJson.TwoCells();
-        TopologyJson.Cell(json, 1)["grpc"] = "http://127.0.0.1:7202";
-
-        var e = Assert.Throws<TopologyException>(() => TopologyFile.Parse(json.ToJsonString()));
-
-        Assert.Equal("cell 'b' grpc 'http://127.0.0.1:7202' must be https://: servers call each other over mutual TLS only", e.Message);
-    }
-
-    [Fact]
-    public void PlaintextChatServerGrpc_IsRefusedAsNotMutualTls()
-    {
-        var json = TopologyJson.TwoCells();
-        TopologyJson.Cell(json, 0)["chatServers"] = new JsonArray(new JsonObject { ["chat"] = "tls://127.0.0.1:7311", ["grpc"] = "http://127.0.0.1:7211" });
-
-        var e = Assert.Throws<TopologyException>(() => TopologyFile.Parse(json.ToJsonString()));
-
-        Assert.Equal("cell 'a' chatServers[0] grpc 'http://127.0.0.1:7211' must be https://: servers call each other over mutual TLS only", e.Message);
+        Assert.Equal($"{named} must be https://: servers call each other over mutual TLS only", e.Message);
     }
 
     [Theory]
