@@ -15,6 +15,10 @@ internal sealed class CellOptions
 
     /// <summary>This process as a place devices attach to: the cell id, or "cell#n" for an extra chat server.</summary>
     public CellIdentity Identity => new(Id, ChatServer > 0 ? $"{Id}{Topology.TopologyIndex.ChatServerMark}{ChatServer}" : null);
+
+    /// <summary>The identity its certificate must name: spiffe://imcells/cell/{Id}, or spiffe://imcells/chat/{Id}/{ChatServer}.</summary>
+    public Trust.ClusterIdentity ClusterIdentity =>
+        ChatServer > 0 ? Trust.ClusterIdentity.ChatServer(Id, ChatServer) : Trust.ClusterIdentity.Cell(Id);
 }
 
 internal sealed class CellOptionsValidation : IValidateOptions<CellOptions>

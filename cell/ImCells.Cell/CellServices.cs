@@ -13,7 +13,6 @@ using ImCells.Server.Hosting;
 using ImCells.Server.Security;
 using ImCells.Topology;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -106,6 +105,7 @@ internal static class CellServices
         where TPlace : class, IServingPlace
     {
         services.AddCellSettings();
+        services.AddImCellsTls(sp => sp.GetRequiredService<CellOptions>().ClusterIdentity);
         services.AddImCellsCluster(configuration);
         services.AddSingleton(sp => sp.GetRequiredService<CellOptions>().Identity);
         services.AddSingleton<CellSite>();
@@ -130,16 +130,20 @@ internal static class CellServices
 
     /// <summary>
     /// The listen addresses, from this process's place in the map: the last startup step, since
-    /// binding the chat port builds the connection handler and with it everything it uses.
+    /// binding the chat port builds the connection handler and with it everything it uses. gRPC is
+    /// mutual TLS; a chat entry "tls://host:port" is TLS with this process's certificate, a bare
+    /// "host:port" plaintext (loopback only, unless Tls:AllowPlaintext=true).
     /// </summary>
     private static IServiceCollection AddListening(this IServiceCollection services) =>
         services.AddListenAtStartup((sp, kestrel) =>
         {
             var site = sp.GetRequiredService<CellSite>();
-            kestrel.Listen(Endpoints.FromUrl(site.Grpc), o => o.Protocols = HttpProtocols.Http2);
+            kestrel.ListenCluster(Endpoints.FromUrl(site.Grpc), sp);
             foreach (var chat in site.Chat)
             {
-                kestrel.Listen(Endpoints.ParseHostPort(chat), o => o.UseConnectionHandler<ChatConnectionHandler>());
+                var (endpoint, tls) = Endpoints.ParseChat(chat);
+                kestrel.ListenForClients(endpoint, tls, $"chat endpoint {chat}", Endpoints.TlsPrefix + endpoint, sp,
+                    o => o.UseConnectionHandler<ChatConnectionHandler>());
             }
         });
 

@@ -35,8 +35,10 @@ public sealed record ServerCommands(string MasterDll, string LoginDll, string Ce
     public ProcessSpec Master(string topologyPath) =>
         ProcessSpec.Dotnet("master", MasterDll, ["--topology", topologyPath, .. ParentPid()]);
 
-    public ProcessSpec Login(string name, string masterUrl, string listenUrl, string tokenKey) =>
-        ProcessSpec.Dotnet(name, LoginDll, ["--master", masterUrl, "--listen", listenUrl, "--token-key", tokenKey, .. ParentPid()]);
+    /// <summary>The login server at <paramref name="index"/> (from 0) of the topology's login list: its certificate names that index.</summary>
+    public ProcessSpec Login(string name, int index, string masterUrl, string listenUrl, string tokenKey) =>
+        ProcessSpec.Dotnet(name, LoginDll,
+            ["--master", masterUrl, "--listen", listenUrl, "--login-index", index.ToString(CultureInfo.InvariantCulture), "--token-key", tokenKey, .. ParentPid()]);
 
     public ProcessSpec Cell(string cellId, string masterUrl, string tokenKey) =>
         ProcessSpec.Dotnet(CellName(cellId), CellDll, ["--master", masterUrl, "--cell", cellId, "--token-key", tokenKey, .. ParentPid()]);

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Net.Client;
 using ImCells.Protos.Master;
+using ImCells.Trust;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -31,8 +32,17 @@ public sealed class TopologyCache : BackgroundService
     /// <summary>Raised after a newer map has been installed.</summary>
     public event Action<TopologyIndex>? Changed;
 
-    public static Master.MasterClient CreateClient(string masterUrl) =>
-        new(GrpcChannel.ForAddress(masterUrl));
+    /// <summary>
+    /// A client of the master at <paramref name="masterUrl"/> (https:// only) over mutual TLS: it presents
+    /// <paramref name="credentials"/> and accepts only a server whose certificate names the master.
+    /// </summary>
+    public static Master.MasterClient CreateClient(string masterUrl, ClusterCredentials credentials) =>
+        Endpoints.IsHttps(masterUrl)
+            ? new(GrpcChannel.ForAddress(masterUrl, new GrpcChannelOptions
+            {
+                HttpHandler = ClusterTls.Handler(credentials.Trust, credentials.Certificate, identity => identity == ClusterIdentity.Master),
+            }))
+            : throw new ArgumentException($"the master's URL '{masterUrl}' must be https://: it speaks mutual TLS only", nameof(masterUrl));
 
     /// <summary>Asks the master once; returns true when a newer map was installed.</summary>
     public async Task<bool> RefreshAsync(CancellationToken cancellationToken)

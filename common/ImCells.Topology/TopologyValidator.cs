@@ -19,7 +19,7 @@ public static partial class TopologyValidator
             throw new TopologyException("version must be 1 or more");
         }
 
-        RequireHttpUrl(map.MasterGrpc, "master.grpc");
+        RequireInternalUrl(map.MasterGrpc, "master.grpc");
         if (map.Login.Count == 0)
         {
             throw new TopologyException("login must list at least one login server");
@@ -27,7 +27,7 @@ public static partial class TopologyValidator
 
         for (var i = 0; i < map.Login.Count; i++)
         {
-            RequireHttpUrl(map.Login[i].Http, $"login[{i}].http");
+            RequireUrl(map.Login[i].Http, $"login[{i}].http", [Uri.UriSchemeHttps, Uri.UriSchemeHttp]);
         }
 
         if (map.Cells.Count == 0)
@@ -69,7 +69,7 @@ public static partial class TopologyValidator
                 }
             }
 
-            RequireHttpUrl(cell.Grpc, $"{where} grpc");
+            RequireInternalUrl(cell.Grpc, $"{where} grpc");
             ClaimEndpoint(endpoints, EndpointKey(cell.Grpc), $"{where} grpc");
             if (cell.Chat.Count == 0)
             {
@@ -78,25 +78,15 @@ public static partial class TopologyValidator
 
             foreach (var chat in cell.Chat)
             {
-                if (!Endpoints.TryParseHostPort(chat, out _))
-                {
-                    throw new TopologyException($"{where} chat endpoint '{chat}' is not host:port");
-                }
-
-                ClaimEndpoint(endpoints, chat, $"{where} chat");
+                ClaimEndpoint(endpoints, ChatKey(chat, $"{where} chat endpoint"), $"{where} chat");
             }
 
             for (var i = 0; i < cell.ChatServers.Count; i++)
             {
                 var server = cell.ChatServers[i];
                 var what = $"{where} chatServers[{i}]";
-                if (!Endpoints.TryParseHostPort(server.Chat, out _))
-                {
-                    throw new TopologyException($"{what} chat endpoint '{server.Chat}' is not host:port");
-                }
-
-                ClaimEndpoint(endpoints, server.Chat, $"{what} chat");
-                RequireHttpUrl(server.Grpc, $"{what} grpc");
+                ClaimEndpoint(endpoints, ChatKey(server.Chat, $"{what} chat endpoint"), $"{what} chat");
+                RequireInternalUrl(server.Grpc, $"{what} grpc");
                 ClaimEndpoint(endpoints, EndpointKey(server.Grpc), $"{what} grpc");
             }
 
@@ -151,13 +141,34 @@ public static partial class TopologyValidator
         }
     }
 
-    private static void RequireHttpUrl(string value, string what)
+    /// <summary>Server-to-server gRPC is mutual TLS only, so a plaintext URL there is a mistake, not a choice.</summary>
+    private static void RequireInternalUrl(string value, string what) =>
+        RequireUrl(value, what, [Uri.UriSchemeHttps], ": servers call each other over mutual TLS only");
+
+    /// <summary>An endpoint URL (scheme, host and an explicit port, nothing else) with one of <paramref name="schemes"/>.</summary>
+    private static void RequireUrl(string value, string what, string[] schemes, string why = "")
     {
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || !(uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             || uri.IsDefaultPort || uri.AbsolutePath != "/")
         {
-            throw new TopologyException($"{what} '{value}' is not an endpoint like http://127.0.0.1:7000");
+            throw new TopologyException($"{what} '{value}' is not an endpoint like {schemes[0]}://127.0.0.1:7000");
         }
+
+        if (!schemes.Contains(uri.Scheme))
+        {
+            throw new TopologyException($"{what} '{value}' must be {string.Join(" or ", schemes.Select(s => s + "://"))}{why}");
+        }
+    }
+
+    /// <summary>The host:port a chat entry ("host:port" or "tls://host:port") claims.</summary>
+    private static string ChatKey(string chat, string what)
+    {
+        if (!Endpoints.TryParseChat(chat, out _, out var tls))
+        {
+            throw new TopologyException($"{what} '{chat}' is not host:port or tls://host:port");
+        }
+
+        return tls ? chat[Endpoints.TlsPrefix.Length..] : chat;
     }
 
     private static string EndpointKey(string url)

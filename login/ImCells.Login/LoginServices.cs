@@ -2,6 +2,7 @@ using ImCells.Server.Discovery;
 using ImCells.Server.Hosting;
 using ImCells.Server.Security;
 using ImCells.Topology;
+using ImCells.Trust;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -11,16 +12,22 @@ namespace ImCells.Login;
 internal static class LoginServices
 {
     /// <summary>
-    /// Everything the login server runs on: its settings (checked at start), the master's map
-    /// (fetched at start), the listen address (--listen, else the map's first login entry), the
-    /// failed-login throttle and chat-server discovery.
+    /// Everything the login server runs on: its settings (checked at start), its certificate (loaded
+    /// at start), the master's map (fetched at start), the listen address (--listen, else the map's
+    /// login entry of --login-index; TLS when https://), the failed-login throttle and chat-server discovery.
     /// </summary>
     public static IServiceCollection AddImCellsLogin(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddLoginOptions();
         services.AddImCellsGrpc();
+        services.AddImCellsTls(sp => ClusterIdentity.Login(sp.GetRequiredService<LoginOptions>().Index));
         services.AddImCellsCluster(configuration);
-        services.AddListenAtStartup((sp, kestrel) => kestrel.Listen(Endpoints.FromUrl(ListenUrl(sp)), o => o.Protocols = HttpProtocols.Http2));
+        services.AddListenAtStartup((sp, kestrel) =>
+        {
+            var url = ListenUrl(sp);
+            kestrel.ListenForClients(Endpoints.FromUrl(url), Endpoints.IsHttps(url), $"login {url}", $"https://{new Uri(url).Authority}", sp,
+                o => o.Protocols = HttpProtocols.Http2);
+        });
         services.AddSingleton<FailedLoginThrottle>();
         services.AddImCellsDiscovery<ChatServerLoads>();
         return services;
@@ -36,6 +43,19 @@ internal static class LoginServices
     public static string Listening(IServiceProvider services) =>
         $"{ListenUrl(services)} (topology version {services.GetRequiredService<TopologyCache>().Current.Version})";
 
-    private static string ListenUrl(IServiceProvider services) =>
-        services.GetRequiredService<LoginOptions>().Listen ?? services.GetRequiredService<TopologyCache>().Current.Map.Login[0].Http;
+    private static string ListenUrl(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<LoginOptions>();
+        if (options.Listen is { } listen)
+        {
+            return listen;
+        }
+
+        var map = services.GetRequiredService<TopologyCache>().Current;
+        return options.Index < map.Map.Login.Count
+            ? map.Map.Login[options.Index].Http
+            : throw new StartupException(
+                $"Login:Index = {options.Index}, but topology version {map.Version} lists {map.Map.Login.Count} login servers; give --listen or a smaller --login-index",
+                ServerRun.InvalidSettingExitCode);
+    }
 }

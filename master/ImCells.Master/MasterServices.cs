@@ -1,7 +1,7 @@
 using ImCells.Server.Hosting;
 using ImCells.Server.Security;
 using ImCells.Topology;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
+using ImCells.Trust;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -14,8 +14,9 @@ internal static class MasterServices
 
     /// <summary>
     /// Everything the master runs on: its settings (checked at start), the topology file (read at
-    /// start; an invalid one stops the master with one line) and its listen address (the file's
-    /// master.grpc).
+    /// start; an invalid one stops the master with one line), its certificate (loaded next: a missing
+    /// or unsafe file stops it with one line) and its listen address (the file's master.grpc, mutual
+    /// TLS only).
     /// </summary>
     public static IServiceCollection AddImCellsMaster(this IServiceCollection services)
     {
@@ -29,8 +30,9 @@ internal static class MasterServices
             LoadTopology(sp.GetRequiredService<TopologyStore>(), sp.GetRequiredService<MasterOptions>().Topology);
             return Task.CompletedTask;
         });
-        services.AddListenAtStartup((sp, kestrel) => kestrel.Listen(
-            Endpoints.FromUrl(sp.GetRequiredService<TopologyStore>().Current.Map.MasterGrpc), o => o.Protocols = HttpProtocols.Http2));
+        services.AddImCellsTls(_ => ClusterIdentity.Master);
+        services.AddListenAtStartup((sp, kestrel) => kestrel.ListenCluster(
+            Endpoints.FromUrl(sp.GetRequiredService<TopologyStore>().Current.Map.MasterGrpc), sp));
         return services;
     }
 

@@ -1,6 +1,10 @@
 global using CellStatusReply = ImCells.Protos.Cell.StatusReply;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
 using ImCells.Client;
+using ImCells.ClusterHost;
+using ImCells.Trust;
 using ImCells.Protos.Login;
 using CellProto = ImCells.Protos.Cell;
 
@@ -16,13 +20,63 @@ internal sealed class ClusterApi(ClusterLayout layout)
     private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>The cell's own Status (presence_change_calls, vlr_entries, visitors, ...).</summary>
+    /// <summary>The cell's own Status (presence_change_calls, vlr_entries, visitors, ...), asked with the operator's certificate.</summary>
     public async Task<CellStatusReply> CellStatusAsync(string cellId, CancellationToken ct)
     {
-        using var channel = GrpcChannel.ForAddress(layout.CellGrpcUrl(cellId));
+        var self = Credentials(ClusterPki.Operator);
+        using var channel = Channel(layout.CellGrpcUrl(cellId), self.Certificate, ServerNamed(self.Trust, ClusterIdentity.Cell(cellId)));
+        return await CellStatusAsync(channel, ct);
+    }
+
+    /// <summary>CellAdmin.Status over <paramref name="channel"/>, for calls made as someone else (see <see cref="Channel"/>).</summary>
+    public static async Task<CellStatusReply> CellStatusAsync(GrpcChannel channel, CancellationToken ct)
+    {
         var cell = new CellProto.CellAdmin.CellAdminClient(channel);
         return await cell.StatusAsync(new CellProto.StatusRequest(), deadline: DateTime.UtcNow.Add(CallDeadline), cancellationToken: ct);
     }
+
+    /// <summary>
+    /// The certificate and key of <paramref name="identity"/> from the cluster's PKI, issued by its CA now
+    /// if the cluster has none (a made-up cell, a second operator), to call as that identity.
+    /// </summary>
+    public ClusterCredentials Credentials(ClusterIdentity identity)
+    {
+        var pki = layout.Pki;
+        if (!File.Exists(pki.CertificateOf(identity)))
+        {
+            using var ca = ClusterCa.Load(pki);
+            ca.EnsureIssued(pki, identity, ["127.0.0.1"]);
+        }
+
+        return ClusterCredentials.Load(pki, identity);
+    }
+
+    /// <summary>
+    /// A gRPC channel to <paramref name="url"/> that presents <paramref name="clientCertificate"/> (null:
+    /// none) and goes on only if <paramref name="acceptServer"/> accepts the server's certificate: to call
+    /// as a stranger, with another CA's certificate, or as the wrong role or cell.
+    /// </summary>
+    public static GrpcChannel Channel(string url, X509Certificate2? clientCertificate, Func<X509Certificate?, bool> acceptServer) =>
+        GrpcChannel.ForAddress(url, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler
+            {
+                ConnectTimeout = TimeSpan.FromSeconds(3),
+                SslOptions = new SslClientAuthenticationOptions
+                {
+                    ClientCertificates = clientCertificate is null ? null : [clientCertificate],
+                    LocalCertificateSelectionCallback = clientCertificate is null ? null : (_, _, _, _, _) => clientCertificate,
+                    RemoteCertificateValidationCallback = (_, certificate, _, _) => acceptServer(certificate),
+                },
+            },
+        });
+
+    /// <summary>Accepts a server whose certificate chains to <paramref name="trust"/>'s CA and names <paramref name="expected"/>.</summary>
+    public static Func<X509Certificate?, bool> ServerNamed(ClusterTrust trust, ClusterIdentity expected) =>
+        certificate => trust.TryValidate(certificate, out var identity, out _) && identity == expected;
+
+    /// <summary>Accepts any server at all (what a stranger's client would do).</summary>
+    public static Func<X509Certificate?, bool> AnyServer { get; } = _ => true;
 
     /// <summary>The login server's Status: topology version and every cell as it sees them.</summary>
     public async Task<StatusReply> StatusAsync(CancellationToken ct, string? loginUrl = null)

@@ -38,10 +38,12 @@ internal static class TopologyCommand
         {
             Id = id,
             Region = args.Optional("--region") ?? "",
-            Grpc = $"http://127.0.0.1:{grpcPort}",
+            Grpc = $"https://127.0.0.1:{grpcPort}",
             Database = new DatabaseInfo { Provider = "sqlite", Connection = $"Data Source=data/cell-{id}.db" },
         };
-        cell.Chat.Add($"127.0.0.1:{chatPort}");
+        // The new chat port speaks TLS if the existing ones do.
+        var tls = current.Cells.SelectMany(c => c.Chat).Any(c => c.StartsWith(Endpoints.TlsPrefix, StringComparison.OrdinalIgnoreCase));
+        cell.Chat.Add($"{(tls ? Endpoints.TlsPrefix : "")}127.0.0.1:{chatPort}");
         cell.Ranges.Add(new NumberRange { First = first, Last = last });
         next.Cells.Add(cell);
         try

@@ -1,5 +1,6 @@
 using ImCells.ClusterHost;
 using ImCells.Protos.Topology;
+using ImCells.Topology;
 
 namespace ImCells.Cli.Up;
 
@@ -17,8 +18,17 @@ internal sealed class ClusterSupervisor(TopologyMap topology, string topologyPat
     /// <summary>Runs until <paramref name="stop"/> fires or every child has exited; returns the exit code.</summary>
     public async Task<int> RunAsync(CancellationToken stop)
     {
-        var tokenKey = Path.Combine(root, "data", "token.key");
-        Directory.CreateDirectory(Path.Combine(root, "data"));
+        var dataDirectory = Path.Combine(root, "data");
+        var tokenKey = Path.Combine(dataDirectory, "token.key");
+        // Before any server starts: each loads its certificate at start.
+        try
+        {
+            Report(ClusterPki.Prepare(dataDirectory, topology.Processes()));
+        }
+        catch (ClusterPkiException e)
+        {
+            throw new CliException(e.Message);
+        }
 
         // Console.Out is synchronized and the log echoes under its lock: lines never interleave.
         using var log = new ProcessLog(capacity: 0, echo: Console.Out.WriteLine);
@@ -49,7 +59,7 @@ internal sealed class ClusterSupervisor(TopologyMap topology, string topologyPat
             for (var i = 0; i < topology.Login.Count; i++)
             {
                 var name = ServerCommands.LoginName(i + 1, topology.Login.Count);
-                host.Start(servers.Login(name, topology.MasterGrpc, topology.Login[i].Http, tokenKey) with { WorkingDirectory = root });
+                host.Start(servers.Login(name, i, topology.MasterGrpc, topology.Login[i].Http, tokenKey) with { WorkingDirectory = root });
             }
 
             var cells = new CellLauncher(host, servers, topology.MasterGrpc, tokenKey, root);
@@ -58,6 +68,16 @@ internal sealed class ClusterSupervisor(TopologyMap topology, string topologyPat
             // A cell added to topology.json while we run (imcells topology add-cell) is started too.
             using var watch = new TopologyWatch(topologyPath, map =>
             {
+                try
+                {
+                    Report(ClusterPki.Prepare(dataDirectory, map.Processes()));
+                }
+                catch (ClusterPkiException e)
+                {
+                    Console.Out.WriteLine($"[up] topology version {map.Version}: {e.Message}; new cells not started");
+                    return;
+                }
+
                 foreach (var cell in cells.StartNew(map))
                 {
                     Console.Out.WriteLine($"[up] topology version {map.Version} adds cell {cell.Id}: grpc {cell.Grpc}  chat {string.Join(",", cell.Chat)}");
@@ -79,6 +99,19 @@ internal sealed class ClusterSupervisor(TopologyMap topology, string topologyPat
             {
                 Console.Out.WriteLine($"[up] {stuck.Name} (pid {stuck.Pid}) did not exit, not even after SIGKILL");
             }
+        }
+    }
+
+    /// <summary>Says where the certificates are when this run created any, or that they are the operator's.</summary>
+    private static void Report(PkiPrepared pki)
+    {
+        if (pki.OperatorCa)
+        {
+            Console.Out.WriteLine($"[up] certificates: {pki.Layout.Directory} holds the operator's CA (no ca.key): using the files there as they are");
+        }
+        else if (pki.Issued.Count > 0)
+        {
+            Console.Out.WriteLine($"[up] certificates: issued {string.Join(", ", pki.Issued.Select(i => i.FileStem))} in {pki.Layout.Directory}");
         }
     }
 

@@ -3,6 +3,7 @@ using ImCells.Protos.Topology;
 using ImCells.Server.Grpc;
 using ImCells.Server.Security;
 using ImCells.Topology;
+using ImCells.Trust;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -21,29 +22,46 @@ public static partial class ClusterServices
     /// <summary>
     /// The cluster services, with the master's first map fetched in a startup step (waiting up to
     /// 30 s for the master to come up): later startup steps read it from <see cref="TopologyCache"/>.
-    /// If the master does not answer in time the server stops with one line and exit code 1.
+    /// If the master does not answer in time the server stops with one line and exit code 1. Every
+    /// call (to the master, to peers through <see cref="ChannelPool"/>) is mutual TLS with the
+    /// credentials of <see cref="TlsServices.AddImCellsTls"/>, which must be added first.
     /// </summary>
     public static IServiceCollection AddImCellsCluster(this IServiceCollection services, IConfiguration configuration)
     {
         var masterUrl = MasterUrl(configuration);
         // Version 0 stands for "no map yet": the master only serves versions from 1.
-        services.AddSingleton(sp => new TopologyCache(new TopologyIndex(new TopologyMap()), TopologyCache.CreateClient(masterUrl), TopologyRefresh,
+        services.AddSingleton(sp => new TopologyCache(new TopologyIndex(new TopologyMap()),
+            TopologyCache.CreateClient(masterUrl, sp.GetRequiredService<ClusterCredentials>()), TopologyRefresh,
             sp.GetRequiredService<ILogger<TopologyCache>>()));
         services.AddHostedService(sp => sp.GetRequiredService<TopologyCache>());
-        services.AddSingleton<ChannelPool>();
+        services.AddSingleton(sp => PeerChannels(sp));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new TokenService(
             TokenKeyFile.LoadOrCreate(configuration["Token:KeyFile"] ?? "data/token.key"),
             sp.GetRequiredService<TimeProvider>()));
         return services.AddStartupStep((sp, cancellationToken) =>
-            FetchFirstMapAsync(sp.GetRequiredService<TopologyCache>(), masterUrl,
+            FetchFirstMapAsync(sp, masterUrl,
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ClusterServices)), cancellationToken));
     }
 
-    private static string MasterUrl(IConfiguration configuration) => configuration["MasterUrl"] ?? "http://127.0.0.1:7000";
+    private static string MasterUrl(IConfiguration configuration) => configuration["MasterUrl"] ?? "https://127.0.0.1:7000";
 
-    private static async Task FetchFirstMapAsync(TopologyCache cache, string masterUrl, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>Peer channels that expect, at each URL, whom the map of the moment puts there.</summary>
+    private static ChannelPool PeerChannels(IServiceProvider services)
     {
+        var topology = services.GetRequiredService<TopologyCache>();
+        return new ChannelPool(services.GetRequiredService<ClusterCredentials>(), url => topology.Current.Map.IdentityAt(url),
+            services.GetRequiredService<ILogger<ChannelPool>>());
+    }
+
+    private static async Task FetchFirstMapAsync(IServiceProvider services, string masterUrl, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (!Endpoints.IsHttps(masterUrl))
+        {
+            throw new StartupException($"MasterUrl (--master) '{masterUrl}' must be https://: the master speaks mutual TLS only", ServerRun.InvalidSettingExitCode);
+        }
+
+        var cache = services.GetRequiredService<TopologyCache>();
         var deadline = DateTime.UtcNow + FirstMapWait;
         while (true)
         {

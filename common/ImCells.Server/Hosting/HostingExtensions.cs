@@ -16,6 +16,7 @@ public static class HostingExtensions
         ["--topology"] = "Master:Topology",
         ["--master"] = "MasterUrl",
         ["--listen"] = "Login:Listen",
+        ["--login-index"] = "Login:Index",
         ["--cell"] = "Cell:Id",
         ["--chat-server"] = "Cell:ChatServer",
         ["--token-key"] = "Token:KeyFile",

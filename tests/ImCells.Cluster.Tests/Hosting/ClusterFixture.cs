@@ -37,6 +37,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Layout.WriteInitialTopology();
+        Layout.PreparePki();
         try
         {
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));

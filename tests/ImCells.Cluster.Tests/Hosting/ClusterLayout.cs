@@ -3,14 +3,18 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ImCells.ClusterHost;
+using ImCells.Topology;
+using ImCells.Trust;
 
 namespace ImCells.Cluster.Tests.Hosting;
 
 /// <summary>
-/// Where the test cluster lives: a temp folder with topology.json, the token key and a SQLite
-/// database per cell, and reserved loopback ports (see <see cref="PortReservation"/>) for master,
-/// two login servers and cells "a" (eu, 10 000 000-10 999 999), "b" (us, 11 000 000-11 999 999)
-/// and "c" (ap, 12 000 000-12 999 999). Cells added later take the ports add-cell wrote.
+/// Where the test cluster lives: a temp folder with topology.json, the token key, a SQLite
+/// database per cell and the cluster's certificates (data/pki, where the servers look by default),
+/// and reserved loopback ports (see <see cref="PortReservation"/>) for master, two login servers and
+/// cells "a" (eu, 10 000 000-10 999 999), "b" (us, 11 000 000-11 999 999) and "c" (ap,
+/// 12 000 000-12 999 999). Cells added later take the ports add-cell wrote. Internal gRPC is
+/// https:// (mutual TLS); the login servers and chat ports are plaintext on loopback.
 /// </summary>
 internal sealed class ClusterLayout : IDisposable
 {
@@ -37,13 +41,19 @@ internal sealed class ClusterLayout : IDisposable
 
     public string TokenKeyPath => Path.Combine(TempDir, "token.key");
 
-    public string MasterUrl => Url(_ports[0]);
+    /// <summary>The data directory of the servers (they run in <see cref="TempDir"/>): data/pki holds the certificates.</summary>
+    public string DataDir => Path.Combine(TempDir, "data");
+
+    /// <summary>The cluster's certificates, as `imcells up` lays them out.</summary>
+    public PkiLayout Pki => new(PkiLayout.DefaultDirectory(DataDir));
+
+    public string MasterUrl => GrpcUrl(_ports[0]);
 
     /// <summary>The login server every helper uses (listed first in topology.json).</summary>
-    public string LoginUrl => Url(_ports[1]);
+    public string LoginUrl => LoginHttpUrl(_ports[1]);
 
     /// <summary>The second login server.</summary>
-    public string Login2Url => Url(_ports[2]);
+    public string Login2Url => LoginHttpUrl(_ports[2]);
 
     /// <summary>Both login servers, comma-separated, as a client gives them.</summary>
     public string LoginUrls => $"{LoginUrl},{Login2Url}";
@@ -68,7 +78,13 @@ internal sealed class ClusterLayout : IDisposable
     public IPEndPoint ChatIPEndPoint(string cellId) => new(IPAddress.Loopback, Cell(cellId).Chat);
 
     /// <summary>The cell's gRPC address (the one other cells and the login servers call).</summary>
-    public string CellGrpcUrl(string cellId) => Url(Cell(cellId).Grpc);
+    public string CellGrpcUrl(string cellId) => GrpcUrl(Cell(cellId).Grpc);
+
+    /// <summary>
+    /// Issues the certificates topology.json needs and does not have yet (the CA on first use), with
+    /// the code `imcells up` uses: before the first start, and before a cell added later starts.
+    /// </summary>
+    public void PreparePki() => ClusterPki.Prepare(DataDir, TopologyFile.Load(TopologyPath).Processes());
 
     /// <summary>Learns a cell that imcells topology add-cell wrote into topology.json.</summary>
     public void AddCellFromTopology(string cellId)
@@ -137,7 +153,10 @@ internal sealed class ClusterLayout : IDisposable
         }
     }
 
-    private static string Url(int port) => $"http://127.0.0.1:{port}";
+    private static string GrpcUrl(int port) => $"https://127.0.0.1:{port}";
+
+    // Plaintext on loopback until the client library speaks TLS.
+    private static string LoginHttpUrl(int port) => $"http://127.0.0.1:{port}";
 
     private (int Grpc, int Chat) Cell(string cellId)
     {

@@ -88,9 +88,14 @@ internal sealed class ClusterServers(ClusterLayout layout, ClusterApi api, Proce
 
     public ValueTask DisposeAsync() => _host.DisposeAsync();
 
-    private HostedProcess StartLogin(int n) => Start(_commands.Login(LoginName(n), layout.MasterUrl, layout.LoginUrlOf(n), layout.TokenKeyPath));
+    private HostedProcess StartLogin(int n) => Start(_commands.Login(LoginName(n), n - 1, layout.MasterUrl, layout.LoginUrlOf(n), layout.TokenKeyPath));
 
-    private HostedProcess StartCell(string id) => Start(_commands.Cell(id, layout.MasterUrl, layout.TokenKeyPath));
+    /// <summary>A cell added to topology.json since the start gets its certificate first, as under `imcells up`.</summary>
+    private HostedProcess StartCell(string id)
+    {
+        layout.PreparePki();
+        return Start(_commands.Cell(id, layout.MasterUrl, layout.TokenKeyPath));
+    }
 
     private HostedProcess Start(ProcessSpec spec) =>
         _host.Start(spec.WithEnvironment(Environment) with { WorkingDirectory = layout.TempDir });

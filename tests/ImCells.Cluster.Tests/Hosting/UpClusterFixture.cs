@@ -27,7 +27,7 @@ public sealed class UpClusterFixture : IAsyncLifetime
 
     public string EtcdUrl => Url(_ports[0]);
 
-    public string MasterUrl => Url(_ports[2]);
+    public string MasterUrl => GrpcUrl(_ports[2]);
 
     /// <summary>Both login servers, for the client's failover.</summary>
     public string LoginUrls => $"{Url(_ports[3])},{Url(_ports[4])}";
@@ -51,11 +51,11 @@ public sealed class UpClusterFixture : IAsyncLifetime
               "login": [ { "http": "{{Url(_ports[3])}}" }, { "http": "{{Url(_ports[4])}}" } ],
               "cells": [
                 { "id": "a", "region": "eu", "ranges": [ { "first": 10000000, "last": 10999999 } ],
-                  "grpc": "{{Url(_ports[5])}}", "chat": [ "{{ChatA}}" ],
-                  "chatServers": [ { "chat": "{{ChatA1}}", "grpc": "{{Url(_ports[8])}}" } ],
+                  "grpc": "{{GrpcUrl(_ports[5])}}", "chat": [ "{{ChatA}}" ],
+                  "chatServers": [ { "chat": "{{ChatA1}}", "grpc": "{{GrpcUrl(_ports[8])}}" } ],
                   "database": { "provider": "sqlite", "connection": "Data Source={{TempDir}}/cell-a.db" } },
                 { "id": "b", "region": "us", "ranges": [ { "first": 11000000, "last": 11999999 } ],
-                  "grpc": "{{Url(_ports[9])}}", "chat": [ "127.0.0.1:{{_ports[10]}}" ],
+                  "grpc": "{{GrpcUrl(_ports[9])}}", "chat": [ "127.0.0.1:{{_ports[10]}}" ],
                   "database": { "provider": "sqlite", "connection": "Data Source={{TempDir}}/cell-b.db" } } ] }
             """);
         var up = _host.Start(ProcessSpec.Dotnet("up", TestBuild.CliDll(), ["up", "--topology", TopologyPath]) with
@@ -138,5 +138,9 @@ public sealed class UpClusterFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>etcd's URLs, and the login servers' (plaintext on loopback until the client library speaks TLS).</summary>
     private static string Url(int port) => $"http://127.0.0.1:{port}";
+
+    /// <summary>Server-to-server gRPC: mutual TLS only.</summary>
+    private static string GrpcUrl(int port) => $"https://127.0.0.1:{port}";
 }

@@ -6,8 +6,10 @@ using ImCells.Registry.Hlr;
 using ImCells.Registry.Vlr;
 using ImCells.Server.Grpc;
 using ImCells.Topology;
+using ImCells.Trust;
 using ImCells.Unit.Tests.Hlr;
 using ImCells.Unit.Tests.Topology;
+using ImCells.Unit.Tests.Trust;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImCells.Unit.Tests.Messaging;
@@ -17,7 +19,8 @@ public sealed class SchedulerTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
     private readonly SleepWatchingTimeProvider _time = new(Start);
-    private readonly ChannelPool _channels = new();
+    private readonly TestPki _pki = new();
+    private ChannelPool _channels = null!;
     private TempHlr _hlr = null!;
     private TopologyCache _topology = null!;
     private ScheduledStore _store = null!;
@@ -31,8 +34,10 @@ public sealed class SchedulerTests : IAsyncLifetime
         _alice = await _hlr.AddUserAsync("alice");
         _bob = await _hlr.AddUserAsync("bob");
         var self = new CellIdentity("a");
+        var credentials = _pki.Credentials(ClusterIdentity.Cell("a"));
+        _channels = new ChannelPool(credentials, _ => null);
         _topology = new TopologyCache(new TopologyIndex(TopologyJson.Map(TopologyJson.TwoCells())),
-            TopologyCache.CreateClient("http://127.0.0.1:1"), TimeSpan.FromHours(1), NullLogger<TopologyCache>.Instance);
+            TopologyCache.CreateClient("https://127.0.0.1:1", credentials), TimeSpan.FromHours(1), NullLogger<TopologyCache>.Instance);
         var notifier = new Notifier(new SessionRegistry());
         var forwarder = new OutboxForwarder(self, _hlr.Mailboxes, _topology, _channels, notifier, _time, NullLogger<OutboxForwarder>.Instance);
         var router = new MessageRouter(self, _topology, _hlr.Mailboxes, notifier, new RemoteUsers(self, new VisitorCache(), _channels),
@@ -47,6 +52,7 @@ public sealed class SchedulerTests : IAsyncLifetime
         _scheduler.Dispose();
         _topology.Dispose();
         _channels.Dispose();
+        _pki.Dispose();
         await _hlr.DisposeAsync();
     }
 

@@ -13,6 +13,7 @@ public sealed class LoginOptionsTests
         var options = Settings.Value<LoginOptions>(s => s.AddLoginOptions());
 
         Assert.Null(options.Listen);
+        Assert.Equal(0, options.Index);
         Assert.Equal(24, options.TokenLifetimeHours);
         Assert.Equal(5, options.FreeFailures);
         Assert.Equal(300, options.FailureWindowSeconds);
@@ -22,10 +23,11 @@ public sealed class LoginOptionsTests
     public void Settings_AreBoundFromTheLoginSection()
     {
         var options = Settings.Value<LoginOptions>(s => s.AddLoginOptions(),
-            ("Login:Listen", "http://127.0.0.1:7101"), ("Login:TokenLifetimeHours", "1.5"),
-            ("Login:FreeFailures", "0"), ("Login:FailureWindowSeconds", "60"));
+            ("Login:Listen", "https://127.0.0.1:7101"), ("Login:TokenLifetimeHours", "1.5"),
+            ("Login:FreeFailures", "0"), ("Login:FailureWindowSeconds", "60"), ("Login:Index", "1"));
 
-        Assert.Equal("http://127.0.0.1:7101", options.Listen);
+        Assert.Equal("https://127.0.0.1:7101", options.Listen);
+        Assert.Equal(1, options.Index);
         Assert.Equal(1.5, options.TokenLifetimeHours);
         Assert.Equal(0, options.FreeFailures);
         Assert.Equal(60, options.FailureWindowSeconds);
@@ -58,23 +60,29 @@ public sealed class LoginOptionsTests
         Assert.Equal([$"Login:FailureWindowSeconds = {value}: must be 1..86400"], Failures(("Login:FailureWindowSeconds", value)));
 
     [Theory]
+    [InlineData("https://127.0.0.1:7100")]
     [InlineData("http://127.0.0.1:7100")]
     [InlineData("http://localhost:7100")]
-    [InlineData("http://[::1]:7100")]
-    public void Listen_HttpUrlWithAddress_IsValid(string value) =>
+    [InlineData("https://[::1]:7100")]
+    public void Listen_HttpOrHttpsUrlWithAddress_IsValid(string value) =>
         Assert.Empty(Failures(("Login:Listen", value)));
 
     [Theory]
     [InlineData("")]
     [InlineData("127.0.0.1:7100")]
-    [InlineData("https://127.0.0.1:7100")]
-    [InlineData("http://login.example:7100")]
+    [InlineData("tls://127.0.0.1:7100")]
+    [InlineData("https://login.example:7100")]
     public void Listen_NotAnHttpUrlWithAddress_FailsNamingTheSetting(string value)
     {
         var failure = Assert.Single(Failures(("Login:Listen", value)));
 
-        Assert.StartsWith($"Login:Listen = '{value}': must be an http:// URL", failure, StringComparison.Ordinal);
+        Assert.StartsWith($"Login:Listen = '{value}': must be an https:// or http:// URL", failure, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Index_Negative_FailsNamingTheSwitch() =>
+        Assert.Equal(["Login:Index = -1: must be 0..9999, the position of this server in the topology's login list (--login-index)"],
+            Failures(("Login:Index", "-1")));
 
     [Fact]
     public void SeveralBadSettings_AreAllReported() =>

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using ImCells.Trust;
+using ImCells.Unit.Tests.Topology;
 
 namespace ImCells.Unit.Tests.Options;
 
@@ -45,18 +47,65 @@ public sealed class ServerProcessTests
         Assert.StartsWith("master: missing.json: cannot read ", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Master_KeyReadableByOthers_ExitsWithOneLineNamingTheFile()
+    {
+        string? key = null;
+        var run = await RunAsync("master/ImCells.Master", "ImCells.Master", new Dictionary<string, string>(), dir =>
+        {
+            var layout = WriteTopologyAndPki(dir);
+            key = layout.KeyOf(ClusterIdentity.Master);
+            File.SetUnixFileMode(key, File.GetUnixFileMode(key) | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        });
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal([$"master: key file {key} is readable by others (mode 644); run: chmod 600 {key}"], run.Stderr);
+    }
+
+    [Fact]
+    public async Task Master_CertificateMissing_ExitsWithOneLineNamingTheFile()
+    {
+        string? certificate = null;
+        var run = await RunAsync("master/ImCells.Master", "ImCells.Master", new Dictionary<string, string>(), dir =>
+        {
+            var layout = WriteTopologyAndPki(dir);
+            certificate = layout.CertificateOf(ClusterIdentity.Master);
+            File.Delete(certificate);
+        });
+
+        Assert.Equal(1, run.ExitCode);
+        var line = Assert.Single(run.Stderr);
+        Assert.StartsWith($"master: TLS file {certificate} does not exist: ", line, StringComparison.Ordinal);
+    }
+
+    /// <summary>topology.json and data/pki with the master's certificate, as `imcells up` leaves them in <paramref name="dir"/>.</summary>
+    private static PkiLayout WriteTopologyAndPki(string dir)
+    {
+        File.WriteAllText(Path.Combine(dir, "topology.json"), TopologyJson.TwoCells().ToJsonString());
+        var layout = new PkiLayout(Path.Combine(dir, "data", "pki"));
+        using var ca = ClusterCa.LoadOrCreate(layout);
+        ca.EnsureIssued(layout, ClusterIdentity.Master, ["127.0.0.1"]);
+        return layout;
+    }
+
     private sealed record Run(int ExitCode, IReadOnlyList<string> Stdout, IReadOnlyList<string> Stderr);
 
     private static Task<Run> RunAsync(string project, string name, params string[] args) =>
         RunAsync(project, name, new Dictionary<string, string>(), args);
 
-    private static async Task<Run> RunAsync(string project, string name, Dictionary<string, string> environment, params string[] args)
+    private static Task<Run> RunAsync(string project, string name, Dictionary<string, string> environment, params string[] args) =>
+        RunAsync(project, name, environment, _ => { }, args);
+
+    /// <summary>Runs the built server in a fresh temp folder, which <paramref name="prepare"/> fills first.</summary>
+    private static async Task<Run> RunAsync(string project, string name, Dictionary<string, string> environment, Action<string> prepare, params string[] args)
     {
         var dll = Path.Combine(RepoRoot(), project, "bin", Configuration(), "net10.0", name + ".dll");
         Assert.True(File.Exists(dll), $"{dll} is not built");
         var workDir = Directory.CreateTempSubdirectory("imcells-options-");
         try
         {
+            prepare(workDir.FullName);
             var info = new ProcessStartInfo("dotnet")
             {
                 WorkingDirectory = workDir.FullName,

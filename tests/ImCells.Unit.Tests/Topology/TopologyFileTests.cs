@@ -12,14 +12,14 @@ public sealed class TopologyFileTests
         var map = TopologyFile.Parse(TopologyJson.TwoCells().ToJsonString());
 
         Assert.Equal(1UL, map.Version);
-        Assert.Equal("http://127.0.0.1:7000", map.MasterGrpc);
-        Assert.Equal("http://127.0.0.1:7100", Assert.Single(map.Login).Http);
+        Assert.Equal("https://127.0.0.1:7000", map.MasterGrpc);
+        Assert.Equal("https://127.0.0.1:7100", Assert.Single(map.Login).Http);
         Assert.Equal(2, map.Cells.Count);
         var a = map.Cells[0];
         Assert.Equal("a", a.Id);
         Assert.Equal("eu", a.Region);
-        Assert.Equal("http://127.0.0.1:7201", a.Grpc);
-        Assert.Equal("127.0.0.1:7301", Assert.Single(a.Chat));
+        Assert.Equal("https://127.0.0.1:7201", a.Grpc);
+        Assert.Equal("tls://127.0.0.1:7301", Assert.Single(a.Chat));
         var range = Assert.Single(a.Ranges);
         Assert.Equal(10_000_000UL, range.First);
         Assert.Equal(10_999_999UL, range.Last);
@@ -102,11 +102,10 @@ public sealed class TopologyFileTests
     }
 
     [Theory]
-    [InlineData("https://127.0.0.1:7201")]
     [InlineData("tcp://127.0.0.1:7201")]
-    [InlineData("http://127.0.0.1")]
+    [InlineData("https://127.0.0.1")]
     [InlineData("127.0.0.1:7201")]
-    [InlineData("http://127.0.0.1:7201/grpc")]
+    [InlineData("https://127.0.0.1:7201/grpc")]
     [InlineData("")]
     public void BadCellGrpcEndpoint_ThrowsNamingTheCell(string grpc)
     {
@@ -120,8 +119,8 @@ public sealed class TopologyFileTests
     }
 
     [Theory]
-    [InlineData("https://127.0.0.1:7000")]
-    [InlineData("http://127.0.0.1")]
+    [InlineData("tcp://127.0.0.1:7000")]
+    [InlineData("https://127.0.0.1")]
     public void BadMasterEndpoint_Throws(string grpc)
     {
         var json = TopologyJson.TwoCells();
@@ -132,20 +131,58 @@ public sealed class TopologyFileTests
         Assert.Contains("master.grpc", e.Message);
     }
 
-    [Fact]
-    public void BadLoginEndpoint_Throws()
+    [Theory]
+    [InlineData("master", "master.grpc 'http://127.0.0.1:7000'")]
+    [InlineData("cell", "cell 'b' grpc 'http://127.0.0.1:7202'")]
+    [InlineData("chat server", "cell 'a' chatServers[0] grpc 'http://127.0.0.1:7211'")]
+    public void PlaintextInternalGrpc_IsRefusedAsNotMutualTls(string where, string named)
     {
         var json = TopologyJson.TwoCells();
-        json["login"]![0]!["http"] = "http://127.0.0.1";
+        _ = where switch
+        {
+            "master" => json["master"]!["grpc"] = "http://127.0.0.1:7000",
+            "cell" => TopologyJson.Cell(json, 1)["grpc"] = "http://127.0.0.1:7202",
+            _ => TopologyJson.Cell(json, 0)["chatServers"] =
+                new JsonArray(new JsonObject { ["chat"] = "tls://127.0.0.1:7311", ["grpc"] = "http://127.0.0.1:7211" }),
+        };
+
+        var e = Assert.Throws<TopologyException>(() => TopologyFile.Parse(json.ToJsonString()));
+
+        Assert.Equal($"{named} must be https://: servers call each other over mutual TLS only", e.Message);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1")]
+    [InlineData("tcp://127.0.0.1:7100")]
+    public void BadLoginEndpoint_Throws(string http)
+    {
+        var json = TopologyJson.TwoCells();
+        json["login"]![0]!["http"] = http;
 
         var e = Assert.Throws<TopologyException>(() => TopologyFile.Parse(json.ToJsonString()));
 
         Assert.Contains("login[0].http", e.Message);
     }
 
+    [Fact]
+    public void PlaintextLoginAndChat_AreAccepted()
+    {
+        // Client-facing endpoints may be plaintext in the file; the server allows that only on loopback.
+        var json = TopologyJson.TwoCells();
+        json["login"]![0]!["http"] = "http://127.0.0.1:7100";
+        TopologyJson.Cell(json, 0)["chat"] = new JsonArray("127.0.0.1:7301");
+
+        var map = TopologyFile.Parse(json.ToJsonString());
+
+        Assert.Equal("http://127.0.0.1:7100", map.Login[0].Http);
+        Assert.Equal("127.0.0.1:7301", map.Cells[0].Chat[0]);
+    }
+
     [Theory]
     [InlineData("127.0.0.1")]
     [InlineData("http://127.0.0.1:7301")]
+    [InlineData("tls://127.0.0.1")]
+    [InlineData("tls:127.0.0.1:7301")]
     [InlineData("127.0.0.1:0")]
     [InlineData("127.0.0.1:notaport")]
     [InlineData("")]
@@ -156,7 +193,7 @@ public sealed class TopologyFileTests
 
         var e = Assert.Throws<TopologyException>(() => TopologyFile.Parse(json.ToJsonString()));
 
-        Assert.Contains($"cell 'a' chat endpoint '{chat}' is not host:port", e.Message);
+        Assert.Contains($"cell 'a' chat endpoint '{chat}' is not host:port or tls://host:port", e.Message);
     }
 
     [Fact]
@@ -174,7 +211,7 @@ public sealed class TopologyFileTests
     public void ReusedGrpcEndpoint_ThrowsNamingBothUsers()
     {
         var json = TopologyJson.TwoCells();
-        TopologyJson.Cell(json, 1)["grpc"] = "http://127.0.0.1:7201";
+        TopologyJson.Cell(json, 1)["grpc"] = "https://127.0.0.1:7201";
 
         var e = Assert.Throws<TopologyException>(() => TopologyFile.Parse(json.ToJsonString()));
 
@@ -183,11 +220,13 @@ public sealed class TopologyFileTests
         Assert.Contains("cell 'b'", e.Message);
     }
 
-    [Fact]
-    public void ChatEndpointReusingTheMasterPort_Throws()
+    [Theory]
+    [InlineData("127.0.0.1:7000")]
+    [InlineData("tls://127.0.0.1:7000")]
+    public void ChatEndpointReusingTheMasterPort_Throws(string chat)
     {
         var json = TopologyJson.TwoCells();
-        TopologyJson.Cell(json, 0)["chat"] = new JsonArray("127.0.0.1:7000");
+        TopologyJson.Cell(json, 0)["chat"] = new JsonArray(chat);
 
         var e = Assert.Throws<TopologyException>(() => TopologyFile.Parse(json.ToJsonString()));
 

@@ -10,8 +10,8 @@ internal static class TopologyJson
     public static JsonObject TwoCells(ulong version = 1) => new()
     {
         ["version"] = version,
-        ["master"] = new JsonObject { ["grpc"] = "http://127.0.0.1:7000" },
-        ["login"] = new JsonArray(new JsonObject { ["http"] = "http://127.0.0.1:7100" }),
+        ["master"] = new JsonObject { ["grpc"] = "https://127.0.0.1:7000" },
+        ["login"] = new JsonArray(new JsonObject { ["http"] = "https://127.0.0.1:7100" }),
         ["cells"] = new JsonArray(
             CellJson("a", "eu", 10_000_000, 10_999_999, 1),
             CellJson("b", "us", 11_000_000, 11_999_999, 2)),
@@ -22,8 +22,8 @@ internal static class TopologyJson
         ["id"] = id,
         ["region"] = region,
         ["ranges"] = new JsonArray(Range(first, last)),
-        ["grpc"] = $"http://127.0.0.1:{7200 + index}",
-        ["chat"] = new JsonArray($"127.0.0.1:{7300 + index}"),
+        ["grpc"] = $"https://127.0.0.1:{7200 + index}",
+        ["chat"] = new JsonArray($"tls://127.0.0.1:{7300 + index}"),
         ["database"] = new JsonObject
         {
             ["provider"] = "sqlite",
