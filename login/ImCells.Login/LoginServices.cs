@@ -19,6 +19,7 @@ internal static class LoginServices
         services.AddLoginOptions();
         services.AddGrpc();
         services.AddImCellsCluster(configuration);
+        services.AddTokenLifetimeCheck();
         services.AddListenAtStartup((sp, kestrel) => kestrel.Listen(Endpoints.FromUrl(ListenUrl(sp)), o => o.Protocols = HttpProtocols.Http2));
         services.AddSingleton<FailedLoginThrottle>();
         services.AddImCellsDiscovery<ChatServerLoads>();
@@ -29,6 +30,13 @@ internal static class LoginServices
     public static IServiceCollection AddLoginOptions(this IServiceCollection services)
     {
         return services.AddValidatedOptions<LoginOptions, LoginOptionsValidation>(LoginOptions.Section);
+    }
+
+    /// <summary>Login:TokenLifetimeHours checked against Token:MaxAgeHours at start (<see cref="TokenLifetimeValidation"/>).</summary>
+    public static IServiceCollection AddTokenLifetimeCheck(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LoginOptions>, TokenLifetimeValidation>());
+        return services;
     }
 
     /// <summary>Where login listens and which map it started with, for the "listening" line.</summary>

@@ -21,7 +21,8 @@ public static partial class ClusterServices
     /// <summary>
     /// The cluster services, with the master's first map fetched in a startup step (waiting up to
     /// 30 s for the master to come up): later startup steps read it from <see cref="TopologyCache"/>.
-    /// If the master does not answer in time the server stops with one line and exit code 1.
+    /// If the master does not answer in time the server stops with one line and exit code 1. The
+    /// token key is read in an earlier step (<see cref="TokenServices.AddImCellsTokens"/>).
     /// </summary>
     public static IServiceCollection AddImCellsCluster(this IServiceCollection services, IConfiguration configuration)
     {
@@ -32,9 +33,7 @@ public static partial class ClusterServices
         services.AddHostedService(sp => sp.GetRequiredService<TopologyCache>());
         services.AddSingleton<ChannelPool>();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new TokenService(
-            TokenKeyFile.LoadOrCreate(configuration["Token:KeyFile"] ?? "data/token.key"),
-            sp.GetRequiredService<TimeProvider>()));
+        services.AddImCellsTokens();
         return services.AddStartupStep((sp, cancellationToken) =>
             FetchFirstMapAsync(sp.GetRequiredService<TopologyCache>(), masterUrl,
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ClusterServices)), cancellationToken));
