@@ -1,5 +1,6 @@
 using ImCells.ClusterHost;
 using ImCells.Protos.Topology;
+using ImCells.Trust;
 
 namespace ImCells.Cli.Up;
 
@@ -18,7 +19,8 @@ internal sealed class ClusterSupervisor(TopologyMap topology, string topologyPat
     public async Task<int> RunAsync(CancellationToken stop)
     {
         var tokenKey = Path.Combine(root, "data", "token.key");
-        Directory.CreateDirectory(Path.Combine(root, "data"));
+        // Keys and databases live here: only this user may look in.
+        PrivateFiles.CreateDirectory(Path.Combine(root, "data"));
 
         // Console.Out is synchronized and the log echoes under its lock: lines never interleave.
         using var log = new ProcessLog(capacity: 0, echo: Console.Out.WriteLine);
