@@ -31,6 +31,10 @@ internal static class CellServices
         services.AddImCellsGrpc(o => o.MaxReceiveMessageSize = 16 * 1024 * 1024);
         services.AddStartupStep((sp, ct) => sp.GetRequiredService<CellSite>().OpenDatabaseAsync(ct));
         services.AddSingleton(sp => sp.GetRequiredService<CellSite>().Database);
+        // The users' logouts, read before the chat port opens: ChatTokens checks them on every Auth.
+        services.AddSingleton<RevocationStore>();
+        services.AddSingleton<TokenRevocations>();
+        services.AddStartupStep((sp, ct) => sp.GetRequiredService<TokenRevocations>().LoadAsync(ct));
         services.AddSingleton<AccountStore>();
         services.AddSingleton<MailboxStore>();
         services.AddSingleton<ReadStateStore>();
@@ -63,6 +67,7 @@ internal static class CellServices
         services.AddSingleton<SocialService>();
         services.AddSingleton<HomeRoaming>();
         services.AddHostedService(sp => sp.GetRequiredService<HomeRoaming>());
+        services.AddSingleton<DeviceLogout>();
 
         // Front door: requests of devices connected here and of this cell's users attached elsewhere.
         services.AddSingleton<RequestHandler>();

@@ -25,6 +25,7 @@ try
         ["privacy", .. var rest] => await PrivacyCommand.RunAsync(rest),
         ["status", .. var rest] => await StatusCommand.RunAsync(rest),
         ["where", .. var rest] => await WhereCommand.RunAsync(rest),
+        ["logout", .. var rest] => await LogoutCommand.RunAsync(rest),
         ["topology", .. var rest] => await TopologyCommand.RunAsync(rest),
         ["up", .. var rest] => await UpCommand.RunAsync(rest),
         ["bench", .. var rest] => await BenchCommand.RunAsync(rest),

@@ -48,6 +48,10 @@ internal static class Usage
           presence --user N --password PW online|away         what your friends see while you are connected
           privacy  --user N --password PW --only-friends on|off
                                                               whether only friends may message you
+          logout   --user N --password PW --device ID | --all
+                                                              ends the sessions of device ID (or of every
+                                                              device): its tokens stop working, its
+                                                              connections close; logging in again works
 
         user commands also take --login URL (default: login[0].http of ./topology.json or
         $IMCELLS_ROOT/topology.json) and --device ID (default "cli"; "chat" for chat, so that the

@@ -42,6 +42,9 @@ internal sealed partial class ChatConnection
     public async Task<SettingsOk> SetSettingsAsync(SetSettingsRequest request, CancellationToken ct) =>
         Expect(await RequestAsync(new Frame { SetSettings = request }, ct), Frame.BodyOneofCase.SettingsOk).SettingsOk;
 
+    public async Task<LogoutOk> LogoutAsync(LogoutRequest request, CancellationToken ct) =>
+        Expect(await RequestAsync(new Frame { Logout = request }, ct), Frame.BodyOneofCase.LogoutOk).LogoutOk;
+
     private Frame Expect(Frame response, Frame.BodyOneofCase expected) =>
         response.BodyCase == expected
             ? response

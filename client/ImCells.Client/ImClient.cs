@@ -108,6 +108,19 @@ public sealed partial class ImClient : IAsyncDisposable
 
     public Task<Pong> PingAsync(CancellationToken ct = default) => Current().PingAsync(ct);
 
+    /// <summary>
+    /// Ends the sessions of <paramref name="deviceId"/> (default: this client's device): every token
+    /// issued for it until now is refused, and its connections are closed. Logging out this client's
+    /// own device closes this client too (it does not reconnect).
+    /// </summary>
+    /// <exception cref="ImClientException">BAD_REQUEST for a device id that cannot exist.</exception>
+    public Task<LogoutOk> LogoutAsync(string? deviceId = null, CancellationToken ct = default) =>
+        Current().LogoutAsync(new LogoutRequest { DeviceId = deviceId ?? _options.DeviceId }, ct);
+
+    /// <summary>Like <see cref="LogoutAsync"/> for every device of the user at once, this client's included.</summary>
+    public Task<LogoutOk> LogoutAllDevicesAsync(CancellationToken ct = default) =>
+        Current().LogoutAsync(new LogoutRequest { AllDevices = true }, ct);
+
     /// <summary>Completes once <see cref="LastSeq"/> reaches the head seq reported at the latest (re)connect.</summary>
     public Task WaitCaughtUpAsync(CancellationToken ct = default)
     {

@@ -22,6 +22,7 @@ internal static class LoginServices
         services.AddImCellsGrpc();
         services.AddImCellsTls(sp => ClusterIdentity.Login(sp.GetRequiredService<LoginOptions>().Index));
         services.AddImCellsCluster(configuration);
+        services.AddTokenLifetimeCheck();
         services.AddListenAtStartup((sp, kestrel) =>
         {
             var url = ListenUrl(sp);
@@ -37,6 +38,13 @@ internal static class LoginServices
     public static IServiceCollection AddLoginOptions(this IServiceCollection services)
     {
         return services.AddValidatedOptions<LoginOptions, LoginOptionsValidation>(LoginOptions.Section);
+    }
+
+    /// <summary>Login:TokenLifetimeHours checked against Token:MaxAgeHours at start (<see cref="TokenLifetimeValidation"/>).</summary>
+    public static IServiceCollection AddTokenLifetimeCheck(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LoginOptions>, TokenLifetimeValidation>());
+        return services;
     }
 
     /// <summary>Where login listens and which map it started with, for the "listening" line.</summary>

@@ -31,6 +31,19 @@ internal sealed class RawChatConnection : IDisposable
     {
         using var api = new LoginApi(loginUrl);
         var login = await api.LoginAsync(user, password, device, ct);
+        var (connection, reply) = await AuthenticateAsync(login, device, ct);
+        if (reply?.BodyCase == Frame.BodyOneofCase.AuthOk)
+        {
+            return (connection, reply.AuthOk);
+        }
+
+        connection.Dispose();
+        throw new InvalidOperationException($"expected AuthOk from {login.ChatEndpoints[0]}, got {reply?.ToString() ?? "a close"}");
+    }
+
+    /// <summary>Connects to the first chat server of <paramref name="login"/> and sends Auth with its token; returns the answer (null: a close).</summary>
+    public static async Task<(RawChatConnection Connection, Frame? Reply)> AuthenticateAsync(LoginResult login, string device, CancellationToken ct)
+    {
         var endpoint = login.ChatEndpoints[0];
         var colon = endpoint.LastIndexOf(':');
         var tcp = new TcpClient { NoDelay = true };
@@ -39,10 +52,7 @@ internal sealed class RawChatConnection : IDisposable
             await tcp.ConnectAsync(endpoint[..colon], int.Parse(endpoint[(colon + 1)..], CultureInfo.InvariantCulture), ct);
             var connection = new RawChatConnection(tcp);
             await connection.WriteAsync(new Frame { Seq = 1, Auth = new Auth { Token = login.Token, DeviceId = device } }, ct);
-            var reply = await connection.ReadAsync(ct);
-            return reply?.BodyCase == Frame.BodyOneofCase.AuthOk
-                ? (connection, reply.AuthOk)
-                : throw new InvalidOperationException($"expected AuthOk from {endpoint}, got {reply?.ToString() ?? "a close"}");
+            return (connection, await connection.ReadAsync(ct));
         }
         catch
         {

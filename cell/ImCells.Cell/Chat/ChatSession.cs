@@ -23,6 +23,7 @@ internal sealed partial class ChatSession
     private readonly Lock _gate = new();
     private List<Frame>? _early = [];
     private volatile bool _ready;
+    private volatile bool _kicked;
     private bool _attached;
     private readonly RequestRate _rate;
     private readonly TimeProvider _time;
@@ -106,6 +107,25 @@ internal sealed partial class ChatSession
         }
         catch (ObjectDisposedException)
         {
+        }
+    }
+
+    /// <summary>
+    /// Tells the client why (a Kicked notify) and closes the connection once the request being
+    /// handled, if any, has been answered: a device that logs itself out still gets its answer.
+    /// </summary>
+    public void Kick(string reason)
+    {
+        TryPush(new Frame { Kicked = new Kicked { Reason = reason } });
+        _kicked = true;
+        try
+        {
+            // Ends a read in progress; otherwise the read loop sees the flag after the current request.
+            _transport.Input.CancelPendingRead();
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+        {
+            // The connection is already over.
         }
     }
 
@@ -203,13 +223,13 @@ internal sealed partial class ChatSession
                         _idle.CancelAfter(_options.IdleTimeout);
                     }
 
-                    if (!await HandleAsync(frame!, stop))
+                    if (!await HandleAsync(frame!, stop) || _kicked)
                     {
                         return;
                     }
                 }
 
-                if (result.IsCompleted || result.IsCanceled)
+                if (result.IsCompleted || result.IsCanceled || _kicked)
                 {
                     return;
                 }

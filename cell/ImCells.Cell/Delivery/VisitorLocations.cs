@@ -5,12 +5,16 @@ namespace ImCells.Cell.Delivery;
 /// <summary>
 /// At a home cell: which devices of its users are attached in other cells (the HLR location
 /// register, kept in memory for routing and written through to the database). A location that
-/// its serving cell stops refreshing expires.
+/// its serving cell stops refreshing expires; one cancelled by a logout stays cancelled.
 /// </summary>
 internal sealed class VisitorLocations(LocationStore store, TimeProvider time)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<ulong, Dictionary<string, Entry>> _byUser = [];
+
+    // Locations a logout cancelled, until their serving place attaches the device again or stops
+    // naming it in its refreshes: a refresh sent before it closed the session must not bring one back.
+    private readonly HashSet<(ulong User, string Device, string ServingCell)> _loggedOut = [];
 
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
@@ -30,6 +34,7 @@ internal sealed class VisitorLocations(LocationStore store, TimeProvider time)
         await store.SetAsync(location, cancellationToken);
         lock (_lock)
         {
+            _loggedOut.Remove((location.UserId, location.DeviceId, location.ServingCell));
             var devices = Devices(location.UserId);
             var known = devices.TryGetValue(location.DeviceId, out var old) && old.Location.ServingCell == location.ServingCell;
             devices[location.DeviceId] = new Entry(known ? old!.Location : location, Now);
@@ -56,6 +61,41 @@ internal sealed class VisitorLocations(LocationStore store, TimeProvider time)
         return removed;
     }
 
+    /// <summary>
+    /// Cancels the locations of the user's devices (null: every device) because their tokens were
+    /// revoked; returns the cancelled ones. Refreshes do not bring them back; an attach does.
+    /// </summary>
+    public async Task<List<DeviceLocationRecord>> CancelLoggedOutAsync(ulong user, string? device, CancellationToken cancellationToken)
+    {
+        List<DeviceLocationRecord> cancelled;
+        lock (_lock)
+        {
+            if (!_byUser.TryGetValue(user, out var devices))
+            {
+                return [];
+            }
+
+            cancelled = devices.Values.Select(e => e.Location).Where(l => device is null || l.DeviceId == device).ToList();
+            foreach (var location in cancelled)
+            {
+                devices.Remove(location.DeviceId);
+                _loggedOut.Add((user, location.DeviceId, location.ServingCell));
+            }
+
+            if (devices.Count == 0)
+            {
+                _byUser.Remove(user);
+            }
+        }
+
+        foreach (var location in cancelled)
+        {
+            await store.ClearAsync(user, location.DeviceId, location.ServingCell, cancellationToken);
+        }
+
+        return cancelled;
+    }
+
     public bool IsAttached(ulong user, string device, string servingCell)
     {
         lock (_lock)
@@ -64,10 +104,14 @@ internal sealed class VisitorLocations(LocationStore store, TimeProvider time)
         }
     }
 
-    /// <summary>Marks the given devices as alive at <paramref name="servingCell"/>; returns the ones not known (to attach again).</summary>
+    /// <summary>
+    /// Marks the given devices as alive at <paramref name="servingCell"/>; returns the ones not known
+    /// (to attach again), except those a logout cancelled.
+    /// </summary>
     public List<(ulong User, string Device)> Refresh(string servingCell, IEnumerable<(ulong User, string Device)> devices)
     {
         var unknown = new List<(ulong, string)>();
+        var named = new HashSet<(ulong, string, string)>();
         var now = Now;
         lock (_lock)
         {
@@ -77,11 +121,18 @@ internal sealed class VisitorLocations(LocationStore store, TimeProvider time)
                 {
                     map[device] = entry with { RefreshedMs = now };
                 }
+                else if (_loggedOut.Contains((user, device, servingCell)))
+                {
+                    named.Add((user, device, servingCell));
+                }
                 else
                 {
                     unknown.Add((user, device));
                 }
             }
+
+            // The serving place no longer holds a session the logout closed: nothing left to guard.
+            _loggedOut.RemoveWhere(l => l.ServingCell == servingCell && !named.Contains(l));
         }
 
         return unknown;

@@ -42,6 +42,9 @@ internal sealed partial class VisitorPushForwarder(
         }
     }
 
+    /// <summary>Queues <paramref name="push"/> for one serving place, whatever the locations say now (a logout has just cancelled them).</summary>
+    public void ForwardTo(string servingCell, CellProto.VisitorPush push) => Queue(servingCell).Writer.TryWrite(push);
+
     public void Dispose()
     {
         _stopping.Cancel();

@@ -1,5 +1,7 @@
 using Grpc.Core;
+using ImCells.Cell.Chat;
 using ImCells.Protos.Cell;
+using ImCells.Protos.Client;
 using ImCells.Server.Security;
 using ImCells.Topology;
 using ImCells.Trust;
@@ -23,13 +25,27 @@ internal sealed class VisitorPushService(SessionRegistry sessions, TopologyCache
         {
             foreach (var session in sessions.Get(push.UserId))
             {
-                if (session.DeviceId != push.ExceptDevice && session.HomeCell == caller)
+                if (session.DeviceId != push.ExceptDevice && session.HomeCell == caller
+                    && (push.OnlyDevice.Length == 0 || session.DeviceId == push.OnlyDevice))
                 {
-                    session.TryPush(push.Frame);
+                    Deliver(session, push.Frame);
                 }
             }
         }
 
         return Task.FromResult(new PushToVisitorsReply());
+    }
+
+    /// <summary>A Kicked from home (a logout) ends the session here; anything else is passed on.</summary>
+    private static void Deliver(ChatSession session, Frame frame)
+    {
+        if (frame.BodyCase == Frame.BodyOneofCase.Kicked)
+        {
+            session.Kick(frame.Kicked.Reason);
+        }
+        else
+        {
+            session.TryPush(frame);
+        }
     }
 }

@@ -1,17 +1,19 @@
 using System.Text;
+using ImCells.Cell.Accounts;
 using ImCells.Cell.Chat;
 using ImCells.Cell.Delivery;
 using ImCells.Cell.Messaging;
 using ImCells.Cell.Social;
 using ImCells.Protos.Client;
 using ImCells.Registry.Hlr;
+using ImCells.Server.Security;
 
 namespace ImCells.Cell.FrontDoor;
 
 /// <summary>
 /// Executes the client requests of a user homed in this cell, whether its device is connected
 /// here or roams in another cell (then the serving cell forwards each request): sends (now or
-/// scheduled), sync, acks, read state, history, conversations, and the social requests.
+/// scheduled), sync, acks, read state, history, conversations, the social requests, and logout.
 /// </summary>
 internal sealed partial class RequestHandler(
     MailboxStore mailboxes,
@@ -23,6 +25,7 @@ internal sealed partial class RequestHandler(
     ReadReceipts receipts,
     SocialService socialService,
     MessageIds ids,
+    DeviceLogout logout,
     ChatOptions options,
     TimeProvider time)
 {
@@ -53,6 +56,7 @@ internal sealed partial class RequestHandler(
             Frame.BodyOneofCase.Block => new Frame { BlockOk = await socialService.BlockAsync(me, request.Block, cancellationToken) },
             Frame.BodyOneofCase.SetPresence => new Frame { PresenceOk = socialService.SetPresence(me, request.SetPresence) },
             Frame.BodyOneofCase.SetPrivacy => new Frame { PrivacyOk = await socialService.SetPrivacyAsync(me, request.SetPrivacy, cancellationToken) },
+            Frame.BodyOneofCase.Logout => new Frame { LogoutOk = await LogoutAsync(caller, request.Logout, cancellationToken) },
             _ => throw ChatRequestException.BadRequest($"{request.BodyCase} is not a request"),
         };
     }
@@ -152,6 +156,19 @@ internal sealed partial class RequestHandler(
     {
         await readState.SetReadReceiptsAsync(caller.UserId, request.ReadReceipts, cancellationToken);
         return new SettingsOk { ReadReceipts = request.ReadReceipts };
+    }
+
+    private Task<LogoutOk> LogoutAsync(Caller caller, LogoutRequest request, CancellationToken cancellationToken)
+    {
+        if (request.AllDevices)
+        {
+            return logout.LogoutAsync(caller.UserId, null, cancellationToken);
+        }
+
+        var device = request.DeviceId.Length > 0 ? request.DeviceId : caller.DeviceId;
+        return TokenService.DeviceIdPattern().IsMatch(device)
+            ? logout.LogoutAsync(caller.UserId, device, cancellationToken)
+            : throw ChatRequestException.BadRequest("device_id must be 1-64 of A-Z a-z 0-9 . _ : -");
     }
 
     private async Task<SendAck> ScheduleAsync(Caller caller, SendRequest request, string clientMsgId, DateTimeOffset now, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using ImCells.ClusterHost;
 using ImCells.Protos.Topology;
 using ImCells.Topology;
+using ImCells.Trust;
 
 namespace ImCells.Cli.Up;
 
@@ -20,6 +21,8 @@ internal sealed class ClusterSupervisor(TopologyMap topology, string topologyPat
     {
         var dataDirectory = Path.Combine(root, "data");
         var tokenKey = Path.Combine(dataDirectory, "token.key");
+        // Keys and databases live here: only this user may look in.
+        PrivateFiles.CreateDirectory(dataDirectory);
         // Before any server starts: each loads its certificate at start.
         try
         {

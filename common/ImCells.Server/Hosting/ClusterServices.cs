@@ -25,6 +25,7 @@ public static partial class ClusterServices
     /// If the master does not answer in time the server stops with one line and exit code 1. Every
     /// call (to the master, to peers through <see cref="ChannelPool"/>) is mutual TLS with the
     /// credentials of <see cref="TlsServices.AddImCellsTls"/>, which must be added first.
+    /// The token key is read in an earlier step (<see cref="TokenServices.AddImCellsTokens"/>).
     /// </summary>
     public static IServiceCollection AddImCellsCluster(this IServiceCollection services, IConfiguration configuration)
     {
@@ -36,9 +37,7 @@ public static partial class ClusterServices
         services.AddHostedService(sp => sp.GetRequiredService<TopologyCache>());
         services.AddSingleton(sp => PeerChannels(sp));
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new TokenService(
-            TokenKeyFile.LoadOrCreate(configuration["Token:KeyFile"] ?? "data/token.key"),
-            sp.GetRequiredService<TimeProvider>()));
+        services.AddImCellsTokens();
         return services.AddStartupStep((sp, cancellationToken) =>
             FetchFirstMapAsync(sp, masterUrl,
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ClusterServices)), cancellationToken));

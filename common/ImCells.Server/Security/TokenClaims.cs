@@ -6,7 +6,14 @@ public sealed record TokenClaims(
     string DeviceId,
     string HomeCell,
     string ServingCell,
-    DateTimeOffset ExpiresAt);
+    DateTimeOffset ExpiresAt)
+{
+    /// <summary>
+    /// When the token was signed (millisecond precision). Set by <see cref="TokenService.Verify"/>;
+    /// <see cref="TokenService.Issue"/> ignores it and stamps its own clock's time.
+    /// </summary>
+    public DateTimeOffset IssuedAt { get; init; }
+}
 
 public enum TokenCheck
 {
@@ -14,4 +21,10 @@ public enum TokenCheck
     Malformed,
     BadSignature,
     Expired,
+
+    /// <summary>Issued longer ago than the maximum token age, whatever its expiry says.</summary>
+    TooOld,
+
+    /// <summary>Issued further in the future than clocks may disagree.</summary>
+    IssuedInFuture,
 }

@@ -6,6 +6,8 @@ namespace ImCells.Registry.Hlr;
 /// <summary>The embedded default: one SQLite file per cell, WAL, NORMAL sync (durable across a process crash).</summary>
 public sealed class SqliteDialect : ISqlDialect
 {
+    private int _filesPrepared;
+
     public string Name => "sqlite";
 
     public string NextSeqSql => "UPDATE users SET head_seq = head_seq + 1 WHERE id = @User RETURNING head_seq";
@@ -23,11 +25,10 @@ public sealed class SqliteDialect : ISqlDialect
 
     public async Task<DbConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
-        if (!string.IsNullOrEmpty(folder))
+        // The first open is the writer's, at start; read connections open the same file.
+        if (Interlocked.Exchange(ref _filesPrepared, 1) == 0)
         {
-            Directory.CreateDirectory(folder);
+            SqliteFiles.MakePrivate(connectionString);
         }
 
         var connection = new SqliteConnection(connectionString);

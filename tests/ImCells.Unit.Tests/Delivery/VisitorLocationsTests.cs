@@ -102,6 +102,57 @@ public sealed class VisitorLocationsTests : IAsyncLifetime
         Assert.False(_locations.HasAny);
     }
 
+    [Fact]
+    public async Task LoggedOutDevice_IsCancelled_OthersStay()
+    {
+        await AttachAsync("phone", "b");
+        await AttachAsync("tablet", "c");
+
+        var cancelled = Assert.Single(await _locations.CancelLoggedOutAsync(User, "phone", CancellationToken.None));
+
+        Assert.Equal(("phone", "b"), (cancelled.DeviceId, cancelled.ServingCell));
+        Assert.False(_locations.IsAttached(User, "phone", "b"));
+        Assert.True(_locations.IsAttached(User, "tablet", "c"));
+        Assert.Equal(["tablet"], (await new LocationStore(_hlr.Database).AllAsync(CancellationToken.None)).Select(l => l.DeviceId));
+    }
+
+    [Fact]
+    public async Task LogoutOfEveryDevice_CancelsThemAll()
+    {
+        await AttachAsync("phone", "b");
+        await AttachAsync("tablet", "c");
+
+        var cancelled = await _locations.CancelLoggedOutAsync(User, null, CancellationToken.None);
+
+        Assert.Equal(["phone", "tablet"], cancelled.Select(l => l.DeviceId).Order());
+        Assert.False(_locations.HasAny);
+    }
+
+    [Fact]
+    public async Task RefreshAfterALogout_DoesNotBringTheLocationBack_AnAttachDoes()
+    {
+        await AttachAsync("phone", "b");
+        await _locations.CancelLoggedOutAsync(User, "phone", CancellationToken.None);
+
+        // A refresh the serving cell sent before it closed the session.
+        Assert.Empty(_locations.Refresh("b", [(User, "phone")]));
+        Assert.False(_locations.IsAttached(User, "phone", "b"));
+
+        Assert.True(await AttachAsync("phone", "b"));
+        Assert.True(_locations.IsAttached(User, "phone", "b"));
+    }
+
+    [Fact]
+    public async Task OnceTheServingCellStopsNamingIt_ALoggedOutDeviceMayBeRefreshedBackAgain()
+    {
+        // E.g. a new session of the device attached while home was restarting: refreshes attach it.
+        await AttachAsync("phone", "b");
+        await _locations.CancelLoggedOutAsync(User, "phone", CancellationToken.None);
+        _locations.Refresh("b", []);
+
+        Assert.Equal([(User, "phone")], _locations.Refresh("b", [(User, "phone")]));
+    }
+
     private Task<bool> AttachAsync(string device, string servingCell) =>
         _locations.AttachAsync(new DeviceLocationRecord(User, device, servingCell, "127.0.0.1:1", _time.GetUtcNow().ToUnixTimeMilliseconds()), CancellationToken.None);
 }

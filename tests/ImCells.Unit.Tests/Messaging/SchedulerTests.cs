@@ -36,8 +36,7 @@ public sealed class SchedulerTests : IAsyncLifetime
         var self = new CellIdentity("a");
         var credentials = _pki.Credentials(ClusterIdentity.Cell("a"));
         _channels = new ChannelPool(credentials, _ => null);
-        _topology = new TopologyCache(new TopologyIndex(TopologyJson.Map(TopologyJson.TwoCells())),
-            TopologyCache.CreateClient("https://127.0.0.1:1", credentials), TimeSpan.FromHours(1), NullLogger<TopologyCache>.Instance);
+        _topology = FixedTopology.Of(TopologyJson.Map(TopologyJson.TwoCells()));
         var notifier = new Notifier(new SessionRegistry());
         var forwarder = new OutboxForwarder(self, _hlr.Mailboxes, _topology, _channels, notifier, _time, NullLogger<OutboxForwarder>.Instance);
         var router = new MessageRouter(self, _topology, _hlr.Mailboxes, notifier, new RemoteUsers(self, new VisitorCache(), _channels),

@@ -37,6 +37,35 @@ public sealed class ServerProcessTests
         Assert.Equal(["login: invalid setting Discovery:Provider = 'zookeeper': must be 'static' or 'etcd'"], run.Stderr);
     }
 
+    [Theory]
+    [InlineData("login/ImCells.Login", "ImCells.Login", "login")]
+    [InlineData("cell/ImCells.Cell", "ImCells.Cell", "cell a", "--cell", "a")]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task KeyFileReadableByOthers_ExitsWithOneLineBeforeContactingTheMaster(string project, string name, string role, params string[] more)
+    {
+        using var master = new TcpListener(IPAddress.Loopback, 0);
+        master.Start();
+        var masterUrl = $"http://127.0.0.1:{((IPEndPoint)master.LocalEndpoint).Port}";
+        var keyDir = Directory.CreateTempSubdirectory("imcells-key-");
+        try
+        {
+            var key = Path.Combine(keyDir.FullName, "token.key");
+            File.WriteAllBytes(key, new byte[32]);
+            File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+            var run = await RunAsync(project, name, [.. more, "--token-key", key, "--master", masterUrl]);
+
+            Assert.Equal(1, run.ExitCode);
+            Assert.Equal([$"{role}: key file {key} is readable by others (mode 644); run: chmod 600 {key}"], run.Stderr);
+            Assert.Empty(run.Stdout);
+            Assert.False(master.Pending(), $"{role} contacted the master");
+        }
+        finally
+        {
+            keyDir.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Master_MissingTopologyFile_ExitsWithOneLine()
     {

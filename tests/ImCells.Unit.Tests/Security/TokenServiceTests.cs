@@ -27,7 +27,7 @@ public sealed class TokenServiceTests
         var check = service.Verify(service.Issue(claims), out var verified);
 
         Assert.Equal(TokenCheck.Valid, check);
-        Assert.Equal(claims, verified);
+        Assert.Equal(claims with { IssuedAt = Now }, verified);
     }
 
     [Theory]
@@ -183,17 +183,91 @@ public sealed class TokenServiceTests
     [Theory]
     [InlineData("1|10000042|phone|a|b")]
     [InlineData("2|10000042|phone|a|b|1893553445")]
-    [InlineData("1|not-a-number|phone|a|b|1893553445")]
-    [InlineData("1|10000042|phone|a|b|soon")]
-    [InlineData("1|10000042|phone|a|b|1893553445|extra")]
+    [InlineData("2|not-a-number|phone|a|b|1893553445000|1893553445")]
+    [InlineData("2|10000042|phone|a|b|1893553445000|soon")]
+    [InlineData("2|10000042|phone|a|b|now|1893553445")]
+    [InlineData("2|10000042|phone|a|b|1893553445000|1893553445|extra")]
+    [InlineData("3|10000042|phone|a|b|1893553445000|1893553445")]
+    [InlineData("2|10000042|phone|a|b|1893553445000|999999999999999")]
+    [InlineData("2|10000042|phone|a|b|-999999999999999999|1893553445")]
     public void CorrectlySignedButBadPayload_IsMalformed(string payload)
     {
-        var bytes = Encoding.UTF8.GetBytes(payload);
-        var token = Join(bytes, HMACSHA256.HashData(Key, bytes));
-
-        var check = Service().Verify(token, out var claims);
+        var check = Service().Verify(Sign(payload), out var claims);
 
         Assert.Equal(TokenCheck.Malformed, check);
+        Assert.Null(claims);
+    }
+
+    [Fact]
+    public void IssueTime_IsTheSigningClocksTime_ToTheMillisecond()
+    {
+        var clock = new FakeTimeProvider(Now + TimeSpan.FromMilliseconds(123.9));
+        var service = Service(clock);
+
+        service.Verify(service.Issue(Claims() with { IssuedAt = Now - TimeSpan.FromDays(3) }), out var claims);
+
+        Assert.Equal(Now + TimeSpan.FromMilliseconds(123), claims?.IssuedAt);
+    }
+
+    [Fact]
+    public void OlderThanMaxAge_IsTooOld_EvenWithAFarExpiry()
+    {
+        var clock = new FakeTimeProvider(Now);
+        var service = new TokenService(Key, clock, TimeSpan.FromHours(24));
+        var token = service.Issue(Claims(life: DateTimeOffset.MaxValue - Now - TimeSpan.FromDays(1)));
+
+        clock.Advance(TimeSpan.FromHours(24) - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(TokenCheck.Valid, service.Verify(token, out _));
+
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        var check = service.Verify(token, out var claims);
+
+        Assert.Equal(TokenCheck.TooOld, check);
+        Assert.Equal(Now, claims?.IssuedAt);
+        Assert.Equal(9999, claims?.ExpiresAt.Year);
+    }
+
+    [Fact]
+    public void ForgedYear9999Expiry_WithAnOldIssueTime_IsTooOld()
+    {
+        var issued = (Now - TimeSpan.FromDays(400)).ToUnixTimeMilliseconds();
+        var token = Sign($"2|10000042|phone|a|b|{issued}|253402300799");
+
+        Assert.Equal(TokenCheck.TooOld, Service().Verify(token, out _));
+    }
+
+    [Fact]
+    public void MaxAge_DefaultsToTheDefaultSetting()
+    {
+        Assert.Equal(TimeSpan.FromHours(TokenOptions.DefaultMaxAgeHours), Service().MaxAge);
+    }
+
+    [Fact]
+    public void IssuedInTheFuture_BeyondTheClockSkew_IsRefused()
+    {
+        var ahead = new FakeTimeProvider(Now + TokenService.ClockSkew + TimeSpan.FromMilliseconds(1));
+        var token = Service(ahead).Issue(Claims(life: TimeSpan.FromHours(2)));
+
+        Assert.Equal(TokenCheck.IssuedInFuture, Service().Verify(token, out var claims));
+        Assert.NotNull(claims);
+    }
+
+    [Fact]
+    public void IssuedInTheFuture_WithinTheClockSkew_IsValid()
+    {
+        var ahead = new FakeTimeProvider(Now + TokenService.ClockSkew);
+        var token = Service(ahead).Issue(Claims(life: TimeSpan.FromHours(2)));
+
+        Assert.Equal(TokenCheck.Valid, Service().Verify(token, out _));
+    }
+
+    [Fact]
+    public void FormatVersion1Token_IsMalformed()
+    {
+        // A correctly signed token of the previous format, far from expiry: it has no issue time.
+        var token = Sign($"1|10000042|phone|a|b|{(Now + TimeSpan.FromHours(1)).ToUnixTimeSeconds()}");
+
+        Assert.Equal(TokenCheck.Malformed, Service().Verify(token, out var claims));
         Assert.Null(claims);
     }
 
@@ -212,6 +286,12 @@ public sealed class TokenServiceTests
     public void ShortKey_IsRejected()
     {
         Assert.Throws<ArgumentException>(() => new TokenService(new byte[31]));
+    }
+
+    private static string Sign(string payload)
+    {
+        var bytes = Encoding.UTF8.GetBytes(payload);
+        return Join(bytes, HMACSHA256.HashData(Key, bytes));
     }
 
     private static (byte[] Payload, byte[] Signature) Split(string token)

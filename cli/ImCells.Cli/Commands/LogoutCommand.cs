@@ -1,0 +1,41 @@
+using ImCells.Client;
+
+namespace ImCells.Cli.Commands;
+
+/// <summary>
+/// imcells logout --device D | --all: ends the sessions of device D, or of every device: tokens
+/// issued for them until now stop working and their connections close. The command itself signs
+/// in as device "cli", so D's own connection is told "logged out" rather than replaced.
+/// </summary>
+internal static class LogoutCommand
+{
+    private const string All = "--all";
+
+    public static async Task<int> RunAsync(string[] argv)
+    {
+        var args = CliArgs.Parse(argv, UserArgs.Options, [All]);
+        var device = args.Optional(UserArgs.Device);
+        var all = args.Has(All);
+        if (all == (device is not null))
+        {
+            throw new UsageException("logout takes either --device ID or --all");
+        }
+
+        var given = UserArgs.ToClientOptions(args);
+        await using var client = await ImClient.ConnectAsync(new ImClientOptions
+        {
+            LoginUrl = given.LoginUrl,
+            UserId = given.UserId,
+            Password = given.Password,
+            DeviceId = UserArgs.DefaultDevice,
+            PreferCell = given.PreferCell,
+            Region = given.Region,
+            SkipHistory = true,
+            AutoAck = false,
+            AutoReconnect = false,
+        });
+        var ok = all ? await client.LogoutAllDevicesAsync() : await client.LogoutAsync(device);
+        Console.WriteLine($"logged out {(all ? "every device" : $"device {device}")}: {ok.SessionsEnded} session(s) ended");
+        return 0;
+    }
+}
