@@ -100,9 +100,15 @@ public sealed class LoginApi : IDisposable
             {
                 throw new OperationCanceledException(ct);
             }
-            catch (RpcException e) when (IsUnreachable(e) && attempt + 1 < _channels.Length)
+            catch (RpcException e) when ((IsUnreachable(e) || TlsFailure(e) is not null) && attempt + 1 < _channels.Length)
             {
-                // This login server is down or cut off: the next one can answer the same request.
+                // This login server is down, cut off or not to be trusted: the next one can answer the same request.
+            }
+            catch (RpcException e) when (TlsFailure(e) is { } tls)
+            {
+                var channel = _channels[index];
+                throw new ImClientException(
+                    ErrorCode.Unavailable, $"TLS handshake with login server {channel.Target} failed: {channel.RefusalReason ?? tls.Message}", e.StatusCode, e);
             }
             catch (RpcException e)
             {
@@ -120,15 +126,13 @@ public sealed class LoginApi : IDisposable
     private static string Describe(string method, LoginChannel channel, RpcException e) => e.StatusCode switch
     {
         StatusCode.DeadlineExceeded => $"{method} at {channel.Target} got no answer within {CallDeadline.TotalSeconds:0} s",
-        StatusCode.Unavailable when TlsFailure(e) is { } tls =>
-            $"TLS handshake with login server {channel.Target} failed: {channel.RefusalReason ?? tls.Message}",
         StatusCode.Unavailable when string.IsNullOrEmpty(e.Status.Detail) => $"login server {channel.Target} is unavailable",
         StatusCode.Unavailable when IsUnreachable(e) => $"login server {channel.Target} is unavailable: {e.Status.Detail}",
         _ when string.IsNullOrEmpty(e.Status.Detail) => $"{method} failed: {e.StatusCode}",
         _ => e.Status.Detail,
     };
 
-    // gRPC reports a refused certificate as UNAVAILABLE with the TLS exception a few levels down.
+    // gRPC reports a failed handshake as INTERNAL, with the TLS exception a few levels down.
     private static AuthenticationException? TlsFailure(RpcException e)
     {
         for (var inner = e.Status.DebugException; inner is not null; inner = inner.InnerException)
