@@ -165,7 +165,9 @@ internal sealed partial class ChatConnection : IAsyncDisposable
         await _writeLock.WaitAsync();
         try
         {
-            await _writer.CompleteAsync();
+            // Completed with an error, so it does not try to send what a cancelled flush left behind:
+            // the socket is gone, and the attempt would throw out of DisposeAsync.
+            await _writer.CompleteAsync(new ObjectDisposedException(nameof(ChatConnection)));
         }
         finally
         {
