@@ -10,10 +10,9 @@ namespace ImCells.Client;
 
 /// <summary>
 /// One authenticated TCP connection to a chat server (TLS for a tls:// endpoint, under the same
-/// pipes): a read loop that matches responses to
-/// pending requests by seq and hands notifies to the owner, serialized writes, and a heartbeat
-/// that declares the connection dead when a ping goes unanswered. It never reconnects; the owner
-/// watches <see cref="Completion"/> and builds a new one.
+/// pipes): a read loop that matches responses to pending requests by seq and hands notifies to the
+/// owner, serialized writes, and a heartbeat that declares the connection dead when a ping goes
+/// unanswered. It never reconnects; the owner watches <see cref="Completion"/> and builds a new one.
 /// </summary>
 internal sealed partial class ChatConnection : IAsyncDisposable
 {
