@@ -10,7 +10,10 @@ public static class BenchCommand
                [--start-rate 500] [--step-factor 1.5] [--max-steps 20] [--p99-limit-ms 50] [--grace 5] [--text-bytes 64]
           login --count N [--concurrency C] [--cell ID] [--iterations-note N]
         common: --login URL (default: topology.json's login server), --pool NAME (a separate user file),
-                --timeout SECONDS (the whole run; default 900 plus the hold)
+                --timeout SECONDS (the whole run; default 900 plus the hold),
+                --pki DIR (default data/pki: its operator-admin certificate asks a cell for its status after
+                a forced GC, over mutual TLS), --ca FILE (the CA that https:// login and tls:// chat servers
+                must chain to; default ca.crt of the PKI directory when it exists)
         The result is one JSON line on stdout, also appended to data/bench-results.jsonl; progress goes to stderr.
         """;
 

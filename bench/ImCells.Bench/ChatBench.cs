@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using ImCells.Client;
 using ImCells.Protos.Client;
 
 namespace ImCells.Bench;
@@ -19,7 +18,7 @@ internal static class ChatBench
     public static async Task<int> RunAsync(string[] commandArgs, BenchArgs args, CancellationToken ct)
     {
         var options = ChatOptions.Parse(args);
-        using var api = new LoginApi(options.LoginUrl);
+        using var api = options.Cluster.OpenLogin();
         var pairs = options.Users / 2;
         var sameCell = options.Mode == "same-cell";
         var (senderUsers, regA) = await UserPool.EnsureAsync(api, "a", options.Pool, sameCell ? pairs * 2 : pairs, ConnectConcurrency, ct);
@@ -42,7 +41,8 @@ internal static class ChatBench
                     {
                         var user = i < pairs ? senderUsers[i] : receiverUsers[i - pairs];
                         var login = await api.LoginAsync(user.Number, user.Password, "bench-chat", ct);
-                        var connection = await LeanConnection.ConnectAsync(login.ChatEndpoints[0], null, login.Token, ConnectTimeout, ct);
+                        var connection = await LeanConnection.ConnectAsync(
+                            login.ChatEndpoints[0], null, login.Token, options.Cluster.Trust, login.CellId, ConnectTimeout, ct);
                         peers[i] = new ChatPeer(user.Number, login.CellId, connection, i % pairs);
                         Interlocked.Increment(ref connected);
                     }
@@ -52,7 +52,7 @@ internal static class ChatBench
             var setupSeconds = clock.Elapsed.TotalSeconds;
             var run = new ChatRun(peers.AsSpan(0, pairs).ToArray(), peers.AsSpan(pairs).ToArray(), options);
             var result = await run.ExecuteAsync(ct);
-            result["login_url"] = options.LoginUrl;
+            result["login_url"] = options.Cluster.LoginUrl;
             result["mode"] = options.Mode;
             result["users"] = pairs * 2;
             result["pairs"] = pairs;
@@ -78,7 +78,7 @@ internal static class ChatBench
     /// <summary>The options of one chat run, checked up front.</summary>
     internal sealed record ChatOptions(
         int Users, string Mode, double Rate, bool ClosedLoop, int Seconds, bool FindMax, double StartRate, double Factor,
-        int MaxSteps, double P99LimitMs, int GraceSeconds, int TextBytes, string? Pool, string LoginUrl)
+        int MaxSteps, double P99LimitMs, int GraceSeconds, int TextBytes, string? Pool, BenchCluster Cluster)
     {
         public static ChatOptions Parse(BenchArgs args)
         {
@@ -96,7 +96,7 @@ internal static class ChatBench
                 GraceSeconds: args.Int("grace", 5, min: 0, max: 120),
                 TextBytes: args.Int("text-bytes", 64, min: 40, max: 16_000),
                 Pool: args.String("pool"),
-                LoginUrl: BenchEnvironment.LoginUrl(args));
+                Cluster: BenchCluster.From(args));
             args.RejectUnknown();
             if (options.Mode is not ("same-cell" or "cross-cell"))
             {

@@ -1,37 +1,57 @@
 using System.Text.Json.Nodes;
 using Grpc.Core;
-using Grpc.Net.Client;
-using ImCells.Protos.Login;
+using ImCells.Client;
+using ImCells.Protos.Cell;
 
 namespace ImCells.Bench;
 
-/// <summary>The login server's Status RPC: every cell's pid, RSS, managed heap and connection count.</summary>
+/// <summary>
+/// What one cell's process costs, measured after a full GC: the login server's Status (without a GC:
+/// forcing one is an operator action) says where the cell's gRPC endpoint is, and the cell's own
+/// CellAdmin.Status with collect_garbage answers, asked as the operator (<see cref="OperatorChannel"/>).
+/// </summary>
 internal static class ClusterStatus
 {
-    /// <summary>Asks with collect_garbage, so the managed heap is measured after a full GC.</summary>
-    public static async Task<StatusReply> GetAsync(string loginUrl, CancellationToken ct)
+    private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(30);
+
+    public static async Task<StatusReply> CellAsync(BenchCluster cluster, string cellId, CancellationToken ct)
     {
-        using var channel = GrpcChannel.ForAddress(loginUrl);
-        var client = new Login.LoginClient(channel);
+        var grpc = await GrpcUrlAsync(cluster, cellId, ct);
+        using var channel = OperatorChannel.ToCell(grpc, cellId, cluster.PkiDirectory);
         try
         {
-            return await client.StatusAsync(new StatusRequest { CollectGarbage = true },
-                deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: ct);
+            return await new CellAdmin.CellAdminClient(channel).StatusAsync(
+                new StatusRequest { CollectGarbage = true }, deadline: DateTime.UtcNow.Add(CallDeadline), cancellationToken: ct);
         }
         catch (RpcException e)
         {
-            throw new BenchException($"Status from {loginUrl} failed: {e.Status.StatusCode} {e.Status.Detail}", e);
+            throw new BenchException($"Status of cell {cellId} at {grpc} failed: {e.Status.StatusCode} {e.Status.Detail}", e);
         }
     }
 
-    public static CellStatus Cell(StatusReply reply, string cell) =>
-        reply.Cells.FirstOrDefault(c => c.Id == cell) ?? throw new BenchException($"cell '{cell}' is not in the login server's status");
-
-    public static JsonObject ToJson(CellStatus cell) => new()
+    public static JsonObject ToJson(StatusReply cell) => new()
     {
         ["pid"] = cell.Pid,
         ["connections"] = cell.Connections,
         ["rss_bytes"] = cell.RssBytes,
         ["managed_heap_bytes"] = cell.ManagedHeapBytes,
     };
+
+    private static async Task<string> GrpcUrlAsync(BenchCluster cluster, string cellId, CancellationToken ct)
+    {
+        using var api = cluster.OpenLogin();
+        Protos.Login.StatusReply status;
+        try
+        {
+            status = await api.StatusAsync(ct);
+        }
+        catch (ImClientException e)
+        {
+            throw new BenchException($"Status from {cluster.LoginUrl} failed: {e.Message}", e);
+        }
+
+        var cell = status.Cells.FirstOrDefault(c => c.Id == cellId)
+                   ?? throw new BenchException($"cell '{cellId}' is not in the login server's status");
+        return cell.Grpc.Length > 0 ? cell.Grpc : throw new BenchException($"the login server's status names no grpc address for cell '{cellId}'");
+    }
 }

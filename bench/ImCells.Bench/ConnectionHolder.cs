@@ -27,7 +27,7 @@ internal sealed record PhaseResult(int Ok, int Failed, long StartMs, long EndMs,
 /// inside a worker copy of it (one process holds at most ~19 000 sockets).
 /// </summary>
 internal sealed class ConnectionHolder(
-    string loginUrl, IReadOnlyList<BenchUser> users, int globalOffset, int addresses, int concurrency) : IAsyncDisposable
+    BenchCluster cluster, IReadOnlyList<BenchUser> users, int globalOffset, int addresses, int concurrency) : IAsyncDisposable
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(20);
     private static readonly byte[] PingFrame = LeanConnection.Framed(new Frame { Seq = 2, Ping = new Ping() });
@@ -50,7 +50,7 @@ internal sealed class ConnectionHolder(
 
     public async Task<PhaseResult> LoginAsync(CancellationToken ct)
     {
-        using var api = new LoginApi(loginUrl);
+        using var api = cluster.OpenLogin();
         return await RunPhaseAsync(async i =>
         {
             _logins[i] = await api.LoginAsync(users[i].Number, users[i].Password, "bench-hold", ct);
@@ -68,7 +68,8 @@ internal sealed class ConnectionHolder(
             }
 
             var source = IPAddress.Parse($"127.0.0.{1 + ((globalOffset + i) % addresses)}");
-            var connection = await LeanConnection.ConnectAsync(login.ChatEndpoints[0], source, login.Token, ConnectTimeout, ct);
+            var connection = await LeanConnection.ConnectAsync(
+                login.ChatEndpoints[0], source, login.Token, cluster.Trust, login.CellId, ConnectTimeout, ct);
             _connections[i] = connection;
             lock (_readLoops)
             {

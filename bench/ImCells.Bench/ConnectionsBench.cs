@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using ImCells.Client;
 
 namespace ImCells.Bench;
 
@@ -24,14 +23,14 @@ internal static class ConnectionsBench
         var addresses = args.Int("addresses", Math.Clamp((count + 4_999) / 5_000, 1, 250), min: 1, max: 250);
         var concurrency = args.Int("concurrency", 64, min: 1, max: 4096);
         var pool = args.String("pool");
-        var loginUrl = BenchEnvironment.LoginUrl(args);
+        var cluster = BenchCluster.From(args);
         args.RejectUnknown();
         if ((count + processes - 1) / processes > PerProcess)
         {
             throw new BenchException($"{count} connections over {processes} process(es) is more than {PerProcess} per process; use --processes {(count + PerProcess - 1) / PerProcess}");
         }
 
-        using var api = new LoginApi(loginUrl);
+        using var api = cluster.OpenLogin();
         var (users, registered) = await UserPool.EnsureAsync(api, cell, pool, count, concurrency, ct);
         var holders = new List<IHolder>();
         var clock = Stopwatch.StartNew();
@@ -48,12 +47,12 @@ internal static class ConnectionsBench
                 }
 
                 holders.Add(processes == 1
-                    ? new LocalHolder(new ConnectionHolder(loginUrl, users.Skip(offset).Take(size).ToList(), offset, addresses, concurrency))
+                    ? new LocalHolder(new ConnectionHolder(cluster, users.Skip(offset).Take(size).ToList(), offset, addresses, concurrency))
                     : RemoteHolder.Start($"worker {p + 1}",
                     [
                         "_worker", "--users-file", UserPool.FileFor(cell, pool), "--offset", Str(offset), "--count", Str(size),
                         "--global-offset", Str(offset), "--addresses", Str(addresses), "--concurrency", Str(Math.Max(1, concurrency / processes)),
-                        "--login", loginUrl, "--deadline-seconds", Str(900 + hold),
+                        "--deadline-seconds", Str(900 + hold), .. cluster.WorkerArgs(),
                     ]));
             }
 
@@ -63,17 +62,17 @@ internal static class ConnectionsBench
 
             var logins = Merge(await Task.WhenAll(holders.Select(h => h.LoginAsync(ct))));
             phase = "status before";
-            var before = ClusterStatus.Cell(await ClusterStatus.GetAsync(loginUrl, ct), cell);
+            var before = await ClusterStatus.CellAsync(cluster, cell, ct);
             phase = "connect";
             var connects = Merge(await Task.WhenAll(holders.Select(h => h.ConnectAsync(ct))));
 
             // Let the server finish its side (session registration, buffers) before measuring.
             phase = "settle";
             await Task.Delay(TimeSpan.FromSeconds(2), ct);
-            var after = ClusterStatus.Cell(await ClusterStatus.GetAsync(loginUrl, ct), cell);
+            var after = await ClusterStatus.CellAsync(cluster, cell, ct);
             phase = "hold";
             await Task.Delay(TimeSpan.FromSeconds(hold), ct);
-            var end = ClusterStatus.Cell(await ClusterStatus.GetAsync(loginUrl, ct), cell);
+            var end = await ClusterStatus.CellAsync(cluster, cell, ct);
             phase = "stop";
             var open = (await Task.WhenAll(holders.Select(h => h.StopAsync(ct)))).Sum();
 
@@ -85,7 +84,7 @@ internal static class ConnectionsBench
             };
             BenchEnvironment.Publish("connections", commandArgs, new JsonObject
             {
-                ["login_url"] = loginUrl,
+                ["login_url"] = cluster.LoginUrl,
                 ["cell"] = cell,
                 ["count"] = count,
                 ["load_processes"] = holders.Count,

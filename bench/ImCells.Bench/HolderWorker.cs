@@ -207,13 +207,13 @@ internal static class HolderWorkerMain
         var addresses = args.Int("addresses", 1, min: 1, max: 250);
         var concurrency = args.Int("concurrency", 64, min: 1);
         var deadline = TimeSpan.FromSeconds(args.Int("deadline-seconds", 600, min: 1));
-        var loginUrl = BenchEnvironment.LoginUrl(args);
+        var cluster = BenchCluster.From(args);
         args.RejectUnknown();
 
         var users = UserPool.Read(usersFile).Skip(offset).Take(count).ToList();
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
         bounded.CancelAfter(deadline);
-        await using var holder = new ConnectionHolder(loginUrl, users, globalOffset, addresses, concurrency);
+        await using var holder = new ConnectionHolder(cluster, users, globalOffset, addresses, concurrency);
         var stdout = TextWriter.Synchronized(Console.Out);
         var progress = Task.Run(async () =>
         {

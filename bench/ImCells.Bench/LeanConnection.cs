@@ -1,17 +1,21 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using Google.Protobuf;
+using ImCells.Client;
 using ImCells.Protos;
 using ImCells.Protos.Client;
+using ImCells.Trust;
 
 namespace ImCells.Bench;
 
 /// <summary>
-/// A bare client connection for load generation: one socket, the real framing (<see cref="FrameCodec"/>),
-/// Auth then AuthOk, and after that whatever the benchmark sends. No reconnects, no sync, no
-/// per-request tasks: thousands of these must cost the load process far less than the server.
+/// A bare client connection for load generation: one socket (TLS for a tls:// endpoint, checked as
+/// the client library checks it), the real framing (<see cref="FrameCodec"/>), Auth then AuthOk, and
+/// after that whatever the benchmark sends. No reconnects, no sync, no per-request tasks: thousands
+/// of these must cost the load process far less than the server.
 /// </summary>
 internal sealed class LeanConnection : IDisposable
 {
@@ -22,28 +26,36 @@ internal sealed class LeanConnection : IDisposable
     private const int IpBindAddressNoPort = 24;
 
     private readonly Socket _socket;
+    private readonly SslStream? _tls;
     private readonly Lock _sendLock = new();
     private byte[] _buffer = new byte[InitialBuffer];
     private int _start;
     private int _end;
     private volatile bool _closed;
 
-    private LeanConnection(Socket socket)
+    private LeanConnection(Socket socket, SslStream? tls)
     {
         _socket = socket;
+        _tls = tls;
     }
 
     public AuthOk AuthOk { get; private set; } = new();
 
     public bool IsClosed => _closed;
 
-    /// <summary>Connects (bound to <paramref name="source"/> when given), authenticates, and returns once AuthOk arrived.</summary>
+    /// <summary>
+    /// Connects (bound to <paramref name="source"/> when given), runs the TLS handshake of a tls://
+    /// endpoint (the server must be a serving place of <paramref name="cellId"/> when
+    /// <paramref name="trust"/> is given), authenticates, and returns once AuthOk arrived.
+    /// </summary>
     /// <exception cref="BenchException">The server refused the Auth or closed the connection.</exception>
+    /// <exception cref="ImClientException">The TLS handshake failed.</exception>
     public static async Task<LeanConnection> ConnectAsync(
-        string endpoint, IPAddress? source, string token, TimeSpan timeout, CancellationToken ct)
+        string endpoint, IPAddress? source, string token, ClusterTrust? trust, string cellId, TimeSpan timeout, CancellationToken ct)
     {
-        var target = ParseEndpoint(endpoint);
+        var (chat, target) = ParseEndpoint(endpoint);
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        SslStream? stream = null;
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -63,7 +75,12 @@ internal sealed class LeanConnection : IDisposable
             }
 
             await socket.ConnectAsync(target, deadline.Token);
-            var connection = new LeanConnection(socket);
+            if (chat.Tls)
+            {
+                stream = await ChatTls.HandshakeAsync(socket, endpoint, chat, trust, cellId, timeout, ct);
+            }
+
+            var connection = new LeanConnection(socket, stream);
             connection.Send(new Frame { Seq = 1, Auth = new Auth { Token = token } });
             var reply = await connection.ReadFrameAsync(deadline.Token)
                 ?? throw new BenchException($"{endpoint} closed the connection before AuthOk");
@@ -76,6 +93,7 @@ internal sealed class LeanConnection : IDisposable
         }
         catch
         {
+            stream?.Dispose();
             socket.Dispose();
             throw;
         }
@@ -110,6 +128,12 @@ internal sealed class LeanConnection : IDisposable
         {
             lock (_sendLock)
             {
+                if (_tls is not null)
+                {
+                    _tls.Write(framed);
+                    return true;
+                }
+
                 while (!framed.IsEmpty)
                 {
                     var sent = _socket.Send(framed);
@@ -119,7 +143,7 @@ internal sealed class LeanConnection : IDisposable
 
             return true;
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
         {
             _closed = true;
             return false;
@@ -136,7 +160,7 @@ internal sealed class LeanConnection : IDisposable
                 onFrame(frame);
             }
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException or BenchException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException or BenchException or IOException)
         {
         }
         finally
@@ -157,6 +181,7 @@ internal sealed class LeanConnection : IDisposable
         }
 
         _socket.Dispose();
+        _tls?.Dispose();
     }
 
     public static byte[] Framed(Frame frame)
@@ -193,7 +218,9 @@ internal sealed class LeanConnection : IDisposable
             }
 
             MakeRoom();
-            var read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct);
+            var read = _tls is null
+                ? await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct)
+                : await _tls.ReadAsync(_buffer.AsMemory(_end), ct);
             if (read == 0)
             {
                 return null;
@@ -233,8 +260,12 @@ internal sealed class LeanConnection : IDisposable
         }
     }
 
-    private static IPEndPoint ParseEndpoint(string endpoint) =>
-        IPEndPoint.TryParse(endpoint, out var parsed) && parsed.Port != 0
-            ? parsed
-            : throw new BenchException($"chat endpoint '{endpoint}' is not ip:port");
+    // The load generator binds source addresses, so it takes IP addresses only.
+    private static (ChatEndpoint Chat, IPEndPoint Target) ParseEndpoint(string endpoint)
+    {
+        var chat = ChatEndpoint.Parse(endpoint);
+        return IPAddress.TryParse(chat.Host, out var address)
+            ? (chat, new IPEndPoint(address, chat.Port))
+            : throw new BenchException($"chat endpoint '{endpoint}' is not ip:port or tls://ip:port");
+    }
 }

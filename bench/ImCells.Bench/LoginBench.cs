@@ -17,10 +17,10 @@ internal static class LoginBench
         var cell = args.String("cell", "a");
         var pool = args.String("pool");
         var (iterations, iterationsSource) = Iterations(args);
-        var loginUrl = BenchEnvironment.LoginUrl(args);
+        var cluster = BenchCluster.From(args);
         args.RejectUnknown();
 
-        using var api = new LoginApi(loginUrl);
+        using var api = cluster.OpenLogin();
         var (users, registered) = await UserPool.EnsureAsync(api, cell, pool, count, concurrency, ct);
 
         var latency = new LatencyHistogram();
@@ -56,7 +56,7 @@ internal static class LoginBench
         var seconds = clock.Elapsed.TotalSeconds;
         BenchEnvironment.Publish("login", commandArgs, new JsonObject
         {
-            ["login_url"] = loginUrl,
+            ["login_url"] = cluster.LoginUrl,
             ["cell"] = cell,
             ["pbkdf2_iterations"] = iterations,
             ["pbkdf2_iterations_source"] = iterationsSource,

@@ -1,14 +1,21 @@
+using ImCells.Client;
 using ImCells.Topology;
 
 namespace ImCells.Cli;
 
 /// <summary>
 /// The login servers to talk to: --login (one URL or several, comma-separated), else every login
-/// entry of the topology file, tried in order.
+/// entry of the topology file, tried in order; https:// ones checked against the CA of <see cref="CaFile"/>.
 /// </summary>
 internal static class LoginUrl
 {
     public const string Option = "--login";
+
+    /// <summary>The options of every command that talks to login: where, and which CA to trust.</summary>
+    public static readonly string[] Options = [Option, CaFile.Option];
+
+    /// <summary>The login API the options name.</summary>
+    public static LoginApi OpenApi(CliArgs args) => new(Resolve(args), CaFile.Resolve(args));
 
     public static string Resolve(CliArgs args)
     {

@@ -6,8 +6,15 @@ internal static class RepoRoot
     public const string SolutionFile = "ImCells.sln";
     public const string TopologyFile = "topology.json";
 
+    /// <summary>The data folder under the root: databases, keys, data/pki.</summary>
+    public const string DataFolder = "data";
+
     /// <summary>$IMCELLS_ROOT (set by the imcells script), else the nearest parent holding ImCells.sln.</summary>
-    public static string Find()
+    public static string Find() =>
+        TryFind() ?? throw new CliException($"cannot find the repository root: set IMCELLS_ROOT or run inside the folder holding {SolutionFile}");
+
+    /// <summary>Like <see cref="Find"/>, but null when there is no repository root.</summary>
+    public static string? TryFind()
     {
         if (Environment.GetEnvironmentVariable("IMCELLS_ROOT") is { Length: > 0 } root)
         {
@@ -26,7 +33,7 @@ internal static class RepoRoot
             }
         }
 
-        throw new CliException($"cannot find the repository root: set IMCELLS_ROOT or run inside the folder holding {SolutionFile}");
+        return null;
     }
 
     /// <summary>./topology.json, else $IMCELLS_ROOT/topology.json; null when neither exists.</summary>

@@ -7,8 +7,8 @@ internal static class Usage
         usage: imcells <command> [options]
 
           up       [--topology PATH]                          start master, login and cells; Ctrl-C stops them
-          status   [--login URL]                              topology version and the load of every cell
-          where    N [--login URL]                            the home cell and where each device is attached
+          status   [--login URL] [--ca FILE]                  topology version and the load of every cell
+          where    N [--login URL] [--ca FILE]                the home cell and where each device is attached
           topology add-cell --id ID --range FIRST-LAST [--region R]
                                                       adds a cell to topology.json; a running `up` starts it
           bench    connections|chat|login ...                 load generator against a running cluster (docs/PERFORMANCE.md)
@@ -53,10 +53,14 @@ internal static class Usage
                                                               device): its tokens stop working, its
                                                               connections close; logging in again works
 
-        user commands also take --login URL (default: login[0].http of ./topology.json or
+        user commands also take --login URL (default: every login server of ./topology.json or
         $IMCELLS_ROOT/topology.json) and --device ID (default "cli"; "chat" for chat, so that the
         other commands of the same user do not sign a running chat out), and --cell ID or
         --region R to attach to another cell than the home cell (roaming).
+        every command that talks to login (user commands, register, status, where) takes --ca FILE:
+        the cluster CA that https:// login servers and tls:// chat servers must chain to (default:
+        data/pki/ca.crt under the repository root when it exists; without one, TLS servers are
+        checked against the system's trust store).
         exit codes: 0 ok, 1 server or transport error, 2 bad arguments.
         """;
 

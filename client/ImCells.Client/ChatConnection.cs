@@ -4,14 +4,15 @@ using System.Net.Sockets;
 using Google.Protobuf;
 using ImCells.Protos;
 using ImCells.Protos.Client;
+using ImCells.Trust;
 
 namespace ImCells.Client;
 
 /// <summary>
-/// One authenticated TCP connection to a chat server: a read loop that matches responses to
-/// pending requests by seq and hands notifies to the owner, serialized writes, and a heartbeat
-/// that declares the connection dead when a ping goes unanswered. It never reconnects; the owner
-/// watches <see cref="Completion"/> and builds a new one.
+/// One authenticated TCP connection to a chat server (TLS for a tls:// endpoint, under the same
+/// pipes): a read loop that matches responses to pending requests by seq and hands notifies to the
+/// owner, serialized writes, and a heartbeat that declares the connection dead when a ping goes
+/// unanswered. It never reconnects; the owner watches <see cref="Completion"/> and builds a new one.
 /// </summary>
 internal sealed partial class ChatConnection : IAsyncDisposable
 {
@@ -19,6 +20,7 @@ internal sealed partial class ChatConnection : IAsyncDisposable
     private const int MinIncomingFrameBytes = 4 * 1024 * 1024;
 
     private readonly Socket _socket;
+    private readonly Stream _stream;
     private readonly PipeReader _reader;
     private readonly PipeWriter _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -34,14 +36,15 @@ internal sealed partial class ChatConnection : IAsyncDisposable
     private Task _readLoop = Task.CompletedTask;
     private Task _heartbeatLoop = Task.CompletedTask;
 
-    private ChatConnection(Socket socket, string endpoint, TimeSpan requestTimeout)
+    private ChatConnection(Socket socket, Stream stream, string endpoint, TimeSpan requestTimeout)
     {
         _socket = socket;
+        _stream = stream;
         Endpoint = endpoint;
         _requestTimeout = requestTimeout;
-        var stream = new NetworkStream(socket, ownsSocket: false);
-        _reader = PipeReader.Create(stream);
-        _writer = PipeWriter.Create(stream);
+        // The pipes leave the stream open: DisposeAsync disposes it once neither can be using it.
+        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
     }
 
     public string Endpoint { get; }
@@ -56,12 +59,18 @@ internal sealed partial class ChatConnection : IAsyncDisposable
     /// <summary>Set when the server sent Kicked: the owner must not reconnect on its own.</summary>
     public string? KickedReason { get; private set; }
 
-    /// <summary>Opens the socket and authenticates; the read loop starts only with <see cref="Start"/>.</summary>
+    /// <summary>
+    /// Opens the socket, runs the TLS handshake for a tls:// endpoint (each within
+    /// <paramref name="connectTimeout"/>) and authenticates; the read loop starts only with <see cref="Start"/>.
+    /// </summary>
+    /// <param name="trust">The cluster CA that a tls:// server must chain to; null for the system's trust store.</param>
+    /// <param name="cellId">The cell login sent us to: a tls:// server must be one of its serving places.</param>
     public static async Task<ChatConnection> ConnectAsync(
-        string endpoint, Auth auth, TimeSpan connectTimeout, TimeSpan requestTimeout, CancellationToken ct)
+        string endpoint, Auth auth, ClusterTrust? trust, string cellId, TimeSpan connectTimeout, TimeSpan requestTimeout, CancellationToken ct)
     {
-        var (host, port) = ParseEndpoint(endpoint);
+        var target = ChatEndpoint.Parse(endpoint);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream? stream = null;
         try
         {
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
@@ -69,7 +78,7 @@ internal sealed partial class ChatConnection : IAsyncDisposable
                 timeout.CancelAfter(connectTimeout);
                 try
                 {
-                    await socket.ConnectAsync(host, port, timeout.Token);
+                    await socket.ConnectAsync(target.Host, target.Port, timeout.Token);
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
@@ -82,7 +91,10 @@ internal sealed partial class ChatConnection : IAsyncDisposable
                 }
             }
 
-            var connection = new ChatConnection(socket, endpoint, requestTimeout);
+            stream = target.Tls
+                ? await ChatTls.HandshakeAsync(socket, endpoint, target, trust, cellId, connectTimeout, ct)
+                : new NetworkStream(socket, ownsSocket: false);
+            var connection = new ChatConnection(socket, stream, endpoint, requestTimeout);
             try
             {
                 await connection.AuthenticateAsync(auth, ct);
@@ -96,6 +108,11 @@ internal sealed partial class ChatConnection : IAsyncDisposable
         }
         catch
         {
+            if (stream is not null)
+            {
+                await stream.DisposeAsync();
+            }
+
             socket.Dispose();
             throw;
         }
@@ -147,12 +164,17 @@ internal sealed partial class ChatConnection : IAsyncDisposable
         await _writeLock.WaitAsync();
         try
         {
-            await _writer.CompleteAsync();
+            // Completed with an error, so it does not try to send what a cancelled flush left behind:
+            // the socket is gone, and the attempt would throw out of DisposeAsync.
+            await _writer.CompleteAsync(new ObjectDisposedException(nameof(ChatConnection)));
         }
         finally
         {
             _writeLock.Release();
         }
+
+        // Last: an SslStream must not be disposed under a read or a write.
+        await _stream.DisposeAsync();
     }
 
     /// <summary>Sends a request and waits for the response with the same seq.</summary>
@@ -412,16 +434,5 @@ internal sealed partial class ChatConnection : IAsyncDisposable
             case FrameReadStatus.Malformed:
                 throw new ImClientException(ErrorCode.MalformedFrame, $"chat server {Endpoint} sent a malformed frame");
         }
-    }
-
-    private static (string Host, int Port) ParseEndpoint(string endpoint)
-    {
-        var colon = endpoint.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(endpoint.AsSpan(colon + 1), out var port) || port is <= 0 or > 65535)
-        {
-            throw new ImClientException(ErrorCode.BadRequest, $"chat endpoint '{endpoint}' is not host:port");
-        }
-
-        return (endpoint[..colon].Trim('[', ']'), port);
     }
 }

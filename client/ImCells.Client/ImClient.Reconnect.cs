@@ -97,7 +97,7 @@ public sealed partial class ImClient
             try
             {
                 return await ChatConnection.ConnectAsync(
-                    endpoint, auth, _options.ConnectTimeout, _options.RequestTimeout, ct);
+                    endpoint, auth, _trust, login.CellId, _options.ConnectTimeout, _options.RequestTimeout, ct);
             }
             catch (ImClientException e) when (e.Code == ErrorCode.BadToken)
             {

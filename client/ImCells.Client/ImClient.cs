@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using ImCells.Protos.Client;
+using ImCells.Trust;
 
 namespace ImCells.Client;
 
@@ -11,6 +12,7 @@ public sealed partial class ImClient : IAsyncDisposable
 {
     private readonly ImClientOptions _options;
     private readonly LoginApi? _loginApi;
+    private readonly ClusterTrust? _trust;
     private readonly Func<CancellationToken, Task<LoginResult>> _logIn;
     private readonly CancellationTokenSource _disposing = new();
     private readonly Channel<ChatMessage> _messages = Channel.CreateUnbounded<ChatMessage>(new() { SingleWriter = true });
@@ -26,9 +28,10 @@ public sealed partial class ImClient : IAsyncDisposable
     private ImClient(ImClientOptions options, Func<CancellationToken, Task<LoginResult>>? logIn)
     {
         _options = options;
+        _trust = options.TrustedCa is { } ca ? new ClusterTrust(ca) : null;
         if (logIn is null)
         {
-            var api = new LoginApi(options.LoginUrl);
+            var api = new LoginApi(options.LoginUrl, options.TrustedCa);
             _loginApi = api;
             logIn = ct => api.LoginAsync(options.UserId, options.Password, options.DeviceId, options.PreferCell, options.Region, ct);
         }

@@ -1,10 +1,23 @@
+using System.Security.Cryptography.X509Certificates;
+
 namespace ImCells.Client;
 
 /// <summary>How an <see cref="ImClient"/> logs in, connects and surfaces messages.</summary>
 public sealed class ImClientOptions
 {
-    /// <summary>The login server, e.g. http://127.0.0.1:7100.</summary>
+    /// <summary>
+    /// The login server, e.g. https://login.example:7100 or (loopback development) http://127.0.0.1:7100;
+    /// several may be given, comma-separated.
+    /// </summary>
     public required string LoginUrl { get; init; }
+
+    /// <summary>
+    /// The cluster's CA certificate (data/pki/ca.crt of `imcells up`). When given, an https:// login
+    /// server must chain to it and name a login server, and a tls:// chat server must chain to it and
+    /// name a serving place of the cell login sent us to. Default: none, and TLS servers are checked
+    /// against the system's trust store and their host name (a public certificate).
+    /// </summary>
+    public X509Certificate2? TrustedCa { get; init; }
 
     public required ulong UserId { get; init; }
 
@@ -16,7 +29,7 @@ public sealed class ImClientOptions
     /// <summary>How long a request waits for its response. Default 10 s.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long opening the TCP connection may take. Default 5 s.</summary>
+    /// <summary>How long opening the TCP connection may take, and then its TLS handshake (tls:// endpoints). Default 5 s.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Reconnect with backoff after an unexpected disconnect. Default true.</summary>

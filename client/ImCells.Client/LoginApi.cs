@@ -1,7 +1,9 @@
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
-using Grpc.Net.Client;
 using ImCells.Protos.Client;
 using ImCells.Protos.Login;
+using ImCells.Trust;
 
 namespace ImCells.Client;
 
@@ -9,17 +11,22 @@ namespace ImCells.Client;
 /// The login servers' gRPC API with the client's error model: every RpcException becomes an
 /// <see cref="ImClientException"/> carrying the server's detail, and every call has a deadline.
 /// Several login servers may be given (comma-separated); a call that finds one unreachable tries
-/// the next, and the one that answered is asked first from then on.
+/// the next, and the one that answered is asked first from then on. https:// servers are checked
+/// as <see cref="LoginChannel"/> says.
 /// </summary>
 public sealed class LoginApi : IDisposable
 {
     private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(10);
 
-    private readonly GrpcChannel[] _channels;
-    private readonly Login.LoginClient[] _clients;
+    private readonly LoginChannel[] _channels;
     private int _preferred;
 
-    public LoginApi(string loginUrls)
+    /// <param name="loginUrls">One login server URL or several, comma-separated.</param>
+    /// <param name="trustedCa">
+    /// The cluster CA that https:// login servers must chain to (and name a login server); null for the
+    /// system's trust store.
+    /// </param>
+    public LoginApi(string loginUrls, X509Certificate2? trustedCa = null)
     {
         LoginUrl = loginUrls;
         var urls = loginUrls.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -28,8 +35,8 @@ public sealed class LoginApi : IDisposable
             throw new ArgumentException("no login server URL given", nameof(loginUrls));
         }
 
-        _channels = urls.Select(u => GrpcChannel.ForAddress(u)).ToArray();
-        _clients = _channels.Select(c => new Login.LoginClient(c)).ToArray();
+        var trust = trustedCa is null ? null : new ClusterTrust(trustedCa);
+        _channels = urls.Select(u => LoginChannel.Open(u, trust)).ToArray();
     }
 
     /// <summary>The login server URLs, comma-separated, as given.</summary>
@@ -82,10 +89,10 @@ public sealed class LoginApi : IDisposable
         var first = Volatile.Read(ref _preferred);
         for (var attempt = 0; ; attempt++)
         {
-            var index = (first + attempt) % _clients.Length;
+            var index = (first + attempt) % _channels.Length;
             try
             {
-                var result = await call(_clients[index]);
+                var result = await call(_channels[index].Client);
                 Volatile.Write(ref _preferred, index);
                 return result;
             }
@@ -93,13 +100,19 @@ public sealed class LoginApi : IDisposable
             {
                 throw new OperationCanceledException(ct);
             }
-            catch (RpcException e) when (IsUnreachable(e) && attempt + 1 < _clients.Length)
+            catch (RpcException e) when ((IsUnreachable(e) || TlsFailure(e) is not null) && attempt + 1 < _channels.Length)
             {
-                // This login server is down or cut off: the next one can answer the same request.
+                // This login server is down, cut off or not to be trusted: the next one can answer the same request.
+            }
+            catch (RpcException e) when (TlsFailure(e) is { } tls)
+            {
+                var channel = _channels[index];
+                throw new ImClientException(
+                    ErrorCode.Unavailable, $"TLS handshake with login server {channel.Target} failed: {channel.RefusalReason ?? tls.Message}", e.StatusCode, e);
             }
             catch (RpcException e)
             {
-                throw new ImClientException(ToErrorCode(e.StatusCode), Describe(method, _channels[index].Target, e), e.StatusCode, e);
+                throw new ImClientException(ToErrorCode(e.StatusCode), Describe(method, _channels[index], e), e.StatusCode, e);
             }
         }
     }
@@ -110,14 +123,28 @@ public sealed class LoginApi : IDisposable
     private static bool IsUnreachable(RpcException e) =>
         e.StatusCode == StatusCode.Unavailable && !e.Status.Detail.Contains("cell", StringComparison.Ordinal);
 
-    private static string Describe(string method, string server, RpcException e) => e.StatusCode switch
+    private static string Describe(string method, LoginChannel channel, RpcException e) => e.StatusCode switch
     {
-        StatusCode.DeadlineExceeded => $"{method} at {server} got no answer within {CallDeadline.TotalSeconds:0} s",
-        StatusCode.Unavailable when string.IsNullOrEmpty(e.Status.Detail) => $"login server {server} is unavailable",
-        StatusCode.Unavailable when IsUnreachable(e) => $"login server {server} is unavailable: {e.Status.Detail}",
+        StatusCode.DeadlineExceeded => $"{method} at {channel.Target} got no answer within {CallDeadline.TotalSeconds:0} s",
+        StatusCode.Unavailable when string.IsNullOrEmpty(e.Status.Detail) => $"login server {channel.Target} is unavailable",
+        StatusCode.Unavailable when IsUnreachable(e) => $"login server {channel.Target} is unavailable: {e.Status.Detail}",
         _ when string.IsNullOrEmpty(e.Status.Detail) => $"{method} failed: {e.StatusCode}",
         _ => e.Status.Detail,
     };
+
+    // gRPC reports a failed handshake as INTERNAL, with the TLS exception a few levels down.
+    private static AuthenticationException? TlsFailure(RpcException e)
+    {
+        for (var inner = e.Status.DebugException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is AuthenticationException tls)
+            {
+                return tls;
+            }
+        }
+
+        return null;
+    }
 
     // The protocol's error codes have no gRPC twin for every status; keep the nearest meaning.
     private static ErrorCode ToErrorCode(StatusCode status) => status switch

@@ -1,5 +1,3 @@
-using ImCells.Client;
-
 namespace ImCells.Cli.Commands;
 
 /// <summary>imcells status: the topology version and one line per cell.</summary>
@@ -7,8 +5,8 @@ internal static class StatusCommand
 {
     public static async Task<int> RunAsync(string[] argv)
     {
-        var args = CliArgs.Parse(argv, [LoginUrl.Option]);
-        using var api = new LoginApi(LoginUrl.Resolve(args));
+        var args = CliArgs.Parse(argv, LoginUrl.Options);
+        using var api = LoginUrl.OpenApi(args);
         var status = await api.StatusAsync();
         Console.WriteLine($"topology version {status.TopologyVersion}");
         foreach (var cell in status.Cells)

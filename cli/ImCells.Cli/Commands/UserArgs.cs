@@ -2,7 +2,7 @@ using ImCells.Client;
 
 namespace ImCells.Cli.Commands;
 
-/// <summary>The options every command acting as a user shares: who, with which password, where.</summary>
+/// <summary>The options every command acting as a user shares: who, with which password, where, trusting which CA.</summary>
 internal static class UserArgs
 {
     public const string User = "--user";
@@ -17,7 +17,7 @@ internal static class UserArgs
     public const string Cell = "--cell";
     public const string Region = "--region";
 
-    public static readonly string[] Options = [User, Password, Device, LoginUrl.Option, Cell, Region];
+    public static readonly string[] Options = [User, Password, Device, .. LoginUrl.Options, Cell, Region];
 
     public static string[] With(params string[] more) => [.. Options, .. more];
 
@@ -31,6 +31,7 @@ internal static class UserArgs
         ulong lastSeq = 0) => new()
     {
         LoginUrl = LoginUrl.Resolve(args),
+        TrustedCa = CaFile.Resolve(args),
         UserId = args.RequiredUInt64(User),
         Password = args.Required(Password),
         DeviceId = args.Optional(Device) ?? defaultDevice,

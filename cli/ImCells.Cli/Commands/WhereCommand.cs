@@ -1,5 +1,4 @@
 using System.Globalization;
-using ImCells.Client;
 
 namespace ImCells.Cli.Commands;
 
@@ -8,13 +7,13 @@ internal static class WhereCommand
 {
     public static async Task<int> RunAsync(string[] argv)
     {
-        var args = CliArgs.Parse(argv, [LoginUrl.Option], maxPositionals: 1);
+        var args = CliArgs.Parse(argv, LoginUrl.Options, maxPositionals: 1);
         if (args.Positionals.Count != 1 || !ulong.TryParse(args.Positionals[0], NumberStyles.None, CultureInfo.InvariantCulture, out var user))
         {
             throw new UsageException("where takes one user number");
         }
 
-        using var api = new LoginApi(LoginUrl.Resolve(args));
+        using var api = LoginUrl.OpenApi(args);
         var where = await api.WhereAsync(user);
         Console.WriteLine($"{user}  home cell {where.HomeCell}");
         if (where.Devices.Count == 0)

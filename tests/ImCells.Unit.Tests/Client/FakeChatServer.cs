@@ -1,6 +1,9 @@
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
 using ImCells.Client;
 using ImCells.Protos;
@@ -12,7 +15,7 @@ namespace ImCells.Unit.Tests.Client;
 /// A chat server the test scripts by hand, on a real loopback socket and the real framing
 /// (<see cref="FrameCodec"/>): it answers Auth with AuthOk, Ping with Pong and Ack with AckOk by
 /// itself, and hands every other request to the test, which answers it (or not) and pushes
-/// notifies when it likes. One client connection.
+/// notifies when it likes. One client connection; with a certificate it speaks TLS (a tls:// endpoint).
 /// </summary>
 internal sealed class FakeChatServer : IAsyncDisposable
 {
@@ -22,33 +25,55 @@ internal sealed class FakeChatServer : IAsyncDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly AuthOk _authOk;
+    private readonly X509Certificate2? _certificate;
+    private readonly TaskCompletionSource<Exception?> _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _serving;
+    private int _received;
 
-    private FakeChatServer(AuthOk authOk)
+    private FakeChatServer(AuthOk authOk, X509Certificate2? certificate)
     {
         _authOk = authOk;
+        _certificate = certificate;
         _listener.Start();
         _serving = ServeAsync();
     }
 
     public ulong UserId => _authOk.UserId;
 
-    public string Endpoint => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+    public string Endpoint => (_certificate is null ? "" : "tls://") + $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
 
-    /// <summary>Listens on a free loopback port; the client that connects is <paramref name="userId"/> with mailbox head <paramref name="headSeq"/>.</summary>
-    public static FakeChatServer Start(ulong userId = 10_000_001, ulong headSeq = 0) => new(new AuthOk
-    {
-        UserId = userId,
-        CellId = "fake",
-        HeadSeq = headSeq,
-        HeartbeatSeconds = 30,
-        MaxFrameBytes = FrameCodec.DefaultMaxFrameBytes,
-    });
+    /// <summary>The server's side of the TLS handshake: null once it succeeded, else how it failed.</summary>
+    public Task<Exception?> Handshake => _handshake.Task;
 
-    /// <summary>An <see cref="ImClient"/> whose logins all point at this server (no login server involved).</summary>
-    public Task<ImClient> ConnectClientAsync(CancellationToken ct) =>
+    /// <summary>Frames received so far, including those answered by the server itself (Auth, Ping, Ack).</summary>
+    public int Received => Volatile.Read(ref _received);
+
+    /// <summary>
+    /// Listens on a free loopback port; the client that connects is <paramref name="userId"/> of
+    /// <paramref name="cellId"/> with mailbox head <paramref name="headSeq"/>. With
+    /// <paramref name="certificate"/> the connection is TLS.
+    /// </summary>
+    public static FakeChatServer Start(ulong userId = 10_000_001, ulong headSeq = 0, string cellId = "fake", X509Certificate2? certificate = null) => new(
+        new AuthOk
+        {
+            UserId = userId,
+            CellId = cellId,
+            HeadSeq = headSeq,
+            HeartbeatSeconds = 30,
+            MaxFrameBytes = FrameCodec.DefaultMaxFrameBytes,
+        },
+        certificate);
+
+    /// <summary>
+    /// An <see cref="ImClient"/> whose logins all point at this server (no login server involved) and
+    /// name its cell; <paramref name="trustedCa"/> checks a TLS server.
+    /// </summary>
+    public Task<ImClient> ConnectClientAsync(CancellationToken ct, X509Certificate2? trustedCa = null) =>
         ImClient.ConnectAsync(
-            new ImClientOptions { LoginUrl = "http://unused", UserId = UserId, Password = "pw", DeviceId = "test", AutoReconnect = false },
+            new ImClientOptions
+            {
+                LoginUrl = "http://unused", UserId = UserId, Password = "pw", DeviceId = "test", AutoReconnect = false, TrustedCa = trustedCa,
+            },
             _ => Task.FromResult(new LoginResult(UserId, "token", _authOk.CellId, [Endpoint], DateTimeOffset.UtcNow.AddHours(1), "tester")),
             ct);
 
@@ -111,18 +136,20 @@ internal sealed class FakeChatServer : IAsyncDisposable
 
     private async Task ServeAsync()
     {
-        using var socket = await _listener.AcceptSocketAsync(_stop.Token);
-        await using var stream = new NetworkStream(socket, ownsSocket: false);
-        var reader = PipeReader.Create(stream);
-        _connected.TrySetResult((PipeWriter.Create(stream), socket));
+        Stream? stream = null;
         try
         {
+            using var socket = await _listener.AcceptSocketAsync(_stop.Token);
+            stream = await OpenAsync(socket);
+            var reader = PipeReader.Create(stream);
+            _connected.TrySetResult((PipeWriter.Create(stream), socket));
             while (true)
             {
                 var result = await reader.ReadAsync(_stop.Token);
                 var buffer = result.Buffer;
                 while (FrameCodec.TryRead(ref buffer, FrameCodec.DefaultMaxFrameBytes, out var frame) == FrameReadStatus.Frame)
                 {
+                    Interlocked.Increment(ref _received);
                     await HandleAsync(frame!);
                 }
 
@@ -134,10 +161,33 @@ internal sealed class FakeChatServer : IAsyncDisposable
                 }
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException
+                                      or AuthenticationException)
         {
+            _handshake.TrySetResult(e);
             _requests.Writer.TryComplete();
         }
+        finally
+        {
+            if (stream is not null)
+            {
+                await stream.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task<Stream> OpenAsync(Socket socket)
+    {
+        var stream = new NetworkStream(socket, ownsSocket: false);
+        if (_certificate is null)
+        {
+            return stream;
+        }
+
+        var tls = new SslStream(stream);
+        await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _certificate }, _stop.Token);
+        _handshake.TrySetResult(null);
+        return tls;
     }
 
     private Task HandleAsync(Frame request) => request.BodyCase switch

@@ -1,8 +1,9 @@
+using System.Security.Cryptography.X509Certificates;
 using ImCells.Trust;
 
 namespace ImCells.Unit.Tests.Trust;
 
-/// <summary>A cluster CA in a temp folder that issues credentials on demand; deleted on dispose.</summary>
+/// <summary>A throwaway cluster CA in a temp folder that issues certificates on demand; deleted on dispose.</summary>
 internal sealed class TestPki : IDisposable
 {
     private readonly ClusterCa _ca;
@@ -18,12 +19,18 @@ internal sealed class TestPki : IDisposable
 
     public PkiLayout Layout { get; }
 
+    /// <summary>The CA certificate alone (what clients are given to trust).</summary>
+    public X509Certificate2 Ca => X509CertificateLoader.LoadCertificateFromFile(Layout.CaCertificate);
+
     /// <summary>The certificate (issued now if needed, for 127.0.0.1) and key of <paramref name="identity"/>, with this CA as trust.</summary>
     public ClusterCredentials Credentials(ClusterIdentity identity)
     {
         _ca.EnsureIssued(Layout, identity, ["127.0.0.1"]);
         return ClusterCredentials.Load(Layout, identity);
     }
+
+    /// <summary>The certificate of <paramref name="identity"/> with its private key, issued now if needed.</summary>
+    public X509Certificate2 Certificate(ClusterIdentity identity) => Credentials(identity).Certificate;
 
     public void Dispose()
     {
