@@ -21,15 +21,17 @@ internal static class LogoutCommand
             throw new UsageException("logout takes either --device ID or --all");
         }
 
-        var given = UserArgs.ToClientOptions(args);
+        // --device names the device to end, not the one this command signs in as.
+        var options = UserArgs.ToClientOptions(args, skipHistory: true, autoAck: false, autoReconnect: false);
         await using var client = await ImClient.ConnectAsync(new ImClientOptions
         {
-            LoginUrl = given.LoginUrl,
-            UserId = given.UserId,
-            Password = given.Password,
+            LoginUrl = options.LoginUrl,
+            TrustedCa = options.TrustedCa,
+            UserId = options.UserId,
+            Password = options.Password,
             DeviceId = UserArgs.DefaultDevice,
-            PreferCell = given.PreferCell,
-            Region = given.Region,
+            PreferCell = options.PreferCell,
+            Region = options.Region,
             SkipHistory = true,
             AutoAck = false,
             AutoReconnect = false,
