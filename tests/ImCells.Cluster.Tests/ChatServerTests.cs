@@ -16,10 +16,10 @@ public sealed class ChatServerTests(UpClusterFixture cluster, ITestOutputHelper 
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var ct = cts.Token;
-        await using var users = new TestUsers(cluster.LoginUrls, ct);
+        await using var users = new TestUsers(cluster.LoginUrls, ct, cluster.Ca);
         await RunAsync(async () =>
         {
-            using var api = new LoginApi(cluster.LoginUrls);
+            using var api = new LoginApi(cluster.LoginUrls, cluster.Ca);
             var bob = await users.RegisterAsync("bob@a");
 
             // Both chat servers of cell a are registered in etcd, so login hands out both.
@@ -44,7 +44,7 @@ public sealed class ChatServerTests(UpClusterFixture cluster, ITestOutputHelper 
 
             Assert.NotNull(bobClient);
             var where = await api.WhereAsync(bob, ct);
-            Assert.Contains(where.Devices, d => d.ServingCell == "a#1" && d.ChatEndpoint == cluster.ChatA1);
+            Assert.Contains(where.Devices, d => d.ServingCell == "a#1" && d.ChatEndpoint == cluster.ChatA1Address);
 
             var chatServer = cluster.PidOf("--cell a", "--chat-server 1");
             Assert.NotEqual(0, chatServer);

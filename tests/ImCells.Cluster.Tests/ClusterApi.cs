@@ -15,7 +15,7 @@ namespace ImCells.Cluster.Tests;
 /// Status and Where), in one place: when a service is split or renamed, only this file changes.
 /// Tests decide outcomes through these calls and the client library, never by reading logs.
 /// </summary>
-internal sealed class ClusterApi(ClusterLayout layout)
+internal sealed partial class ClusterApi(ClusterLayout layout)
 {
     private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);

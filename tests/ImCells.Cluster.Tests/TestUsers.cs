@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using ImCells.Client;
 
 namespace ImCells.Cluster.Tests;
@@ -12,7 +13,7 @@ internal sealed record TestUser(ulong Id, ImClient Client);
 /// (no cell) connects another device of an alice registered before. Everyone has the password
 /// <see cref="Password"/>. Every client connected here is disposed with this object.
 /// </summary>
-internal sealed class TestUsers(string loginUrls, CancellationToken ct) : IAsyncDisposable
+internal sealed class TestUsers(string loginUrls, CancellationToken ct, X509Certificate2? trustedCa = null) : IAsyncDisposable
 {
     public const string Password = "correct horse";
     public const string DefaultDevice = "t";
@@ -41,7 +42,7 @@ internal sealed class TestUsers(string loginUrls, CancellationToken ct) : IAsync
             throw new ArgumentException($"'{spec}' names no cell to register in (name@cell)", nameof(spec));
         }
 
-        using var api = new LoginApi(loginUrls);
+        using var api = new LoginApi(loginUrls, trustedCa);
         var id = await api.RegisterAsync(name, Password, cell, ct);
         lock (_lock)
         {
@@ -89,6 +90,7 @@ internal sealed class TestUsers(string loginUrls, CancellationToken ct) : IAsync
     public ImClientOptions Options(ulong user, string device = DefaultDevice, string? preferCell = null, bool autoReconnect = true) => new()
     {
         LoginUrl = loginUrls,
+        TrustedCa = trustedCa,
         UserId = user,
         Password = Password,
         DeviceId = device,

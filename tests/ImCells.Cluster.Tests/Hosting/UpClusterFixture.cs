@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using ImCells.ClusterHost;
 
 namespace ImCells.Cluster.Tests.Hosting;
@@ -8,7 +9,7 @@ public sealed class UpClusterCollection : ICollectionFixture<UpClusterFixture>;
 /// <summary>
 /// A cluster started the way an operator starts one: a throwaway etcd, then `imcells up` on a
 /// topology with two login servers, cell a with one extra chat server, and cell b, using etcd
-/// discovery. `up` starts the servers, so they are its children, not ours: one is found by its
+/// discovery; devices reach login and chat over TLS (https://, tls://), trusting the CA `up` made. `up` starts the servers, so they are its children, not ours: one is found by its
 /// command line (which carries this run's ports). Disposal stops `up` with SIGTERM, which stops them.
 /// </summary>
 public sealed class UpClusterFixture : IAsyncLifetime
@@ -30,12 +31,18 @@ public sealed class UpClusterFixture : IAsyncLifetime
     public string MasterUrl => GrpcUrl(_ports[2]);
 
     /// <summary>Both login servers, for the client's failover.</summary>
-    public string LoginUrls => $"{Url(_ports[3])},{Url(_ports[4])}";
+    public string LoginUrls => $"{GrpcUrl(_ports[3])},{GrpcUrl(_ports[4])}";
 
-    public string ChatA => $"127.0.0.1:{_ports[6]}";
+    public string ChatA => $"tls://127.0.0.1:{_ports[6]}";
 
     /// <summary>Cell a's extra chat server ("a#1").</summary>
-    public string ChatA1 => $"127.0.0.1:{_ports[7]}";
+    public string ChatA1 => $"tls://127.0.0.1:{_ports[7]}";
+
+    /// <summary>The address a session on <see cref="ChatA1"/> reports as its location.</summary>
+    public string ChatA1Address => $"127.0.0.1:{_ports[7]}";
+
+    /// <summary>The cluster CA `up` created (in the repository's data/pki): what devices trust.</summary>
+    public X509Certificate2 Ca => X509CertificateLoader.LoadCertificateFromFile(Path.Combine(TestBuild.Root, "data", "pki", "ca.crt"));
 
     public async Task InitializeAsync()
     {
@@ -48,14 +55,14 @@ public sealed class UpClusterFixture : IAsyncLifetime
         { WorkingDirectory = TempDir });
         File.WriteAllText(TopologyPath, $$"""
             { "version": 1, "master": { "grpc": "{{MasterUrl}}" },
-              "login": [ { "http": "{{Url(_ports[3])}}" }, { "http": "{{Url(_ports[4])}}" } ],
+              "login": [ { "http": "{{GrpcUrl(_ports[3])}}" }, { "http": "{{GrpcUrl(_ports[4])}}" } ],
               "cells": [
                 { "id": "a", "region": "eu", "ranges": [ { "first": 10000000, "last": 10999999 } ],
                   "grpc": "{{GrpcUrl(_ports[5])}}", "chat": [ "{{ChatA}}" ],
                   "chatServers": [ { "chat": "{{ChatA1}}", "grpc": "{{GrpcUrl(_ports[8])}}" } ],
                   "database": { "provider": "sqlite", "connection": "Data Source={{TempDir}}/cell-a.db" } },
                 { "id": "b", "region": "us", "ranges": [ { "first": 11000000, "last": 11999999 } ],
-                  "grpc": "{{GrpcUrl(_ports[9])}}", "chat": [ "127.0.0.1:{{_ports[10]}}" ],
+                  "grpc": "{{GrpcUrl(_ports[9])}}", "chat": [ "tls://127.0.0.1:{{_ports[10]}}" ],
                   "database": { "provider": "sqlite", "connection": "Data Source={{TempDir}}/cell-b.db" } } ] }
             """);
         var up = _host.Start(ProcessSpec.Dotnet("up", TestBuild.CliDll(), ["up", "--topology", TopologyPath]) with
@@ -74,13 +81,13 @@ public sealed class UpClusterFixture : IAsyncLifetime
         });
 
         using var ready = new CancellationTokenSource(ReadyTimeout);
-        using var api = new ImCells.Client.LoginApi(LoginUrls);
+        using var api = new ImCells.Client.LoginApi(LoginUrls, Ca);
         try
         {
             await Readiness.EnsureAsync("both cells up", async ct => (await api.StatusAsync(ct)).Cells is { Count: 2 } cells && cells.All(c => c.Up),
                 up, ReadyTimeout, ready.Token, TimeSpan.FromMilliseconds(300));
         }
-        catch (TimeoutException e)
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
             await DisposeAsync();
             throw new InvalidOperationException($"the cluster of `imcells up` did not come up: {e.Message}\n{_log.Dump()}", e);
