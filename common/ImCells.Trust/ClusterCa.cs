@@ -25,21 +25,22 @@ public sealed class ClusterCa : IDisposable
     public static ClusterCa LoadOrCreate(PkiLayout layout)
     {
         PrivateFiles.CreateDirectory(layout.Directory);
+        // Checked again under the lock: another starter may be creating it right now.
         if (!File.Exists(layout.CaCertificate))
         {
-            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var request = new CertificateRequest("CN=ImCells cluster CA", key, HashAlgorithmName.SHA256);
-            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
-            request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-            request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-            var now = DateTimeOffset.UtcNow;
-            using var ca = request.CreateSelfSigned(now.AddMinutes(-5), now + CaLifetime);
-            // The key first: a certificate without its key would look like an operator-supplied CA.
-            PrivateFiles.CreateOnce(layout.CaKey, Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem()));
-            if (!PrivateFiles.CreateOnce(layout.CaCertificate, Encoding.ASCII.GetBytes(ca.ExportCertificatePem())))
+            using var held = Lock(layout);
+            if (!File.Exists(layout.CaCertificate))
             {
-                // Another process created the CA at the same time; use its.
-                return Load(layout);
+                using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+                var request = new CertificateRequest("CN=ImCells cluster CA", key, HashAlgorithmName.SHA256);
+                request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+                request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+                request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+                var now = DateTimeOffset.UtcNow;
+                using var ca = request.CreateSelfSigned(now.AddMinutes(-5), now + CaLifetime);
+                // The key first: a certificate without its key would look like an operator-supplied CA.
+                PrivateFiles.CreateOnce(layout.CaKey, Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem() + "\n"));
+                PrivateFiles.CreateOnce(layout.CaCertificate, Encoding.ASCII.GetBytes(ca.ExportCertificatePem() + "\n"));
             }
         }
 
@@ -71,12 +72,19 @@ public sealed class ClusterCa : IDisposable
             return;
         }
 
+        // Two starters issuing the same identity at once must not leave one's key beside the other's certificate.
+        using var held = Lock(layout);
+        if (File.Exists(certificatePath) && File.Exists(keyPath))
+        {
+            return;
+        }
+
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var certificate = Issue(identity, hosts, key);
         File.Delete(certificatePath);
         File.Delete(keyPath);
-        PrivateFiles.CreateOnce(keyPath, Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem()));
-        PrivateFiles.CreateOnce(certificatePath, Encoding.ASCII.GetBytes(certificate.ExportCertificatePem()));
+        PrivateFiles.CreateOnce(keyPath, Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem() + "\n"));
+        PrivateFiles.CreateOnce(certificatePath, Encoding.ASCII.GetBytes(certificate.ExportCertificatePem() + "\n"));
     }
 
     /// <summary>A certificate for <paramref name="identity"/> over <paramref name="key"/>, signed by this CA.</summary>
@@ -115,4 +123,22 @@ public sealed class ClusterCa : IDisposable
     }
 
     public void Dispose() => _ca.Dispose();
+
+    /// <summary>An exclusive lock on the PKI directory (an advisory lock on .lock), waited for up to 30 s.</summary>
+    private static FileStream Lock(PkiLayout layout)
+    {
+        var path = Path.Combine(layout.Directory, ".lock");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(50);
+            }
+        }
+    }
 }

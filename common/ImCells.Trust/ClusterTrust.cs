@@ -6,13 +6,26 @@ namespace ImCells.Trust;
 /// <summary>
 /// Decides whether a peer's certificate belongs to this cluster: it must chain to the cluster CA
 /// (and only to it: the machine's public roots are not consulted) and name exactly one identity.
+/// While a CA is being replaced, the CA file may hold the old and the new certificate: both are trusted.
 /// </summary>
-public sealed class ClusterTrust(X509Certificate2 ca)
+public sealed class ClusterTrust
 {
-    public X509Certificate2 Ca { get; } = ca;
+    private readonly X509Certificate2Collection _roots;
 
-    public static ClusterTrust FromFile(string caCertificatePath) =>
-        new(X509CertificateLoader.LoadCertificateFromFile(caCertificatePath));
+    public ClusterTrust(X509Certificate2 ca) => _roots = [ca];
+
+    private ClusterTrust(X509Certificate2Collection roots) => _roots = roots;
+
+    /// <summary>The (first) trusted CA certificate.</summary>
+    public X509Certificate2 Ca => _roots[0];
+
+    /// <summary>Every CA certificate of a PEM file (one, or two during a rotation).</summary>
+    public static ClusterTrust FromFile(string caCertificatePath)
+    {
+        var roots = new X509Certificate2Collection();
+        roots.ImportFromPemFile(caCertificatePath);
+        return roots.Count > 0 ? new ClusterTrust(roots) : throw new InvalidDataException($"{caCertificatePath} holds no certificate");
+    }
 
     public bool TryValidate(X509Certificate? presented, [NotNullWhen(true)] out ClusterIdentity? identity, out string problem)
     {
@@ -26,7 +39,7 @@ public sealed class ClusterTrust(X509Certificate2 ca)
         var certificate = presented as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(presented.GetRawCertData());
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(Ca);
+        chain.ChainPolicy.CustomTrustStore.AddRange(_roots);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.VerificationFlags = X509VerificationFlags.NoFlag;
         if (!chain.Build(certificate))

@@ -56,7 +56,9 @@ public sealed class ClusterPkiTests : IDisposable
         {
         }
 
+        // What an operator leaves: their CA's certificate alone.
         File.Delete(layout.CaKey);
+        File.Delete(Path.Combine(layout.Directory, ".lock"));
         var prepared = ClusterPki.Prepare(DataDir, TopologyJson.Map(TopologyJson.TwoCells()).Processes());
 
         Assert.True(prepared.OperatorCa);

@@ -114,4 +114,25 @@ public sealed class ClusterCaTests : IDisposable
         await server;
         Assert.Equal(ClusterIdentity.Cell("b"), seenByServer);
     }
+
+    [Fact]
+    public void During_a_ca_rotation_a_file_with_both_cas_trusts_both()
+    {
+        var old = new PkiLayout(Path.Combine(_dir, "old"));
+        var next = new PkiLayout(Path.Combine(_dir, "new"));
+        using var oldCa = ClusterCa.LoadOrCreate(old);
+        using var newCa = ClusterCa.LoadOrCreate(next);
+        oldCa.EnsureIssued(old, ClusterIdentity.Cell("a"), []);
+        newCa.EnsureIssued(next, ClusterIdentity.Cell("b"), []);
+        var both = Path.Combine(_dir, "both.crt");
+        File.WriteAllText(both, File.ReadAllText(old.CaCertificate) + File.ReadAllText(next.CaCertificate));
+
+        var trust = ClusterTrust.FromFile(both);
+        using var a = X509CertificateLoader.LoadCertificateFromFile(old.CertificateOf(ClusterIdentity.Cell("a")));
+        using var b = X509CertificateLoader.LoadCertificateFromFile(next.CertificateOf(ClusterIdentity.Cell("b")));
+        Assert.True(trust.TryValidate(a, out var first, out _));
+        Assert.True(trust.TryValidate(b, out var second, out _));
+        Assert.Equal((ClusterIdentity.Cell("a"), ClusterIdentity.Cell("b")), (first, second));
+        Assert.False(ClusterTrust.FromFile(old.CaCertificate).TryValidate(b, out _, out _));
+    }
 }
