@@ -115,7 +115,8 @@ public sealed class AuthorizationTests(ClusterFixture cluster, ITestOutputHelper
             }
             finally
             {
-                await ClusterApi.VisitorDetachAsync(asCellB, carol, "phone", "b", ct);
+                await Refused(StatusCode.Unauthenticated, ClusterApi.VisitorDetachAsync(asCellB, carol, "phone", "b", "", ct));
+                await ClusterApi.VisitorDetachAsync(asCellB, carol, "phone", "b", login.Token, ct);
             }
         });
     }

@@ -54,9 +54,9 @@ internal sealed partial class ClusterApi
             Token = token,
         }, deadline: Deadline(), cancellationToken: ct);
 
-    public static async Task VisitorDetachAsync(GrpcChannel channel, ulong user, string device, string servingCell, CancellationToken ct) =>
+    public static async Task VisitorDetachAsync(GrpcChannel channel, ulong user, string device, string servingCell, string token, CancellationToken ct) =>
         await new HomeLocation.HomeLocationClient(channel).VisitorDetachAsync(
-            new VisitorDetachRequest { UserId = user, DeviceId = device, ServingCell = servingCell }, deadline: Deadline(), cancellationToken: ct);
+            new VisitorDetachRequest { UserId = user, DeviceId = device, ServingCell = servingCell, Token = token }, deadline: Deadline(), cancellationToken: ct);
 
     /// <summary>Pushes a made-up NewMessage (seq <paramref name="seq"/>, in no mailbox) at <paramref name="user"/>'s sessions.</summary>
     public static async Task PushFakeMessageAsync(GrpcChannel channel, string fromCell, ulong user, ulong seq, string text, CancellationToken ct)

@@ -38,8 +38,8 @@ internal sealed class HomeLocationService(
 
     public override async Task<VisitorDetachReply> VisitorDetach(VisitorDetachRequest request, ServerCallContext context)
     {
-        // Only the caller's own location of the device can be cancelled, so no token is needed.
-        ServingCaller(context, request.ServingCell);
+        var place = ServingCaller(context, request.ServingCell);
+        RequireToken(context, place, request.Token, request.UserId, request.DeviceId);
         await homeRoaming.DetachAsync(request, context.CancellationToken);
         return new VisitorDetachReply();
     }

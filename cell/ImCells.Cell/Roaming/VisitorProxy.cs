@@ -65,7 +65,7 @@ internal sealed partial class VisitorProxy(
             vlr.Invalidate(session.UserId);
         }
 
-        _ = CancelLocationAsync(session.UserId, session.DeviceId, session.HomeCell);
+        _ = CancelLocationAsync(session.UserId, session.DeviceId, session.HomeCell, session.Token);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -110,16 +110,21 @@ internal sealed partial class VisitorProxy(
         }));
     }
 
-    private async Task CancelLocationAsync(ulong user, string device, string home)
+    private async Task CancelLocationAsync(ulong user, string device, string home, string token)
     {
         for (var attempt = 1; attempt <= 3; attempt++)
         {
             try
             {
                 await CallHomeAsync(home, (client, deadline) => client.VisitorDetachAsync(
-                    new VisitorDetachRequest { UserId = user, DeviceId = device, ServingCell = self.ServingId }, deadline: deadline).ResponseAsync);
+                    new VisitorDetachRequest { UserId = user, DeviceId = device, ServingCell = self.ServingId, Token = token }, deadline: deadline).ResponseAsync);
                 VisitorDetached(logger, user, device, home);
                 return;
+            }
+            catch (ChatRequestException e) when (e.Code == ErrorCode.NotAuthenticated)
+            {
+                // The token no longer holds (expired, or the device logged out): asking again will not help.
+                break;
             }
             catch (ChatRequestException)
             {
