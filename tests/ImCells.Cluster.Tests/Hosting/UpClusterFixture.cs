@@ -42,7 +42,9 @@ public sealed class UpClusterFixture : IAsyncLifetime
     public string ChatA1Address => $"127.0.0.1:{_ports[7]}";
 
     /// <summary>The cluster CA `up` created (in the repository's data/pki): what devices trust.</summary>
-    public X509Certificate2 Ca => X509CertificateLoader.LoadCertificateFromFile(Path.Combine(TestBuild.Root, "data", "pki", "ca.crt"));
+    public X509Certificate2 Ca => X509CertificateLoader.LoadCertificateFromFile(CaPath);
+
+    private static string CaPath => Path.Combine(TestBuild.Root, "data", "pki", "ca.crt");
 
     public async Task InitializeAsync()
     {
@@ -81,11 +83,19 @@ public sealed class UpClusterFixture : IAsyncLifetime
         });
 
         using var ready = new CancellationTokenSource(ReadyTimeout);
-        using var api = new ImCells.Client.LoginApi(LoginUrls, Ca);
         try
         {
-            await Readiness.EnsureAsync("both cells up", async ct => (await api.StatusAsync(ct)).Cells is { Count: 2 } cells && cells.All(c => c.Up),
-                up, ReadyTimeout, ready.Token, TimeSpan.FromMilliseconds(300));
+            // `up` creates the CA before it starts the servers; until then there is nothing to trust.
+            await Readiness.EnsureAsync("both cells up", async ct =>
+            {
+                if (!File.Exists(CaPath))
+                {
+                    return false;
+                }
+
+                using var api = new ImCells.Client.LoginApi(LoginUrls, Ca);
+                return (await api.StatusAsync(ct)).Cells is { Count: 2 } cells && cells.All(c => c.Up);
+            }, up, ReadyTimeout, ready.Token, TimeSpan.FromMilliseconds(300));
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
