@@ -78,6 +78,16 @@ public static class PrivateFiles
         }
     }
 
+    /// <summary>Creates <paramref name="path"/> as 0700, or takes group and others' access away from the existing directory.</summary>
+    public static void CreateOwnerOnlyDirectory(string path)
+    {
+        CreateDirectory(path);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, File.GetUnixFileMode(path) & ~Shared);
+        }
+    }
+
     /// <summary>Takes group and others' access away from an existing file (databases created before this rule).</summary>
     public static void RestrictToOwner(string path)
     {

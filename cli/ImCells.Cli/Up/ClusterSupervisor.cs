@@ -21,8 +21,8 @@ internal sealed class ClusterSupervisor(TopologyMap topology, string topologyPat
     {
         var dataDirectory = Path.Combine(root, "data");
         var tokenKey = Path.Combine(dataDirectory, "token.key");
-        // Keys and databases live here: only this user may look in.
-        PrivateFiles.CreateDirectory(dataDirectory);
+        // Keys and databases live here: only this user may look in (a folder made before this rule is tightened).
+        PrivateFiles.CreateOwnerOnlyDirectory(dataDirectory);
         // Before any server starts: each loads its certificate at start.
         try
         {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using ImCells.ClusterHost;
+using ImCells.Trust;
 
 namespace ImCells.Cluster.Tests.Hosting;
 
@@ -38,13 +39,19 @@ public sealed class UpClusterFixture : IAsyncLifetime
     /// <summary>Cell a's extra chat server ("a#1").</summary>
     public string ChatA1 => $"tls://127.0.0.1:{_ports[7]}";
 
+    /// <summary>Cell a's extra chat server's gRPC endpoint (pushes from home, Status).</summary>
+    public string ChatA1Grpc => GrpcUrl(_ports[8]);
+
+    /// <summary>The PKI `up` keeps in the repository's data folder.</summary>
+    public PkiLayout Pki => new(Path.Combine(TestBuild.Root, "data", "pki"));
+
     /// <summary>The address a session on <see cref="ChatA1"/> reports as its location.</summary>
     public string ChatA1Address => $"127.0.0.1:{_ports[7]}";
 
     /// <summary>The cluster CA `up` created (in the repository's data/pki): what devices trust.</summary>
     public X509Certificate2 Ca => X509CertificateLoader.LoadCertificateFromFile(CaPath);
 
-    private static string CaPath => Path.Combine(TestBuild.Root, "data", "pki", "ca.crt");
+    private string CaPath => Pki.CaCertificate;
 
     public async Task InitializeAsync()
     {

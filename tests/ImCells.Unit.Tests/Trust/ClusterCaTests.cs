@@ -135,4 +135,14 @@ public sealed class ClusterCaTests : IDisposable
         Assert.Equal((ClusterIdentity.Cell("a"), ClusterIdentity.Cell("b")), (first, second));
         Assert.False(ClusterTrust.FromFile(old.CaCertificate).TryValidate(b, out _, out _));
     }
+
+    [Fact]
+    public void An_existing_shared_directory_is_tightened_to_the_owner()
+    {
+        var data = Path.Combine(_dir, "data");
+        Directory.CreateDirectory(data);
+        File.SetUnixFileMode(data, (UnixFileMode)0x1ED); // 0755, as folders were made before
+        PrivateFiles.CreateOwnerOnlyDirectory(data);
+        Assert.Equal("700", PrivateFiles.Octal(File.GetUnixFileMode(data)));
+    }
 }
