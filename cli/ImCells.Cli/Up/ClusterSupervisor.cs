@@ -23,12 +23,16 @@ internal sealed class ClusterSupervisor(TopologyMap topology, string topologyPat
         var tokenKey = Path.Combine(dataDirectory, "token.key");
         // Keys and databases live here: only this user may look in (a folder made before this rule is tightened).
         PrivateFiles.CreateOwnerOnlyDirectory(dataDirectory);
-        // Before any server starts: each loads its certificate at start.
+        // Before any server starts: each loads its certificate at start, and each would refuse a shared token key.
         try
         {
             Report(ClusterPki.Prepare(dataDirectory, topology.Processes()));
+            if (File.Exists(tokenKey))
+            {
+                PrivateFiles.EnsureOwnerOnly(tokenKey);
+            }
         }
-        catch (ClusterPkiException e)
+        catch (Exception e) when (e is ClusterPkiException or PrivateFileException)
         {
             throw new CliException(e.Message);
         }
