@@ -18,9 +18,7 @@ internal sealed class VisitorPushService(SessionRegistry sessions, TopologyCache
 {
     public override Task<PushToVisitorsReply> PushToVisitors(PushToVisitorsRequest request, ServerCallContext context)
     {
-        var caller = context.CallingCell(refusals);
-        context.RequireSelfNamed(refusals, caller, request.FromCell);
-        context.RequireOwnUsers(refusals, topology.Current, caller, request.Pushes.Select(p => p.UserId), "push");
+        var caller = context.CellSpeakingForOwnUsers(refusals, topology.Current, request.FromCell, request.Pushes.Select(p => p.UserId), "push");
         foreach (var push in request.Pushes)
         {
             foreach (var session in sessions.Get(push.UserId))

@@ -28,15 +28,12 @@ internal sealed partial class MessagePeeringService(
     public override async Task<DeliverReply> Deliver(DeliverRequest request, ServerCallContext context)
     {
         var map = topology.Current;
-        var caller = context.CallingCell(refusals);
-        context.RequireSelfNamed(refusals, caller, request.FromCell);
+        // All or nothing: one forged sender refuses the batch, so nothing of it is stored.
+        var caller = context.CellSpeakingForOwnUsers(refusals, map, request.FromCell, request.Messages.Select(m => m.From), "message sender");
         foreach (var m in request.Messages)
         {
             context.RequireSelfNamed(refusals, caller, m.FromCell.Length > 0 ? m.FromCell : caller);
         }
-
-        // All or nothing: one forged sender refuses the batch, so nothing of it is stored.
-        context.RequireOwnUsers(refusals, map, caller, request.Messages.Select(m => m.From), "message sender");
         var reply = new DeliverReply();
         var accepted = new List<RoutedMessage>(request.Messages.Count);
         foreach (var m in request.Messages)
@@ -65,9 +62,7 @@ internal sealed partial class MessagePeeringService(
 
     public override async Task<ReadReceiptsReply> ReadReceipts(ReadReceiptsRequest request, ServerCallContext context)
     {
-        var caller = context.CallingCell(refusals);
-        context.RequireSelfNamed(refusals, caller, request.FromCell);
-        context.RequireOwnUsers(refusals, topology.Current, caller, request.Receipts.Select(r => r.Reader), "reader");
+        context.CellSpeakingForOwnUsers(refusals, topology.Current, request.FromCell, request.Receipts.Select(r => r.Reader), "reader");
         foreach (var receipt in request.Receipts)
         {
             await receipts.DeliverLocalAsync(receipt.Reader, receipt.Sender, receipt.MessageId, receipt.ReadAtMs, context.CancellationToken);

@@ -15,9 +15,7 @@ internal sealed class PresencePeeringService(RemotePresence remotePresence, Topo
 {
     public override Task<PresenceBatchReply> PresenceBatch(PresenceBatchRequest request, ServerCallContext context)
     {
-        var caller = context.CallingCell(refusals);
-        context.RequireSelfNamed(refusals, caller, request.FromCell);
-        context.RequireOwnUsers(refusals, topology.Current, caller, request.Items.Select(i => i.User), "presence");
+        context.CellSpeakingForOwnUsers(refusals, topology.Current, request.FromCell, request.Items.Select(i => i.User), "presence");
         remotePresence.Apply(request);
         return Task.FromResult(new PresenceBatchReply());
     }

@@ -31,9 +31,7 @@ internal sealed class SocialPeeringService(
 
     public override Task<InvalidateProfilesReply> InvalidateProfiles(InvalidateProfilesRequest request, ServerCallContext context)
     {
-        var caller = context.CallingCell(refusals);
-        context.RequireSelfNamed(refusals, caller, request.FromCell);
-        context.RequireOwnUsers(refusals, topology.Current, caller, request.UserIds, "profile invalidation");
+        context.CellSpeakingForOwnUsers(refusals, topology.Current, request.FromCell, request.UserIds, "profile invalidation");
         foreach (var user in request.UserIds)
         {
             remoteUsers.Invalidate(user);

@@ -28,6 +28,19 @@ public static class CallerClaims
         }
     }
 
+    /// <summary>
+    /// The usual claim of a peering call: the caller is a cell, names itself in <paramref name="fromCell"/>,
+    /// and speaks only for <paramref name="users"/> it homes. Returns the calling cell's id.
+    /// </summary>
+    public static string CellSpeakingForOwnUsers(
+        this ServerCallContext context, TrustRefusals refusals, TopologyIndex map, string fromCell, IEnumerable<ulong> users, string what)
+    {
+        var caller = context.CallingCell(refusals);
+        context.RequireSelfNamed(refusals, caller, fromCell);
+        context.RequireOwnUsers(refusals, map, caller, users, what);
+        return caller;
+    }
+
     /// <summary>Refuses the whole call unless every user in <paramref name="users"/> is homed in <paramref name="callerCell"/>.</summary>
     public static void RequireOwnUsers(this ServerCallContext context, TrustRefusals refusals, TopologyIndex map, string callerCell, IEnumerable<ulong> users, string what)
     {
