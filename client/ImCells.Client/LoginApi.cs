@@ -69,7 +69,7 @@ public sealed class LoginApi : IDisposable
 
     /// <summary>The user's home cell and where each of its devices is attached.</summary>
     public Task<WhereReply> WhereAsync(ulong userId, CancellationToken ct = default) =>
-        CallAsync("Where", client => client.WhereAsync(new ImCells.Protos.Cell.WhereRequest { UserId = userId }, deadline: Deadline(), cancellationToken: ct), ct);
+        CallAsync("Where", client => client.WhereAsync(new WhereRequest { UserId = userId }, deadline: Deadline(), cancellationToken: ct), ct);
 
     public Task<StatusReply> StatusAsync(CancellationToken ct = default) =>
         CallAsync("Status", client => client.StatusAsync(new StatusRequest(), deadline: Deadline(), cancellationToken: ct), ct);

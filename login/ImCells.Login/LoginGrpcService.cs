@@ -132,28 +132,6 @@ internal sealed partial class LoginGrpcService(
         return result;
     }
 
-    public override async Task<WhereReply> Where(CellProto.WhereRequest request, ServerCallContext context)
-    {
-        var home = topology.Current.Locate(request.UserId)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"no cell owns number {request.UserId}"));
-        CellProto.WhereReply reply;
-        try
-        {
-            reply = await channels.Client<CellProto.CellAccounts.CellAccountsClient>(home.Grpc).WhereAsync(request, deadline: Deadlines.Short, cancellationToken: context.CancellationToken);
-        }
-        catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, $"home cell '{home.Id}' is unreachable"));
-        }
-
-        if (!reply.Exists)
-        {
-            throw new RpcException(new Status(StatusCode.NotFound, $"user {request.UserId} does not exist"));
-        }
-
-        return new WhereReply { UserId = request.UserId, HomeCell = home.Id, Devices = { reply.Devices } };
-    }
-
     /// <summary>
     /// Placement policy for a new user: the cell with the most free numbers first (so a newly
     /// added cell fills up), unreachable cells last; the caller skips full or unreachable ones.
@@ -185,50 +163,6 @@ internal sealed partial class LoginGrpcService(
         }
 
         return home;
-    }
-
-    public override async Task<StatusReply> Status(StatusRequest request, ServerCallContext context)
-    {
-        if (request.CollectGarbage)
-        {
-            // A forced GC stalls a cell; anyone can reach this service, so only operators, at the cell itself, may ask.
-            throw new RpcException(new Status(StatusCode.PermissionDenied,
-                "collect_garbage is an operator action: call CellAdmin.Status on the cell with an operator certificate"));
-        }
-
-        var map = topology.Current;
-        var statuses = await Task.WhenAll(map.Map.Cells.Select(c => CellStatusAsync(c, context.CancellationToken)));
-        var reply = new StatusReply { TopologyVersion = map.Version };
-        reply.Cells.AddRange(statuses);
-        return reply;
-    }
-
-    private async Task<CellStatus> CellStatusAsync(CellInfo cell, CancellationToken cancellationToken)
-    {
-        var status = new CellStatus { Id = cell.Id, Grpc = cell.Grpc };
-        status.Chat.AddRange(cell.Chat);
-        try
-        {
-            var reply = await channels.Client<CellProto.CellAdmin.CellAdminClient>(cell.Grpc).StatusAsync(new CellProto.StatusRequest(),
-                deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: cancellationToken);
-            status.Up = true;
-            status.Connections = reply.Connections;
-            status.OnlineUsers = reply.OnlineUsers;
-            status.Users = reply.Users;
-            status.OutboxPending = reply.OutboxPending;
-            status.TopologyVersion = reply.TopologyVersion;
-            status.Pid = reply.Pid;
-            status.RssBytes = reply.RssBytes;
-            status.ManagedHeapBytes = reply.ManagedHeapBytes;
-            status.HomeUsersHere = reply.HomeUsersHere;
-            status.VisitorsHere = (uint)reply.Visitors.Count;
-        }
-        catch (RpcException e)
-        {
-            status.Error = e.Status.Detail;
-        }
-
-        return status;
     }
 
     [LoggerMessage(1, LogLevel.Information, "Registered {UserId} in cell {Cell}")]
