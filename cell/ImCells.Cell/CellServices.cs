@@ -68,6 +68,7 @@ internal static class CellServices
         services.AddSingleton<HomeRoaming>();
         services.AddHostedService(sp => sp.GetRequiredService<HomeRoaming>());
         services.AddSingleton<DeviceLogout>();
+        services.AddSingleton<WhereLookup>();
 
         // Front door: requests of devices connected here and of this cell's users attached elsewhere.
         services.AddSingleton<RequestHandler>();

@@ -7,8 +7,13 @@ internal static class Usage
         usage: imcells <command> [options]
 
           up       [--topology PATH]                          start master, login and cells; Ctrl-C stops them
-          status   [--login URL] [--ca FILE]                  topology version and the load of every cell
-          where    N [--login URL] [--ca FILE]                the home cell and where each device is attached
+          status   [--login URL] [--ca FILE] [--pki DIR]      topology version, every cell up or down, and its
+                                                              load, asked of each cell as the operator (the
+                                                              operator-admin certificate in DIR, default data/pki)
+          where    N --user U --password PW [--login URL] [--ca FILE]
+                                                              the home cell and where each device of N is
+                                                              attached, as U may see it (a user who blocked U,
+                                                              or accepts friends only, "does not exist")
           topology add-cell --id ID --range FIRST-LAST [--region R]
                                                       adds a cell to topology.json; a running `up` starts it
           bench    connections|chat|login ...                 load generator against a running cluster (docs/PERFORMANCE.md)

@@ -67,10 +67,15 @@ public sealed class LoginApi : IDisposable
             reply.HomeCell);
     }
 
-    /// <summary>The user's home cell and where each of its devices is attached.</summary>
-    public Task<WhereReply> WhereAsync(ulong userId, CancellationToken ct = default) =>
-        CallAsync("Where", client => client.WhereAsync(new WhereRequest { UserId = userId }, deadline: Deadline(), cancellationToken: ct), ct);
+    /// <summary>
+    /// The user's home cell and where each of its devices is attached, asked as the signed-in user
+    /// of <paramref name="token"/> (from <see cref="LoginAsync(ulong, string, string, CancellationToken)"/>).
+    /// A user who hides from the asker (a block, or friends only) fails as a number nobody holds.
+    /// </summary>
+    public Task<WhereReply> WhereAsync(ulong userId, string token, CancellationToken ct = default) =>
+        CallAsync("Where", client => client.WhereAsync(new WhereRequest { UserId = userId, Token = token }, deadline: Deadline(), cancellationToken: ct), ct);
 
+    /// <summary>The topology version and, per cell, where it is and whether it is up (no figures: those are for operators).</summary>
     public Task<StatusReply> StatusAsync(CancellationToken ct = default) =>
         CallAsync("Status", client => client.StatusAsync(new StatusRequest(), deadline: Deadline(), cancellationToken: ct), ct);
 

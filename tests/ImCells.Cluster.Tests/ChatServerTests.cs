@@ -43,7 +43,7 @@ public sealed class ChatServerTests(UpClusterFixture cluster, ITestOutputHelper 
             }
 
             Assert.NotNull(bobClient);
-            var where = await api.WhereAsync(bob, ct);
+            var where = await api.WhereAsync(bob, (await api.LoginAsync(bob, TestUsers.Password, "probe", ct)).Token, ct);
             Assert.Contains(where.Devices, d => d.ServingCell == "a#1" && d.ChatEndpoint == cluster.ChatA1Address);
 
             var chatServer = cluster.PidOf("--cell a", "--chat-server 1");
@@ -78,7 +78,7 @@ public sealed class ChatServerTests(UpClusterFixture cluster, ITestOutputHelper 
 
             Assert.Equal(sent, received.Select(m => m.Text));
             Assert.True(bobClient!.Reconnects >= 1);
-            Assert.Contains((await api.WhereAsync(bob, ct)).Devices, d => d.DeviceId == "phone" && d.ServingCell == "a");
+            Assert.Contains((await api.WhereAsync(bob, (await api.LoginAsync(bob, TestUsers.Password, "probe", ct)).Token, ct)).Devices, d => d.DeviceId == "phone" && d.ServingCell == "a");
             output.WriteLine($"bob reconnected {bobClient.Reconnects} time(s) and received {received.Count} messages in order");
         });
     }

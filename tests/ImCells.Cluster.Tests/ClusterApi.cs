@@ -1,4 +1,5 @@
 global using CellStatusReply = ImCells.Protos.Cell.StatusReply;
+using System.Collections.Concurrent;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
@@ -19,6 +20,7 @@ internal sealed partial class ClusterApi(ClusterLayout layout)
 {
     private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
+    private readonly ConcurrentDictionary<ulong, string> _whereTokens = new();
 
     /// <summary>The cell's own Status (presence_change_calls, vlr_entries, visitors, ...), asked with the operator's certificate.</summary>
     public async Task<CellStatusReply> CellStatusAsync(string cellId, CancellationToken ct)
@@ -85,11 +87,36 @@ internal sealed partial class ClusterApi(ClusterLayout layout)
         return await api.StatusAsync(ct);
     }
 
-    /// <summary>Where a user's devices are attached, as the login server reads it from the home HLR.</summary>
+    /// <summary>
+    /// Where a user's devices are attached, as the login server reads it from the home HLR, asked as
+    /// the user itself (signed in with <see cref="TestUsers.Password"/> as device "where"; the token is
+    /// kept for the next look-up, and replaced when a logout revoked it).
+    /// </summary>
     public async Task<WhereReply> WhereAsync(ulong user, CancellationToken ct)
     {
         using var api = new LoginApi(layout.LoginUrl);
-        return await api.WhereAsync(user, ct);
+        if (_whereTokens.TryGetValue(user, out var token))
+        {
+            try
+            {
+                return await api.WhereAsync(user, token, ct);
+            }
+            catch (ImClientException e) when (e.Code == Protos.Client.ErrorCode.BadToken)
+            {
+                // Revoked by a logout of every device: sign in again below.
+            }
+        }
+
+        token = (await api.LoginAsync(user, TestUsers.Password, "where", ct)).Token;
+        _whereTokens[user] = token;
+        return await api.WhereAsync(user, token, ct);
+    }
+
+    /// <summary>Where <paramref name="user"/>'s devices are attached, as the holder of <paramref name="token"/> may see it.</summary>
+    public async Task<WhereReply> WhereAsync(ulong user, string token, CancellationToken ct)
+    {
+        using var api = new LoginApi(layout.LoginUrl);
+        return await api.WhereAsync(user, token, ct);
     }
 
     /// <summary>Polls a login server's Status until <paramref name="done"/> holds; throws naming the last status when <paramref name="ct"/> ends the wait.</summary>

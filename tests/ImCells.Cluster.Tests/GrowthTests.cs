@@ -32,7 +32,7 @@ public sealed class GrowthTests(ClusterFixture cluster, ITestOutputHelper output
             Assert.DoesNotContain("d", cluster.Layout.CellIds);
             var before = await cluster.Api.StatusAsync(ct);
             var pidsBefore = cluster.Servers.Pids();
-            var cellPidsBefore = before.Cells.ToDictionary(c => c.Id, c => c.Pid);
+            var cellPidsBefore = await CellPidsAsync(before.Cells.Select(c => c.Id), ct);
             var fileVersionBefore = (ulong)cluster.Layout.ReadTopology()["version"]!;
             output.WriteLine($"before: version {before.TopologyVersion}, pids {string.Join(", ", pidsBefore.Select(p => $"{p.Key}={p.Value}"))}");
             Assert.Equal(fileVersionBefore, before.TopologyVersion);
@@ -69,7 +69,7 @@ public sealed class GrowthTests(ClusterFixture cluster, ITestOutputHelper output
                     s => s.TopologyVersion == version && s.Cells.Any(c => c.Id == "d" && c.Up)
                          && s.Cells.All(c => c.Up && c.TopologyVersion == version),
                     $"cell d up with version {version} (seen by {login})", login, starting + CellUp - watch.Elapsed, ct);
-                output.WriteLine($"{login}: cell d up (pid {status.Cells.Single(c => c.Id == "d").Pid}) {(watch.Elapsed - starting).TotalSeconds:0.0} s after its start");
+                output.WriteLine($"{login}: cell d up (pid {(await cluster.Api.CellStatusAsync("d", ct)).Pid}) {(watch.Elapsed - starting).TotalSeconds:0.0} s after its start");
             }
 
             var ((dora, doraClient), (alice, aliceClient), (bob, bobClient)) = await users.ConnectAsync("dora@d", "alice@a", "bob@b");
@@ -100,10 +100,7 @@ public sealed class GrowthTests(ClusterFixture cluster, ITestOutputHelper output
             }
 
             var after = await cluster.Api.StatusAsync(ct);
-            foreach (var (id, pid) in cellPidsBefore)
-            {
-                Assert.Equal(pid, after.Cells.Single(c => c.Id == id).Pid);
-            }
+            Assert.Equal(cellPidsBefore, await CellPidsAsync(cellPidsBefore.Keys, ct));
 
             Assert.Equal(version, after.TopologyVersion);
         });
@@ -214,7 +211,7 @@ public sealed class GrowthTests(ClusterFixture cluster, ITestOutputHelper output
                 Assert.InRange(carol, 12_000_000UL, 12_999_999UL);
                 using var api = new LoginApi(urls);
                 var placed = await api.RegisterAsync("placed-anywhere", TestUsers.Password, cell: null, ct);
-                Assert.Equal(placed, (await api.WhereAsync(placed, ct)).UserId);
+                Assert.Equal(placed, (await api.WhereAsync(placed, (await api.LoginAsync(placed, TestUsers.Password, "probe", ct)).Token, ct)).UserId);
                 Assert.Equal("c", carolClient.CellId);
 
                 await aliceTablet.SendAsync(carol, "from the tablet", ct: ct);
@@ -262,13 +259,31 @@ public sealed class GrowthTests(ClusterFixture cluster, ITestOutputHelper output
         }
     }
 
-    /// <summary>For each cell that is up: the size of its ranges in topology.json minus the users its Status reports.</summary>
+    /// <summary>For each cell that is up: the size of its ranges in topology.json minus the users its own Status reports.</summary>
     private async Task<Dictionary<string, ulong>> FreeNumbersAsync(CancellationToken ct)
     {
         var status = await cluster.Api.StatusAsync(ct);
         var sizes = cluster.Layout.ReadTopology()["cells"]!.AsArray().ToDictionary(
             c => (string)c!["id"]!,
             c => c!["ranges"]!.AsArray().Aggregate(0UL, (sum, r) => sum + ((ulong)r!["last"]! - (ulong)r["first"]! + 1)));
-        return status.Cells.Where(c => c.Up).ToDictionary(c => c.Id, c => sizes[c.Id] - c.Users);
+        var free = new Dictionary<string, ulong>();
+        foreach (var cell in status.Cells.Where(c => c.Up))
+        {
+            free[cell.Id] = sizes[cell.Id] - (await cluster.Api.CellStatusAsync(cell.Id, ct)).Users;
+        }
+
+        return free;
+    }
+
+    /// <summary>The pid each cell reports in its own Status (asked as the operator).</summary>
+    private async Task<Dictionary<string, int>> CellPidsAsync(IEnumerable<string> cells, CancellationToken ct)
+    {
+        var pids = new Dictionary<string, int>();
+        foreach (var id in cells)
+        {
+            pids[id] = (await cluster.Api.CellStatusAsync(id, ct)).Pid;
+        }
+
+        return pids;
     }
 }

@@ -1,5 +1,4 @@
 using Grpc.Core;
-using ImCells.Cell.Roaming;
 using ImCells.Protos.Cell;
 using ImCells.Registry.Hlr;
 using ImCells.Server.Security;
@@ -14,7 +13,7 @@ internal sealed partial class CellAccountsService(
     CellIdentity self,
     TopologyCache topology,
     AccountStore accounts,
-    HomeRoaming homeRoaming,
+    WhereLookup whereLookup,
     ILogger<CellAccountsService> logger) : CellAccounts.CellAccountsBase
 {
     public override async Task<RegisterReply> Register(RegisterRequest request, ServerCallContext context)
@@ -50,10 +49,8 @@ internal sealed partial class CellAccountsService(
         return account is null ? new AuthenticateReply { Ok = false } : new AuthenticateReply { Ok = true, Name = account.Name };
     }
 
-    public override async Task<WhereReply> Where(WhereRequest request, ServerCallContext context) =>
-        topology.Current.Locate(request.UserId)?.Id == self.Id && await accounts.FindAsync(request.UserId, context.CancellationToken) is not null
-            ? homeRoaming.Where(request.UserId)
-            : new WhereReply { Exists = false };
+    public override Task<WhereReply> Where(WhereRequest request, ServerCallContext context) =>
+        whereLookup.AnswerAsync(request, context.CancellationToken);
 
     private static RegisterReply Invalid(string message) => new() { Result = RegisterReply.Types.Result.Invalid, Message = message };
 

@@ -13,7 +13,9 @@ namespace ImCells.Cell.Presence;
 /// Tells friends when a user of this cell changes presence: friends here get a notify at once;
 /// for every other cell holding friends, the changes gathered in a short window go out as ONE
 /// PresenceBatch call. Every refresh interval the current online set is repeated, so a cell that
-/// stops hearing from us (we crashed) can expire our users.
+/// stops hearing from us (we crashed) can expire our users. This cell decides who sees its users:
+/// each report names the watchers, and a block or unblock is announced at once (<see cref="ReannounceAsync"/>).
+/// One send at a time, so no report routed before a block can arrive after its announcement.
 /// </summary>
 internal sealed partial class PresenceFanout(
     CellIdentity self,
@@ -29,6 +31,10 @@ internal sealed partial class PresenceFanout(
     private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(20);
     private readonly Channel<PresenceChange> _changes = Channel.CreateUnbounded<PresenceChange>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, ulong> _changeCalls = new();
+    private readonly SemaphoreSlim _sending = new(1, 1);
+
+    // Announcements whose call failed, retried every refresh interval until one gets through.
+    private readonly ConcurrentDictionary<(ulong User, ulong Other), byte> _unannounced = new();
 
     /// <summary>PresenceBatch calls made for changes (not refreshes), by target cell.</summary>
     public IReadOnlyDictionary<string, ulong> ChangeCalls => _changeCalls;
@@ -39,6 +45,66 @@ internal sealed partial class PresenceFanout(
     private TimeSpan RefreshInterval => TimeSpan.FromSeconds(options.HeartbeatSeconds);
 
     public void Publish(PresenceChange change) => _changes.Writer.TryWrite(change);
+
+    /// <summary>
+    /// After <paramref name="user"/> blocked or unblocked its friend <paramref name="other"/>: tells
+    /// <paramref name="other"/> at once what it may see now (the user's presence, or offline without a
+    /// last-seen time) and, when <paramref name="other"/> is homed elsewhere, replaces the watchers its
+    /// cell holds for the user. Returns when that cell has applied it (or the call failed: then it is
+    /// retried every refresh interval).
+    /// </summary>
+    public async Task ReannounceAsync(ulong user, ulong other)
+    {
+        await _sending.WaitAsync();
+        try
+        {
+            _unannounced.TryRemove((user, other), out _);
+            if (!await AnnounceAsync(user, other))
+            {
+                _unannounced[(user, other)] = 0;
+            }
+        }
+        catch (Exception e)
+        {
+            FanoutFailed(logger, e, user);
+            _unannounced[(user, other)] = 0;
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
+
+    /// <summary>See <see cref="ReannounceAsync"/>; false when the other cell could not be told.</summary>
+    private async Task<bool> AnnounceAsync(ulong user, ulong other)
+    {
+        var map = topology.Current;
+        var home = map.Locate(other);
+        if (home is null)
+        {
+            return true;
+        }
+
+        var watchers = (await friends.PresenceWatchersAsync(user)).ToList();
+        var visible = watchers.Contains(other);
+        var (presence, lastSeen) = tracker.Get(user);
+        if (home.Id == self.Id)
+        {
+            notifier.Presence(other, user, visible ? presence : Protos.Client.Presence.Offline, visible ? lastSeen : 0);
+            return true;
+        }
+
+        var item = new CellProto.PresenceItem { User = user, Presence = presence, LastSeenMs = lastSeen };
+        item.Watchers.AddRange(watchers.Where(w => map.Locate(w)?.Id == home.Id));
+        if (!visible)
+        {
+            item.HiddenFrom.Add(other);
+        }
+
+        // A refresh: the receiver tells only what is news (the hidden friend, or the one shown again).
+        var request = new CellProto.PresenceBatchRequest { FromCell = self.Id, Refresh = true, TtlMs = (long)Ttl.TotalMilliseconds, Items = { item } };
+        return await CallAsync(home.Id, request, CancellationToken.None);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -72,6 +138,10 @@ internal sealed partial class PresenceFanout(
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 await SendAsync(tracker.OnlineNow(), refresh: true, stoppingToken);
+                foreach (var (user, other) in _unannounced.Keys)
+                {
+                    await ReannounceAsync(user, other);
+                }
             }
         }
         catch (OperationCanceledException)
@@ -81,20 +151,28 @@ internal sealed partial class PresenceFanout(
 
     private async Task SendAsync(List<PresenceChange> changes, bool refresh, CancellationToken cancellationToken)
     {
-        var byCell = new Dictionary<string, CellProto.PresenceBatchRequest>();
-        foreach (var change in changes)
+        await _sending.WaitAsync(cancellationToken);
+        try
         {
-            try
+            var byCell = new Dictionary<string, CellProto.PresenceBatchRequest>();
+            foreach (var change in changes)
             {
-                await RouteAsync(change, refresh, byCell);
+                try
+                {
+                    await RouteAsync(change, refresh, byCell);
+                }
+                catch (Exception e)
+                {
+                    FanoutFailed(logger, e, change.User);
+                }
             }
-            catch (Exception e)
-            {
-                FanoutFailed(logger, e, change.User);
-            }
-        }
 
-        await Task.WhenAll(byCell.Select(b => CallAsync(b.Key, b.Value, cancellationToken)));
+            await Task.WhenAll(byCell.Select(b => CallAsync(b.Key, b.Value, cancellationToken)));
+        }
+        finally
+        {
+            _sending.Release();
+        }
     }
 
     private async Task RouteAsync(PresenceChange change, bool refresh, Dictionary<string, CellProto.PresenceBatchRequest> byCell)
@@ -136,12 +214,13 @@ internal sealed partial class PresenceFanout(
         }
     }
 
-    private async Task CallAsync(string cellId, CellProto.PresenceBatchRequest request, CancellationToken cancellationToken)
+    /// <summary>One PresenceBatch call; false when it did not get through.</summary>
+    private async Task<bool> CallAsync(string cellId, CellProto.PresenceBatchRequest request, CancellationToken cancellationToken)
     {
         var cell = topology.Current.FindCell(cellId);
         if (cell is null)
         {
-            return;
+            return false;
         }
 
         if (!request.Refresh)
@@ -152,11 +231,13 @@ internal sealed partial class PresenceFanout(
         try
         {
             await channels.Client<CellProto.PresencePeering.PresencePeeringClient>(cell.Grpc).PresenceBatchAsync(request, deadline: Deadlines.Short, cancellationToken: cancellationToken);
+            return true;
         }
         catch (RpcException e)
         {
             // Best effort: the next refresh repeats the state.
             BatchLost(logger, request.Items.Count, cellId, e.Status.Detail);
+            return false;
         }
     }
 

@@ -6,8 +6,10 @@ namespace ImCells.Cell.Presence;
 
 /// <summary>
 /// Presence of users homed in other cells, as their cells told us, for their friends homed here.
-/// ONLINE/AWAY is trusted for the sender's TTL only: a cell that crashed stops refreshing, and its
-/// users turn offline here (the friends are told) when the TTL runs out.
+/// The home cell is authoritative for who may see it: each report names the watchers (friends the
+/// user has not blocked), and a user here who is not among them sees the user offline without a
+/// last-seen time, as a stranger would. ONLINE/AWAY is trusted for the sender's TTL only: a cell that
+/// crashed stops refreshing, and its users turn offline here (the friends are told) when the TTL runs out.
 /// </summary>
 internal sealed class RemotePresence(Notifier notifier, TimeProvider time) : BackgroundService
 {
@@ -18,14 +20,24 @@ internal sealed class RemotePresence(Notifier notifier, TimeProvider time) : Bac
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var item in batch.Items)
         {
-            var watchers = item.Watchers.ToArray();
+            var watchers = item.Watchers.Except(item.HiddenFrom).ToArray();
             var expires = Expiry(item.Presence, now, batch.TtlMs);
             var next = new Entry(item.Presence, item.LastSeenMs, expires, watchers);
             var previous = _entries.GetValueOrDefault(item.User);
             _entries[item.User] = next;
-            if (!batch.Refresh || previous is null || previous.Presence != item.Presence)
+            foreach (var hidden in item.HiddenFrom)
             {
-                Tell(item.User, next);
+                notifier.Presence(hidden, item.User, Protos.Client.Presence.Offline, 0);
+            }
+
+            // A change is news to every watcher; a refresh only to those who did not see this state yet.
+            var changed = !batch.Refresh || previous is null || previous.Presence != item.Presence;
+            foreach (var watcher in watchers)
+            {
+                if (changed || !previous!.Watchers.Contains(watcher))
+                {
+                    notifier.Presence(watcher, item.User, next.Presence, next.LastSeenMs);
+                }
             }
         }
     }
@@ -39,9 +51,12 @@ internal sealed class RemotePresence(Notifier notifier, TimeProvider time) : Bac
             (_, e) => new Entry(presence, lastSeenMs, Expiry(presence, now, (long)ttl.TotalMilliseconds), e.Watchers.Contains(watcher) ? e.Watchers : [.. e.Watchers, watcher]));
     }
 
-    /// <summary>What we last heard, or offline when we heard nothing.</summary>
-    public (Protos.Client.Presence Presence, long LastSeenMs) Get(ulong user) =>
-        _entries.TryGetValue(user, out var e) ? (e.Presence, e.LastSeenMs) : (Protos.Client.Presence.Offline, 0);
+    /// <summary>
+    /// What we last heard of <paramref name="user"/>, as <paramref name="viewer"/> may see it: offline
+    /// with no last-seen time when we heard nothing, or when the user's home cell did not name the viewer.
+    /// </summary>
+    public (Protos.Client.Presence Presence, long LastSeenMs) Get(ulong user, ulong viewer) =>
+        _entries.TryGetValue(user, out var e) && e.Watchers.Contains(viewer) ? (e.Presence, e.LastSeenMs) : (Protos.Client.Presence.Offline, 0);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -70,21 +85,17 @@ internal sealed class RemotePresence(Notifier notifier, TimeProvider time) : Bac
                 var offline = entry with { Presence = Protos.Client.Presence.Offline, ExpiresAtMs = long.MaxValue };
                 if (_entries.TryUpdate(user, offline, entry))
                 {
-                    Tell(user, offline);
+                    foreach (var watcher in offline.Watchers)
+                    {
+                        notifier.Presence(watcher, user, offline.Presence, offline.LastSeenMs);
+                    }
+
                     expired.Add(user);
                 }
             }
         }
 
         return expired;
-    }
-
-    private void Tell(ulong user, Entry entry)
-    {
-        foreach (var watcher in entry.Watchers)
-        {
-            notifier.Presence(watcher, user, entry.Presence, entry.LastSeenMs);
-        }
     }
 
     private static long Expiry(Protos.Client.Presence presence, long nowMs, long ttlMs) =>

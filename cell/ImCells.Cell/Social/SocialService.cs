@@ -59,6 +59,11 @@ internal sealed partial class SocialService(
     {
         SocialLimits.Require(request.To != me, "you cannot befriend yourself");
         SocialLimits.Require(request.Message.Length <= SocialLimits.RequestMessage, $"message is longer than {SocialLimits.RequestMessage} characters");
+        if (await social.IsBlockedAsync(me, request.To, cancellationToken))
+        {
+            // A friend one hides from would be shown a presence chosen for friends: unblock first.
+            throw new ChatRequestException(ErrorCode.Conflict, $"you blocked {request.To}; unblock them first");
+        }
         if (await social.AreFriendsAsync(me, request.To, cancellationToken))
         {
             throw new ChatRequestException(ErrorCode.Conflict, $"{request.To} is already your friend");
@@ -168,6 +173,13 @@ internal sealed partial class SocialService(
             await social.RemoveRequestAsync(me, request.User, FriendDirection.Incoming, cancellationToken);
         }
 
+        // A friend just blocked sees me go offline at once (and online again on unblock), wherever it is
+        // homed; its cell stops showing my presence to it before this answer leaves.
+        if (await social.AreFriendsAsync(me, request.User, cancellationToken))
+        {
+            await fanout.ReannounceAsync(me, request.User);
+        }
+
         return new BlockOk { User = request.User, Blocked = request.Block };
     }
 
@@ -262,13 +274,16 @@ internal sealed partial class SocialService(
         return new GetProfileReply { Exists = true, Profile = ToProto(record) };
     }
 
-    /// <summary>Presence of <paramref name="user"/> as <paramref name="viewer"/> may see it (a user who blocked the viewer shows offline).</summary>
+    /// <summary>
+    /// Presence of <paramref name="user"/> as <paramref name="viewer"/> may see it: a user who blocked
+    /// the viewer shows offline with no last-seen time, as a stranger would.
+    /// </summary>
     private async Task<(PresenceState, long)> PresenceOfAsync(ulong user, ulong viewer)
     {
         var home = topology.Current.Locate(user);
         if (home?.Id != self.Id)
         {
-            return remotePresence.Get(user); // the home cell filtered blocked viewers before telling us
+            return remotePresence.Get(user, viewer); // the home cell names the viewers it allows
         }
 
         if ((await friendCache.BlockedByAsync(user)).Contains(viewer))

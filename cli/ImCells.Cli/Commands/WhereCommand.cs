@@ -2,19 +2,28 @@ using System.Globalization;
 
 namespace ImCells.Cli.Commands;
 
-/// <summary>imcells where N: the home cell and where each device is attached, from the home HLR.</summary>
+/// <summary>
+/// imcells where N --user U --password PW: the home cell and where each device is attached, from the
+/// home HLR, as user U may see it (signs in first: look-ups are for signed-in users only). A user who
+/// blocked U, or accepts friends only and is not U's friend, answers "does not exist".
+/// </summary>
 internal static class WhereCommand
 {
+    private static readonly string[] Options = [UserArgs.User, UserArgs.Password, UserArgs.Device, .. LoginUrl.Options];
+
     public static async Task<int> RunAsync(string[] argv)
     {
-        var args = CliArgs.Parse(argv, LoginUrl.Options, maxPositionals: 1);
+        var args = CliArgs.Parse(argv, Options, maxPositionals: 1);
         if (args.Positionals.Count != 1 || !ulong.TryParse(args.Positionals[0], NumberStyles.None, CultureInfo.InvariantCulture, out var user))
         {
             throw new UsageException("where takes one user number");
         }
 
+        var asker = args.RequiredUInt64(UserArgs.User);
+        var password = args.Required(UserArgs.Password);
         using var api = LoginUrl.OpenApi(args);
-        var where = await api.WhereAsync(user);
+        var login = await api.LoginAsync(asker, password, args.Optional(UserArgs.Device) ?? UserArgs.DefaultDevice);
+        var where = await api.WhereAsync(user, login.Token);
         Console.WriteLine($"{user}  home cell {where.HomeCell}");
         if (where.Devices.Count == 0)
         {
