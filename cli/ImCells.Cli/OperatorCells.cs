@@ -47,7 +47,7 @@ internal sealed class OperatorCells(ClusterCredentials credentials)
         }
         catch (Exception e) when (e is IOException or PrivateFileException or InvalidDataException or CryptographicException)
         {
-            throw new CliException($"cannot act as the operator: {e.Message}");
+            throw new CliException($"cannot act as the operator, whose certificate the figures need: {e.Message}");
         }
     }
 

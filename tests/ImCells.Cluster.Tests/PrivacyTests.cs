@@ -57,6 +57,9 @@ public sealed class PrivacyTests(ClusterFixture cluster, ITestOutputHelper outpu
             await bobClient.BlockAsync(alice, block: true, ct);
             await AssertHiddenAsync(api, bob, aliceToken, free, "bob blocked alice", ct);
             Assert.Equal("b", (await api.WhereAsync(bob, carolToken, ct)).HomeCell);
+            // Nor can he befriend her while he hides from her.
+            var request = await Assert.ThrowsAsync<ImClientException>(() => bobClient.RequestFriendAsync(alice, "hi", ct));
+            Assert.Equal((ErrorCode.Conflict, $"you blocked {alice}; unblock them first"), (request.Code, request.Message));
 
             // Unblocked, then friends only: alice (not a friend) and carol see a free number, until alice is a friend.
             await bobClient.BlockAsync(alice, block: false, ct);
@@ -210,6 +213,7 @@ public sealed class PrivacyTests(ClusterFixture cluster, ITestOutputHelper outpu
             var (exit, text) = await cluster.Cli.RunAsync("cli status", CliBound, ct,
                 "status", "--login", cluster.Layout.LoginUrl, "--pki", cluster.Layout.Pki.Directory);
             Assert.True(exit == 0, $"imcells status exited {exit}:\n{text}");
+            output.WriteLine(text);
             foreach (var cell in status.Cells)
             {
                 Assert.Matches($"cell {cell.Id}  up  connections [0-9]+ .* pid [1-9][0-9]* ", text);
@@ -220,6 +224,7 @@ public sealed class PrivacyTests(ClusterFixture cluster, ITestOutputHelper outpu
             var (refusedExit, refusedText) = await cluster.Cli.RunAsync("cli status without pki", CliBound, ct,
                 "status", "--login", cluster.Layout.LoginUrl, "--pki", noPki);
             Assert.True(refusedExit == 1, $"imcells status --pki {noPki} exited {refusedExit}:\n{refusedText}");
+            output.WriteLine(refusedText);
             Assert.Contains("operator-admin.crt", refusedText, StringComparison.Ordinal);
         });
     }
