@@ -64,6 +64,7 @@ internal sealed partial class SocialService(
             // A friend one hides from would be shown a presence chosen for friends: unblock first.
             throw new ChatRequestException(ErrorCode.Conflict, $"you blocked {request.To}; unblock them first");
         }
+
         if (await social.AreFriendsAsync(me, request.To, cancellationToken))
         {
             throw new ChatRequestException(ErrorCode.Conflict, $"{request.To} is already your friend");
