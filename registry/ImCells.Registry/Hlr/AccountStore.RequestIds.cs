@@ -1,4 +1,3 @@
-using System.Text;
 using Dapper;
 
 namespace ImCells.Registry.Hlr;
@@ -53,23 +52,10 @@ public sealed partial class AccountStore
         database.WriteAsync((connection, transaction) => connection.ExecuteAsync(
             "DELETE FROM registration_requests WHERE created_at_ms < @beforeMs", new { beforeMs }, transaction), null, cancellationToken);
 
-    /// <summary>Names compare as registration stores them: trimmed, and in any Unicode normal form alike.</summary>
-    private static bool SameName(string stored, string given)
-    {
-        stored = stored.Trim();
-        given = given.Trim();
-        if (string.Equals(stored, given, StringComparison.Ordinal))
-        {
-            return true;
-        }
-
-        try
-        {
-            return string.Equals(stored.Normalize(NormalizationForm.FormC), given.Normalize(NormalizationForm.FormC), StringComparison.Ordinal);
-        }
-        catch (ArgumentException)
-        {
-            return false; // not valid Unicode: cannot be the stored name
-        }
-    }
+    /// <summary>
+    /// Names compare as registration stores them: trimmed. (When registration normalises names
+    /// further, this must apply the same rule to the retry's name.)
+    /// </summary>
+    private static bool SameName(string stored, string given) =>
+        string.Equals(stored.Trim(), given.Trim(), StringComparison.Ordinal);
 }
