@@ -50,7 +50,9 @@ public sealed class LoginApi : IDisposable
     /// Registers under <paramref name="requestId"/> (null: a fresh random one; 1-64 of A-Z a-z 0-9 . _ : -).
     /// When the reply is lost (no answer in time, the connection dropped, a server unavailable), asks
     /// again with the same id, at the next login server, up to <see cref="RegisterAttempts"/> times in
-    /// all: the servers answer a repeated id with the first number, never with a second account.
+    /// all: the servers answer a repeated id with the first number, never with a second account. A
+    /// request is marked as a retry unless it is the first with an id made here: an id the caller
+    /// gives may have been sent before (a command run again after its reply was lost).
     /// </summary>
     public async Task<ulong> RegisterAsync(string name, string password, string? cell, string? requestId, CancellationToken ct = default)
     {
@@ -58,7 +60,7 @@ public sealed class LoginApi : IDisposable
         for (var attempt = 1; ; attempt++)
         {
             var request = new RegisterRequest { Name = name, Password = password, Cell = cell ?? "", RequestId = id };
-            var sent = attempt - 1;
+            var sent = requestId is null ? attempt - 1 : attempt;
             try
             {
                 // Every call after the first is a retry, also when CallAsync fails over to the next login server.

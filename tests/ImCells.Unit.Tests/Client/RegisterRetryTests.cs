@@ -19,7 +19,21 @@ public sealed class RegisterRetryTests
         var number = await api.RegisterAsync("alice", "pw", cell: null, requestId: "req-1");
 
         Assert.Equal(10_000_042UL, number);
-        Assert.Equal([("req-1", false), ("req-1", true)], login.Seen.Select(r => (r.RequestId, r.Retry)));
+        // An id the caller gives may have been sent before: a retry from the first request on.
+        Assert.Equal([("req-1", true), ("req-1", true)], login.Seen.Select(r => (r.RequestId, r.Retry)));
+    }
+
+    [Fact]
+    public async Task FreshId_FirstRequestIsNoRetry_TheNextIs()
+    {
+        var login = new FlakyLogin(failures: 1, StatusCode.Unavailable);
+        await using var server = await TlsGrpcServer.StartAsync(login, certificate: null);
+        using var api = new LoginApi(server.Url);
+
+        Assert.Equal(10_000_042UL, await api.RegisterAsync("alice", "pw"));
+
+        Assert.Equal([false, true], login.Seen.Select(r => r.Retry));
+        Assert.Single(login.Seen.Select(r => r.RequestId).Distinct());
     }
 
     [Fact]
