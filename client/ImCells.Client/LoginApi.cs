@@ -77,6 +77,11 @@ public sealed class LoginApi : IDisposable
                 Volatile.Write(ref _preferred, (Volatile.Read(ref _preferred) + 1) % _channels.Length);
                 await Task.Delay(TimeSpan.FromSeconds(attempt), ct);
             }
+            catch (ImClientException e) when (IsLostReply(e))
+            {
+                throw new ImClientException(e.Code,
+                    $"{e.Message} (registration request id {id}: registering again with it returns the number if one was registered)", e.GrpcStatus, e);
+            }
         }
     }
 

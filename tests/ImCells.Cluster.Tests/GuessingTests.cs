@@ -154,10 +154,13 @@ public sealed class GuessingTests(ClusterFixture cluster, ITestOutputHelper outp
         return (wrong, locked, [.. others]);
     }
 
-    /// <summary>Tries the right password once a second until the lock is over; every refusal on the way must be the lock.</summary>
+    /// <summary>
+    /// Tries the right password once a second until the lock (15 s in this cluster) is over, for at
+    /// most a minute; every refusal on the way must be the lock.
+    /// </summary>
     private static async Task<(LoginResult Result, int LockedAnswers)> LogInOnceUnlockedAsync(LoginApi api, ulong user, CancellationToken ct)
     {
-        for (var locked = 0; ; locked++)
+        for (var locked = 0; locked < 60; locked++)
         {
             try
             {
@@ -168,5 +171,7 @@ public sealed class GuessingTests(ClusterFixture cluster, ITestOutputHelper outp
                 await Task.Delay(TimeSpan.FromSeconds(1), ct);
             }
         }
+
+        throw new TimeoutException($"user {user} was still locked after 60 tries a second apart");
     }
 }

@@ -79,7 +79,8 @@ public sealed class RegisterRetryTests
 
         Assert.Equal(StatusCode.DeadlineExceeded, lost.GrpcStatus);
         Assert.Equal(LoginApi.RegisterAttempts, login.Seen.Count);
-        Assert.Single(login.Seen.Select(r => r.RequestId).Distinct());
+        var id = Assert.Single(login.Seen.Select(r => r.RequestId).Distinct());
+        Assert.EndsWith($"(registration request id {id}: registering again with it returns the number if one was registered)", lost.Message, StringComparison.Ordinal);
     }
 
     /// <summary>Fails the first <c>failures</c> registrations with <c>status</c>, then answers 10 000 042.</summary>
