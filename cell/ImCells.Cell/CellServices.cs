@@ -36,6 +36,7 @@ internal static class CellServices
         services.AddSingleton<TokenRevocations>();
         services.AddStartupStep((sp, ct) => sp.GetRequiredService<TokenRevocations>().LoadAsync(ct));
         services.AddSingleton<AccountStore>();
+        services.AddAccountGuards();
         services.AddSingleton<MailboxStore>();
         services.AddSingleton<ReadStateStore>();
         services.AddSingleton<ScheduledStore>();
@@ -153,11 +154,12 @@ internal static class CellServices
             }
         });
 
-    /// <summary>The "Cell", "Chat" and "Hlr" settings, each checked at start and registered as its validated value.</summary>
+    /// <summary>The "Cell", "Chat", "Accounts" and "Hlr" settings, each checked at start and registered as its validated value.</summary>
     internal static IServiceCollection AddCellSettings(this IServiceCollection services)
     {
         services.AddValidatedOptions<CellOptions, CellOptionsValidation>(CellOptions.Section);
         services.AddValidatedOptions<ChatOptions, ChatOptionsValidation>(ChatOptions.Section);
+        services.AddValidatedOptions<AccountsOptions, AccountsOptionsValidation>(AccountsOptions.Section);
         return services.AddImCellsHlrOptions();
     }
 }

@@ -17,7 +17,10 @@ internal static class Usage
           topology add-cell --id ID --range FIRST-LAST [--region R]
                                                       adds a cell to topology.json; a running `up` starts it
           bench    connections|chat|login ...                 load generator against a running cluster (docs/PERFORMANCE.md)
-          register --name NAME --password PW [--cell ID]      prints the new user number
+          register --name NAME --password PW [--cell ID] [--request-id ID]
+                                                              prints the new user number; a lost reply is
+                                                              asked again with the same request id (default a
+                                                              fresh one), which returns the same number
           send     --user N --password PW --to M --text T [--at TIME]
                                                               prints "<message_id> <seq>"; with --at (ISO-8601,
                                                               UTC unless it has an offset) schedules it instead

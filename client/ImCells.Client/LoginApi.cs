@@ -42,12 +42,54 @@ public sealed class LoginApi : IDisposable
     /// <summary>The login server URLs, comma-separated, as given.</summary>
     public string LoginUrl { get; }
 
-    public async Task<ulong> RegisterAsync(string name, string password, string? cell = null, CancellationToken ct = default)
+    /// <summary>Registers with a fresh request id (see the overload with a request id).</summary>
+    public Task<ulong> RegisterAsync(string name, string password, string? cell = null, CancellationToken ct = default) =>
+        RegisterAsync(name, password, cell, null, ct);
+
+    /// <summary>
+    /// Registers under <paramref name="requestId"/> (null: a fresh random one; 1-64 of A-Z a-z 0-9 . _ : -).
+    /// When the reply is lost (no answer in time, the connection dropped, a server unavailable), asks
+    /// again with the same id, at the next login server, up to <see cref="RegisterAttempts"/> times in
+    /// all: the servers answer a repeated id with the first number, never with a second account. A
+    /// request is marked as a retry unless it is the first with an id made here: an id the caller
+    /// gives may have been sent before (a command run again after its reply was lost).
+    /// </summary>
+    public async Task<ulong> RegisterAsync(string name, string password, string? cell, string? requestId, CancellationToken ct = default)
     {
-        var request = new RegisterRequest { Name = name, Password = password, Cell = cell ?? "" };
-        var reply = await CallAsync("Register", client => client.RegisterAsync(request, deadline: Deadline(), cancellationToken: ct), ct);
-        return reply.UserId;
+        var id = requestId ?? NewRequestId();
+        for (var attempt = 1; ; attempt++)
+        {
+            var request = new RegisterRequest { Name = name, Password = password, Cell = cell ?? "", RequestId = id };
+            var sent = requestId is null ? attempt - 1 : attempt;
+            try
+            {
+                // Every call after the first is a retry, also when CallAsync fails over to the next login server.
+                var reply = await CallAsync("Register", client =>
+                {
+                    request.Retry = sent++ > 0;
+                    return client.RegisterAsync(request, deadline: Deadline(), cancellationToken: ct);
+                }, ct);
+                return reply.UserId;
+            }
+            catch (ImClientException e) when (attempt < RegisterAttempts && IsLostReply(e))
+            {
+                // The first attempt may have registered: the same id again, preferably elsewhere.
+                Volatile.Write(ref _preferred, (Volatile.Read(ref _preferred) + 1) % _channels.Length);
+                await Task.Delay(TimeSpan.FromSeconds(attempt), ct);
+            }
+            catch (ImClientException e) when (IsLostReply(e))
+            {
+                throw new ImClientException(e.Code,
+                    $"{e.Message} (registration request id {id}: registering again with it returns the number if one was registered)", e.GrpcStatus, e);
+            }
+        }
     }
+
+    /// <summary>How many times <see cref="RegisterAsync(string, string, string?, string?, CancellationToken)"/> asks in all.</summary>
+    public const int RegisterAttempts = 3;
+
+    /// <summary>A request id no other registration will have: 32 random hex digits.</summary>
+    public static string NewRequestId() => Guid.NewGuid().ToString("N");
 
     public Task<LoginResult> LoginAsync(ulong userId, string password, string deviceId, CancellationToken ct = default) =>
         LoginAsync(userId, password, deviceId, null, null, ct);
@@ -122,9 +164,14 @@ public sealed class LoginApi : IDisposable
         }
     }
 
+    // A registration's answer that may have been lost on the way: asked again with the same request id.
+    private static bool IsLostReply(ImClientException e) =>
+        e.GrpcStatus is StatusCode.DeadlineExceeded or StatusCode.Unavailable or StatusCode.Aborted
+        || (e.GrpcStatus is StatusCode.Internal or StatusCode.Unknown && e.InnerException is RpcException rpc && TlsFailure(rpc) is null);
+
     // Only a login server that cannot be reached is skipped; a "server is up, home cell down" answer is
-    // final, and so is a timeout: a slow server may have done the work (a Register retried elsewhere
-    // would create a second account).
+    // final, and so is a timeout: a slow server may have done the work (Register retries such answers
+    // itself, with its request id).
     private static bool IsUnreachable(RpcException e) =>
         e.StatusCode == StatusCode.Unavailable && !e.Status.Detail.Contains("cell", StringComparison.Ordinal);
 

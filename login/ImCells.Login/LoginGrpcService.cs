@@ -1,3 +1,4 @@
+using System.Globalization;
 using Grpc.Core;
 using ImCells.Server.Discovery;
 using ImCells.Server.Grpc;
@@ -17,7 +18,7 @@ internal sealed partial class LoginGrpcService(
     TopologyCache topology,
     ChannelPool channels,
     TokenService tokens,
-    FailedLoginThrottle throttle,
+    SourceLimits sourceLimits,
     IDiscovery discovery,
     LoginOptions options,
     ILogger<LoginGrpcService> logger) : Protos.Login.Login.LoginBase
@@ -25,58 +26,7 @@ internal sealed partial class LoginGrpcService(
     // One message for both a wrong password and an unknown number: no account probing.
     private const string BadCredentials = "wrong user number or password";
 
-    public override async Task<RegisterReply> Register(RegisterRequest request, ServerCallContext context)
-    {
-        if (string.IsNullOrWhiteSpace(request.Name) || string.IsNullOrEmpty(request.Password))
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "name and password are required"));
-        }
-
-        var map = topology.Current;
-        IEnumerable<CellInfo> candidates;
-        if (request.Cell.Length > 0)
-        {
-            candidates = [map.FindCell(request.Cell)
-                ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"no cell '{request.Cell}' in topology version {map.Version}"))];
-        }
-        else
-        {
-            candidates = await ByFreeNumbersAsync(map.Map.Cells, context.CancellationToken);
-        }
-
-        var problems = new List<string>();
-        foreach (var cell in candidates)
-        {
-            CellProto.RegisterReply reply;
-            try
-            {
-                reply = await channels.Client<CellProto.CellAccounts.CellAccountsClient>(cell.Grpc).RegisterAsync(
-                    new CellProto.RegisterRequest { Name = request.Name, Password = request.Password },
-                    deadline: Deadlines.Work, cancellationToken: context.CancellationToken);
-            }
-            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
-            {
-                problems.Add($"cell '{cell.Id}' unreachable");
-                continue;
-            }
-
-            switch (reply.Result)
-            {
-                case CellProto.RegisterReply.Types.Result.Ok:
-                    Registered(logger, reply.UserId, cell.Id);
-                    return new RegisterReply { UserId = reply.UserId, CellId = cell.Id };
-                case CellProto.RegisterReply.Types.Result.Invalid:
-                    throw new RpcException(new Status(StatusCode.InvalidArgument, reply.Message));
-                default:
-                    problems.Add($"cell '{cell.Id}' is full");
-                    break;
-            }
-        }
-
-        throw new RpcException(new Status(
-            problems.All(p => p.EndsWith("full", StringComparison.Ordinal)) ? StatusCode.ResourceExhausted : StatusCode.Unavailable,
-            "no cell could register the user: " + string.Join("; ", problems)));
-    }
+    private readonly LogThrottle<ulong> _lockLogThrottle = new(TimeSpan.FromMinutes(1));
 
     public override async Task<LoginReply> Login(LoginRequest request, ServerCallContext context)
     {
@@ -85,36 +35,43 @@ internal sealed partial class LoginGrpcService(
             throw new RpcException(new Status(StatusCode.InvalidArgument, "device id must be 1-64 of A-Z a-z 0-9 . _ : -"));
         }
 
-        var delay = throttle.DelayFor(request.UserId);
-        if (delay > TimeSpan.Zero)
-        {
-            await Task.Delay(delay, context.CancellationToken);
-        }
-
-        var cell = topology.Current.Locate(request.UserId);
+        sourceLimits.TakeLogin(context);
+        var map = topology.Current;
+        var cell = map.Locate(request.UserId);
+        var asked = cell ?? StandInCell(map, request.UserId);
         CellProto.AuthenticateReply? reply = null;
-        if (cell is not null)
+        if (asked is not null)
         {
             try
             {
-                reply = await channels.Client<CellProto.CellAccounts.CellAccountsClient>(cell.Grpc).AuthenticateAsync(
+                reply = await channels.Client<CellProto.CellAccounts.CellAccountsClient>(asked.Grpc).AuthenticateAsync(
                     new CellProto.AuthenticateRequest { UserId = request.UserId, Password = request.Password },
                     deadline: Deadlines.Work, cancellationToken: context.CancellationToken);
             }
             catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
             {
-                throw new RpcException(new Status(StatusCode.Unavailable, $"home cell '{cell.Id}' is unreachable; try again shortly"));
+                throw new RpcException(new Status(StatusCode.Unavailable, $"home cell '{asked.Id}' is unreachable; try again shortly"));
             }
+        }
+
+        if (reply is { LockedMs: > 0 })
+        {
+            if (_lockLogThrottle.Allow(request.UserId))
+            {
+                LoginLocked(logger, request.UserId);
+            }
+
+            var seconds = Math.Max(1, (long)Math.Ceiling(reply.LockedMs / 1000.0));
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"too many failed logins for this number; try again in {seconds.ToString(CultureInfo.InvariantCulture)} s"));
         }
 
         if (cell is null || reply is not { Ok: true })
         {
-            throttle.Failed(request.UserId);
             LoginRefused(logger, request.UserId);
             throw new RpcException(new Status(StatusCode.Unauthenticated, BadCredentials));
         }
 
-        throttle.Succeeded(request.UserId);
         var serving = ServingCell(request, cell);
         var expires = DateTimeOffset.UtcNow.AddHours(options.TokenLifetimeHours);
         var token = tokens.Issue(new TokenClaims(request.UserId, request.DeviceId, cell.Id, serving.Id, expires));
@@ -133,18 +90,13 @@ internal sealed partial class LoginGrpcService(
     }
 
     /// <summary>
-    /// Placement policy for a new user: the cell with the most free numbers first (so a newly
-    /// added cell fills up), unreachable cells last; the caller skips full or unreachable ones.
+    /// Where a number that no cell owns is checked: a cell chosen by the number, which counts and locks
+    /// it like any number of its own, so such a number answers exactly as a real one (no probing).
     /// </summary>
-    private async Task<IEnumerable<CellInfo>> ByFreeNumbersAsync(IEnumerable<CellInfo> cells, CancellationToken cancellationToken)
+    private static CellInfo? StandInCell(TopologyIndex map, ulong userId)
     {
-        var ranked = await Task.WhenAll(cells.Select(async cell =>
-        {
-            var size = cell.Ranges.Aggregate(0UL, (sum, r) => sum + (r.Last - r.First + 1));
-            var status = await CellStatusAsync(cell, cancellationToken);
-            return (Cell: cell, Free: status.Up ? size - Math.Min(size, status.Users) : 0UL, status.Up);
-        }));
-        return ranked.OrderByDescending(r => r.Up).ThenByDescending(r => r.Free).Select(r => r.Cell);
+        var cells = map.Map.Cells.OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
+        return cells.Count == 0 ? null : cells[(int)(userId % (ulong)cells.Count)];
     }
 
     /// <summary>Where the device attaches: the preferred cell, else a cell of the preferred region, else home.</summary>
@@ -165,12 +117,12 @@ internal sealed partial class LoginGrpcService(
         return home;
     }
 
-    [LoggerMessage(1, LogLevel.Information, "Registered {UserId} in cell {Cell}")]
-    private static partial void Registered(ILogger logger, ulong userId, string cell);
-
     [LoggerMessage(2, LogLevel.Information, "Login {UserId} device {Device}: home cell {Cell}, serving cell {Serving}")]
     private static partial void LoggedIn(ILogger logger, ulong userId, string device, string cell, string serving);
 
     [LoggerMessage(3, LogLevel.Warning, "Login refused for {UserId}")]
     private static partial void LoginRefused(ILogger logger, ulong userId);
+
+    [LoggerMessage(4, LogLevel.Warning, "Login refused for {UserId}: locked after too many failed logins (logged once a minute per number)")]
+    private static partial void LoginLocked(ILogger logger, ulong userId);
 }

@@ -24,13 +24,22 @@ internal sealed class LoginOptions
     public double TokenLifetimeHours { get; set; } = 24;
 
     /// <summary>
-    /// Failed logins for one number within <see cref="FailureWindowSeconds"/> before answers are
-    /// slowed, 0..1000 (default 5).
+    /// Logins per minute from one source address (IPv6: one /64) at this login server, 0..100000
+    /// (default 30; 0 turns the limit off). More get RESOURCE_EXHAUSTED.
     /// </summary>
-    public int FreeFailures { get; set; } = 5;
+    public int SourceLoginsPerMinute { get; set; } = 30;
 
-    /// <summary>The window in which failed logins are counted, 1..86400 seconds (default 300).</summary>
-    public int FailureWindowSeconds { get; set; } = 300;
+    /// <summary>Logins one source may make at once before <see cref="SourceLoginsPerMinute"/> applies, 1..100000 (default 30).</summary>
+    public int SourceLoginBurst { get; set; } = 30;
+
+    /// <summary>Registrations per hour from one source address at this login server, 0..1000000 (default 20; 0 turns the limit off).</summary>
+    public int SourceRegistrationsPerHour { get; set; } = 20;
+
+    /// <summary>Registrations one source may make at once before <see cref="SourceRegistrationsPerHour"/> applies, 1..100000 (default 5).</summary>
+    public int SourceRegistrationBurst { get; set; } = 5;
+
+    /// <summary>Source addresses remembered per limit, 1000..10000000 (default 100000); beyond that, new sources share one bucket.</summary>
+    public int MaxSources { get; set; } = 100_000;
 }
 
 /// <summary>The rules for <see cref="LoginOptions"/>; each failure names the setting as the operator writes it.</summary>
@@ -54,17 +63,21 @@ internal sealed class LoginOptionsValidation : IValidateOptions<LoginOptions>
             errors.AddError($"Login:TokenLifetimeHours = {options.TokenLifetimeHours}: must be 1..8760");
         }
 
-        if (options.FreeFailures is < 0 or > 1000)
-        {
-            errors.AddError($"Login:FreeFailures = {options.FreeFailures}: must be 0..1000");
-        }
-
-        if (options.FailureWindowSeconds is < 1 or > 86_400)
-        {
-            errors.AddError($"Login:FailureWindowSeconds = {options.FailureWindowSeconds}: must be 1..86400");
-        }
+        Range(errors, "SourceLoginsPerMinute", options.SourceLoginsPerMinute, 0, 100_000);
+        Range(errors, "SourceLoginBurst", options.SourceLoginBurst, 1, 100_000);
+        Range(errors, "SourceRegistrationsPerHour", options.SourceRegistrationsPerHour, 0, 1_000_000);
+        Range(errors, "SourceRegistrationBurst", options.SourceRegistrationBurst, 1, 100_000);
+        Range(errors, "MaxSources", options.MaxSources, 1_000, 10_000_000);
 
         return errors.Build();
+    }
+
+    private static void Range(ValidateOptionsResultBuilder errors, string setting, int value, int min, int max)
+    {
+        if (value < min || value > max)
+        {
+            errors.AddError($"Login:{setting} = {value}: must be {min}..{max}");
+        }
     }
 
     /// <summary>What <see cref="Topology.Endpoints.FromUrl"/> can turn into a listen address.</summary>

@@ -14,7 +14,7 @@ internal static class LoginServices
     /// <summary>
     /// Everything the login server runs on: its settings (checked at start), its certificate (loaded
     /// at start), the master's map (fetched at start), the listen address (--listen, else the map's
-    /// login entry of --login-index; TLS when https://), the failed-login throttle and chat-server discovery.
+    /// login entry of --login-index; TLS when https://), the per-source limits and chat-server discovery.
     /// </summary>
     public static IServiceCollection AddImCellsLogin(this IServiceCollection services, IConfiguration configuration)
     {
@@ -29,7 +29,7 @@ internal static class LoginServices
             kestrel.ListenForClients(Endpoints.FromUrl(url), Endpoints.IsHttps(url), $"login {url}", $"https://{new Uri(url).Authority}", sp,
                 o => o.Protocols = HttpProtocols.Http2);
         });
-        services.AddSingleton<FailedLoginThrottle>();
+        services.AddSingleton<SourceLimits>();
         services.AddImCellsDiscovery<ChatServerLoads>();
         return services;
     }

@@ -87,7 +87,7 @@ public static partial class ServerRun
         catch (InvalidOperationException e) when (e.Source == "Microsoft.Extensions.Configuration.Binder")
         {
             // A value of the wrong type, e.g. "Failed to convert configuration value 'abc' at
-            // 'Login:FreeFailures' to type 'System.Int32'."
+            // 'Login:SourceLoginBurst' to type 'System.Int32'."
             return ["invalid setting: " + e.Message];
         }
     }

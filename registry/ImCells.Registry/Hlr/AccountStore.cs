@@ -6,7 +6,7 @@ namespace ImCells.Registry.Hlr;
 public sealed record UserAccount(ulong Id, string Name);
 
 /// <summary>Accounts: number allocation, password check, look-up.</summary>
-public sealed class AccountStore(HlrDatabase database, HlrOptions options)
+public sealed partial class AccountStore(HlrDatabase database, HlrOptions options)
 {
     public const int MaxNameLength = 64;
     public const int MaxPasswordLength = 256;
@@ -20,12 +20,33 @@ public sealed class AccountStore(HlrDatabase database, HlrOptions options)
     /// get the same number.
     /// </summary>
     public async Task<UserAccount?> RegisterAsync(
-        string name, string password, IReadOnlyList<(ulong First, ulong Last)> ranges, CancellationToken cancellationToken)
+        string name, string password, IReadOnlyList<(ulong First, ulong Last)> ranges, CancellationToken cancellationToken) =>
+        (await RegisterAsync(name, password, ranges, null, cancellationToken)).Account;
+
+    /// <summary>
+    /// As <see cref="RegisterAsync(string, string, IReadOnlyList{ValueTuple{ulong, ulong}}, CancellationToken)"/>; with a
+    /// <paramref name="requestId"/>, a request this HLR has seen returns the first number instead
+    /// (<see cref="RegistrationOutcome.Replayed"/>), or <see cref="RegistrationOutcome.RequestIdTaken"/>
+    /// when its name or password differ. The id is recorded in the same transaction as the account.
+    /// </summary>
+    public async Task<Registration> RegisterAsync(
+        string name, string password, IReadOnlyList<(ulong First, ulong Last)> ranges, string? requestId, CancellationToken cancellationToken)
     {
+        if (requestId is not null && await FindRegistrationAsync(requestId, name, password, cancellationToken) is { } earlier)
+        {
+            return earlier;
+        }
+
         // The slow hash runs before the write turn so registrations do not queue behind it.
         var hash = PasswordHasher.Hash(password, options.PasswordIterations);
-        return await database.WriteAsync(async (connection, transaction) =>
+        var created = await database.WriteAsync(async (connection, transaction) =>
         {
+            if (requestId is not null && await connection.ExecuteScalarAsync<long?>(
+                    "SELECT user_id FROM registration_requests WHERE request_id = @requestId", new { requestId }, transaction) is not null)
+            {
+                return (Account: (UserAccount?)null, Raced: true);
+            }
+
             foreach (var (first, last) in ranges)
             {
                 var highest = await connection.ExecuteScalarAsync<long?>(
@@ -37,14 +58,33 @@ public sealed class AccountStore(HlrDatabase database, HlrOptions options)
                     continue;
                 }
 
+                var row = new { id = (long)next, name, hash, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), requestId };
                 await connection.ExecuteAsync(
-                    "INSERT INTO users (id, name, password_hash, head_seq, created_at_ms) VALUES (@id, @name, @hash, 0, @now)",
-                    new { id = (long)next, name, hash, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, transaction);
-                return new UserAccount(next, name);
+                    "INSERT INTO users (id, name, password_hash, head_seq, created_at_ms) VALUES (@id, @name, @hash, 0, @now)", row, transaction);
+                if (requestId is not null)
+                {
+                    await connection.ExecuteAsync(
+                        "INSERT INTO registration_requests (request_id, user_id, name, created_at_ms) VALUES (@requestId, @id, @name, @now)", row, transaction);
+                }
+
+                // Guesses at the number before it existed do not lock its new owner out.
+                await connection.ExecuteAsync("DELETE FROM login_failures WHERE user_id = @id", row, transaction);
+                return (Account: new UserAccount(next, name), Raced: false);
             }
 
-            return null;
+            return (Account: null, Raced: false);
         }, null, cancellationToken);
+
+        if (created.Raced)
+        {
+            // The same request committed while this one hashed: answer as the first one did.
+            return await FindRegistrationAsync(requestId!, name, password, cancellationToken)
+                ?? throw new InvalidOperationException($"registration request '{requestId}' vanished while being registered");
+        }
+
+        return created.Account is { } account
+            ? new Registration(RegistrationOutcome.Created, account)
+            : new Registration(RegistrationOutcome.RangeFull, null);
     }
 
     /// <summary>The account when the password matches; null for a wrong password or unknown number alike.</summary>

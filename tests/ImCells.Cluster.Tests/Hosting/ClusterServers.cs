@@ -16,6 +16,11 @@ internal sealed class ClusterServers(ClusterLayout layout, ClusterApi api, Proce
     {
         ["IMCELLS_Hlr__PasswordIterations"] = "1000",
         ["IMCELLS_Chat__HeartbeatSeconds"] = "2",
+        // Every test client is 127.0.0.1: the per-source limits stay off here (GuessingTests starts a
+        // login server of its own with them on), and a number's first lock is short enough to wait out.
+        ["IMCELLS_Login__SourceLoginsPerMinute"] = "0",
+        ["IMCELLS_Login__SourceRegistrationsPerHour"] = "0",
+        ["IMCELLS_Accounts__LockSeconds"] = "15",
         ["DOTNET_NOLOGO"] = "1",
     };
 
@@ -64,6 +69,23 @@ internal sealed class ClusterServers(ClusterLayout layout, ClusterApi api, Proce
         StartLogin(n);
         await WaitForCellsAsync(n, layout.CellIds, ct);
     }
+
+    /// <summary>
+    /// Starts one more login server, <paramref name="name"/>, at <paramref name="url"/> (with login 1's
+    /// certificate) and <paramref name="settings"/> on top of the cluster's; returns once it reports
+    /// every cell up. Stop it with <see cref="StopAsync"/>.
+    /// </summary>
+    public async Task StartExtraLoginAsync(string name, string url, IReadOnlyDictionary<string, string> settings, CancellationToken ct)
+    {
+        var process = _host.Start(_commands.Login(name, 0, layout.MasterUrl, url, layout.TokenKeyPath)
+            .WithEnvironment(Environment).WithEnvironment(settings) with { WorkingDirectory = layout.TempDir });
+        await Readiness.EnsureAsync($"every cell up at {name}",
+            async c => (await api.StatusAsync(c, url)).Cells is var status && layout.CellIds.All(id => status.Any(s => s.Id == id && s.Up)),
+            process, ReadyTimeout, ct);
+    }
+
+    /// <summary>Stops a server this fixture started (SIGTERM, then SIGKILL after the grace period).</summary>
+    public Task StopAsync(string name) => _host.StopAsync(name);
 
     /// <summary>Starts again whatever a previous test left dead, so one failure does not cascade.</summary>
     public async Task EnsureRunningAsync(CancellationToken ct)

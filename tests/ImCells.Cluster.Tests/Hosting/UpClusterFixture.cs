@@ -86,6 +86,9 @@ public sealed class UpClusterFixture : IAsyncLifetime
                 ["IMCELLS_Discovery__Provider"] = "etcd",
                 ["IMCELLS_Discovery__Etcd"] = EtcdUrl,
                 ["IMCELLS_Discovery__TtlSeconds"] = "3",
+                // Every test client is 127.0.0.1, and the tests log in in loops: no per-source limits.
+                ["IMCELLS_Login__SourceLoginsPerMinute"] = "0",
+                ["IMCELLS_Login__SourceRegistrationsPerHour"] = "0",
             },
         });
 

@@ -30,9 +30,9 @@ public sealed class InvalidSettingsTests
     [Fact]
     public void ValueOfTheWrongType_IsOneLineNamingTheSetting()
     {
-        var line = Assert.Single(InvalidSettings(("Login:FreeFailures", "five")));
+        var line = Assert.Single(InvalidSettings(("Login:SourceLoginBurst", "five")));
 
         Assert.StartsWith("invalid setting: ", line, StringComparison.Ordinal);
-        Assert.Contains("'Login:FreeFailures'", line, StringComparison.Ordinal);
+        Assert.Contains("'Login:SourceLoginBurst'", line, StringComparison.Ordinal);
     }
 }

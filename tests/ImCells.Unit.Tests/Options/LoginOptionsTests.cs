@@ -15,8 +15,11 @@ public sealed class LoginOptionsTests
         Assert.Null(options.Listen);
         Assert.Equal(0, options.Index);
         Assert.Equal(24, options.TokenLifetimeHours);
-        Assert.Equal(5, options.FreeFailures);
-        Assert.Equal(300, options.FailureWindowSeconds);
+        Assert.Equal(30, options.SourceLoginsPerMinute);
+        Assert.Equal(30, options.SourceLoginBurst);
+        Assert.Equal(20, options.SourceRegistrationsPerHour);
+        Assert.Equal(5, options.SourceRegistrationBurst);
+        Assert.Equal(100_000, options.MaxSources);
     }
 
     [Fact]
@@ -24,13 +27,13 @@ public sealed class LoginOptionsTests
     {
         var options = Settings.Value<LoginOptions>(s => s.AddLoginOptions(),
             ("Login:Listen", "https://127.0.0.1:7101"), ("Login:TokenLifetimeHours", "1.5"),
-            ("Login:FreeFailures", "0"), ("Login:FailureWindowSeconds", "60"), ("Login:Index", "1"));
+            ("Login:SourceLoginsPerMinute", "0"), ("Login:SourceRegistrationBurst", "2"), ("Login:Index", "1"));
 
         Assert.Equal("https://127.0.0.1:7101", options.Listen);
         Assert.Equal(1, options.Index);
         Assert.Equal(1.5, options.TokenLifetimeHours);
-        Assert.Equal(0, options.FreeFailures);
-        Assert.Equal(60, options.FailureWindowSeconds);
+        Assert.Equal(0, options.SourceLoginsPerMinute);
+        Assert.Equal(2, options.SourceRegistrationBurst);
     }
 
     [Theory]
@@ -48,16 +51,14 @@ public sealed class LoginOptionsTests
         Assert.Empty(Failures(("Login:TokenLifetimeHours", value)));
 
     [Theory]
-    [InlineData("-1")]
-    [InlineData("1001")]
-    public void FreeFailures_OutOfRange_FailsNamingTheSetting(string value) =>
-        Assert.Equal([$"Login:FreeFailures = {value}: must be 0..1000"], Failures(("Login:FreeFailures", value)));
-
-    [Theory]
-    [InlineData("0")]
-    [InlineData("86401")]
-    public void FailureWindowSeconds_OutOfRange_FailsNamingTheSetting(string value) =>
-        Assert.Equal([$"Login:FailureWindowSeconds = {value}: must be 1..86400"], Failures(("Login:FailureWindowSeconds", value)));
+    [InlineData("SourceLoginsPerMinute", "-1", "0..100000")]
+    [InlineData("SourceLoginsPerMinute", "100001", "0..100000")]
+    [InlineData("SourceLoginBurst", "0", "1..100000")]
+    [InlineData("SourceRegistrationsPerHour", "-1", "0..1000000")]
+    [InlineData("SourceRegistrationBurst", "0", "1..100000")]
+    [InlineData("MaxSources", "999", "1000..10000000")]
+    public void SourceLimit_OutOfRange_FailsNamingTheSetting(string setting, string value, string range) =>
+        Assert.Equal([$"Login:{setting} = {value}: must be {range}"], Failures(($"Login:{setting}", value)));
 
     [Theory]
     [InlineData("https://127.0.0.1:7100")]
@@ -86,5 +87,5 @@ public sealed class LoginOptionsTests
 
     [Fact]
     public void SeveralBadSettings_AreAllReported() =>
-        Assert.Equal(3, Failures(("Login:TokenLifetimeHours", "0"), ("Login:FreeFailures", "-1"), ("Login:FailureWindowSeconds", "0")).Count);
+        Assert.Equal(3, Failures(("Login:TokenLifetimeHours", "0"), ("Login:SourceLoginBurst", "0"), ("Login:MaxSources", "0")).Count);
 }
