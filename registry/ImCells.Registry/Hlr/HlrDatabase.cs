@@ -59,6 +59,7 @@ public sealed partial class HlrDatabase : IAsyncDisposable
         DbConnection? writer = null;
         try
         {
+            check.BeforeOpen();
             writer = await dialect.OpenAsync(options.Connection, cancellationToken);
             await check.AfterOpenAsync((SqliteConnection)writer, cancellationToken);
             await Migrations.RunAsync(writer, dialect, logger, cancellationToken);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -20,31 +19,53 @@ internal sealed partial class SqliteStartupCheck
     private const int SqliteNotADatabase = 26;
     private const int FindingsShown = 3;
 
+    private readonly string? _path;
     private readonly string _file;
     private readonly HlrOptions _options;
     private readonly ILogger _logger;
     private readonly Stopwatch _elapsed = new();
-    private readonly WalIndexHeader? _walIndex;
     private bool _cutShort;
 
-    /// <summary>Reads the -shm file of <paramref name="file"/> (null: not a file database), before SQLite opens it.</summary>
     public SqliteStartupCheck(string? file, HlrOptions options, ILogger logger)
     {
+        _path = file;
         _file = file ?? "(in memory)";
         _options = options;
         _logger = logger;
-        _walIndex = file is null ? null : WalIndexHeader.Read(file + "-shm");
     }
 
     private TimeSpan Budget => TimeSpan.FromSeconds(_options.IntegrityCheckSeconds);
 
     private bool Scans => _options.IntegrityCheck != HlrIntegrityCheck.Off;
 
-    /// <summary>Right after the first connection opened, before migrations: the lost WAL, then the file's structure.</summary>
+    /// <summary>
+    /// Before SQLite opens the file (the first connection rebuilds the -shm file from the -wal file,
+    /// and would so forget a loss): the -shm file said the WAL held <see cref="WalIndexHeader.MaxFrame"/>
+    /// committed frames; fewer in the -wal file, beyond those already copied into the database file,
+    /// means acknowledged writes are gone (a -wal file deleted or cut short after a crash, or not
+    /// written to the disk before a machine crash).
+    /// </summary>
+    public void BeforeOpen()
+    {
+        if (_path is null || WalIndexHeader.Read(_path + "-shm") is not { } index || index.MaxFrame <= index.Backfilled)
+        {
+            return;
+        }
+
+        var kept = Math.Max(WalFile.CommittedFrames(_path + "-wal", index.Salt), index.Backfilled);
+        if (index.MaxFrame > kept)
+        {
+            throw new HlrOpenException(
+                $"database {_file} lost committed writes: its -shm file records {index.MaxFrame} committed WAL frames, " +
+                $"{index.MaxFrame - kept} of them neither in the database file nor in the -wal file (deleted or cut short after a crash?); " +
+                $"put the -wal file back, or delete {_file}-shm to start with what the database file holds");
+        }
+    }
+
+    /// <summary>Right after the first connection opened, before migrations: the file's structure.</summary>
     public async Task AfterOpenAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         _elapsed.Start();
-        await CheckWalAsync(connection);
         if (!Scans)
         {
             ScanOff(_logger, _file);
@@ -86,30 +107,6 @@ internal sealed partial class SqliteStartupCheck
         else
         {
             Checked(_logger, _file, _options.IntegrityCheck, (long)_elapsed.Elapsed.TotalMilliseconds);
-        }
-    }
-
-    /// <summary>
-    /// The -shm file said the WAL held <see cref="WalIndexHeader.MaxFrame"/> committed frames; SQLite
-    /// found how many in the -wal file as it opened. Fewer, beyond those already copied into the
-    /// database file, means acknowledged writes are gone (a -wal file deleted or cut short after a crash).
-    /// </summary>
-    private async Task CheckWalAsync(SqliteConnection connection)
-    {
-        if (_walIndex is not { } index)
-        {
-            return;
-        }
-
-        // busy, frames in the WAL, frames copied: a passive checkpoint waits for nobody.
-        var (_, walFrames, _) = await connection.QuerySingleAsync<(long, long, long)>("PRAGMA wal_checkpoint(PASSIVE)");
-        var kept = Math.Max(walFrames, index.Backfilled);
-        if (index.MaxFrame > kept)
-        {
-            throw new HlrOpenException(
-                $"database {_file} lost committed writes: its -shm file records {index.MaxFrame} committed WAL frames, " +
-                $"{index.MaxFrame - kept} of them neither in the database file nor in the -wal file (deleted or cut short after a crash?); " +
-                $"put the -wal file back, or delete {_file}-shm to start with what the database file holds");
         }
     }
 

@@ -5,15 +5,17 @@ namespace ImCells.Registry.Hlr;
 /// <summary>
 /// What a SQLite -shm file (the WAL index) says about its -wal file, read before SQLite opens the
 /// database (the first connection rebuilds the index from the -wal file and so forgets it):
-/// <see cref="MaxFrame"/> frames were committed to the WAL, of which the first
-/// <see cref="Backfilled"/> are already copied into the database file. A -shm file is left
+/// <see cref="MaxFrame"/> frames were committed to the WAL generation whose header has the salts
+/// <see cref="Salt"/>, and the first <see cref="Backfilled"/> of them are already copied into the
+/// database file. A -shm file is left
 /// behind only when the last connection did not close (a crash, SIGKILL); a clean close deletes it.
 /// </summary>
 /// <remarks>
 /// Layout (sqlite/src/wal.c, native byte order): two copies of a 48-byte WalIndexHdr at 0 and 48
-/// (version 3007000 at +0, isInit at +12, mxFrame at +16), then WalCkptInfo with nBackfill at 96.
+/// (version 3007000 at +0, isInit at +12, mxFrame at +16, the WAL header's salts as they are at +32),
+/// then WalCkptInfo with nBackfill at 96.
 /// </remarks>
-internal readonly record struct WalIndexHeader(uint MaxFrame, uint Backfilled)
+internal sealed record WalIndexHeader(uint MaxFrame, uint Backfilled, byte[] Salt)
 {
     private const uint WalIndexVersion = 3007000;
     private const int HeaderSize = 48;
@@ -41,7 +43,7 @@ internal readonly record struct WalIndexHeader(uint MaxFrame, uint Backfilled)
             return null; // being written, or not a header SQLite would trust either
         }
 
-        return new WalIndexHeader(Native(first, 16), Native(bytes, 2 * HeaderSize));
+        return new WalIndexHeader(Native(first, 16), Native(bytes, 2 * HeaderSize), first[32..40].ToArray());
     }
 
     private static uint Native(ReadOnlySpan<byte> bytes, int offset) =>

@@ -31,6 +31,11 @@ public sealed class StartupCheckTests(ITestOutputHelper output) : IDisposable
     public async Task CrashWithTheWal_StartsWithEveryAcknowledgedMessage()
     {
         var copy = await CrashCopyAsync("intact");
+        // Our reading of the -wal agrees with what the -shm (SQLite) recorded as committed.
+        var index = WalIndexHeader.Read(copy + "-shm");
+        Assert.NotNull(index);
+        Assert.True(index.MaxFrame > index.Backfilled, $"the crash copy has nothing in its WAL: {index}");
+        Assert.Equal(index.MaxFrame, WalFile.CommittedFrames(copy + "-wal", index.Salt));
 
         await using var database = await OpenAsync(copy);
 
@@ -48,6 +53,37 @@ public sealed class StartupCheckTests(ITestOutputHelper output) : IDisposable
         Assert.StartsWith($"database {copy} lost committed writes: its -shm file records ", refused.Message, StringComparison.Ordinal);
         Assert.Contains($"put the -wal file back, or delete {copy}-shm", refused.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', refused.Message);
+    }
+
+    [Fact]
+    public async Task RefusedStart_LeavesTheFiles_SoTheNextStartRefusesToo()
+    {
+        var copy = await CrashCopyAsync("refused-twice");
+        File.Delete(copy + "-wal");
+        var shm = await File.ReadAllBytesAsync(copy + "-shm");
+        var database = await File.ReadAllBytesAsync(copy);
+
+        await Assert.ThrowsAsync<HlrOpenException>(() => OpenAsync(copy));
+
+        Assert.Equal(shm, await File.ReadAllBytesAsync(copy + "-shm"));
+        Assert.Equal(database, await File.ReadAllBytesAsync(copy));
+        Assert.False(File.Exists(copy + "-wal"));
+        var again = await Assert.ThrowsAsync<HlrOpenException>(() => OpenAsync(copy));
+        Assert.Contains("lost committed writes", again.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CrashThenWalTailGarbage_RefusesToStart()
+    {
+        // A machine crash: the file has its length, but the last pages never reached the disk.
+        var copy = await CrashCopyAsync("garbage-wal");
+        var wal = await File.ReadAllBytesAsync(copy + "-wal");
+        new Random(13).NextBytes(wal.AsSpan(wal.Length - 3 * 4096));
+        await File.WriteAllBytesAsync(copy + "-wal", wal);
+
+        var refused = await Assert.ThrowsAsync<HlrOpenException>(() => OpenAsync(copy));
+
+        Assert.Contains("lost committed writes", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
