@@ -78,6 +78,11 @@ public sealed class DamagedDatabaseTests(ClusterFixture cluster, ITestOutputHelp
                     var problem = Assert.Single(lines, l => l.StartsWith("cell c: ", StringComparison.Ordinal));
                     Assert.StartsWith($"cell c: database {DatabaseOf("c")} lost committed writes: ", problem, StringComparison.Ordinal);
                     AssertNoStackTrace(lines);
+
+                    // The refusal changed nothing: trying again without doing anything is refused again.
+                    var (again, againLines) = await cluster.Servers.RunCellToExitAsync("cell c", "c", new Dictionary<string, string>(), ExitBound, ct);
+                    Assert.Equal(1, again);
+                    Assert.Contains(problem, againLines);
                     File.Move(aside, wal, overwrite: true);
                 }
 
