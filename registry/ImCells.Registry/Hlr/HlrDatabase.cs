@@ -66,14 +66,14 @@ public sealed partial class HlrDatabase : IAsyncDisposable
             await check.AfterMigrationsAsync((SqliteConnection)writer, cancellationToken);
             return new HlrDatabase(dialect, options.Connection, writer, logger);
         }
-        catch (Exception e) when (e is HlrOpenException or SqliteException)
+        catch (Exception e) when (e is HlrOpenException or SqliteException or IOException or UnauthorizedAccessException)
         {
             if (writer is not null)
             {
                 await writer.DisposeAsync();
             }
 
-            // A file that is not a database (a damaged header), cannot be opened or migrated: one line, no stack trace.
+            // A file that is not a database (a damaged header), that cannot be read, opened or migrated: one line, no stack trace.
             throw e as HlrOpenException ?? new HlrOpenException($"database {file ?? "(in memory)"} cannot be opened: {e.Message}", e);
         }
     }
