@@ -59,8 +59,18 @@ internal sealed partial class CellSite(CellOptions options, HlrOptions hlrOption
             Provider = Cell.Database.Provider,
             Connection = string.IsNullOrEmpty(hlrOptions.Connection) ? Cell.Database.Connection : hlrOptions.Connection,
             PasswordIterations = hlrOptions.PasswordIterations,
+            IntegrityCheck = hlrOptions.IntegrityCheck,
+            IntegrityCheckSeconds = hlrOptions.IntegrityCheckSeconds,
         };
-        _database = await HlrDatabase.OpenAsync(effective, logger, cancellationToken);
+        try
+        {
+            _database = await HlrDatabase.OpenAsync(effective, logger, cancellationToken);
+        }
+        catch (HlrOpenException e)
+        {
+            throw new StartupException(e.Message, inner: e);
+        }
+
         _databaseConnection = effective.Connection;
     }
 

@@ -108,5 +108,29 @@ internal sealed class RawChatConnection : IDisposable
         }
     }
 
+    /// <summary>Connects to a chat endpoint ("host:port") and sends nothing yet.</summary>
+    public static async Task<RawChatConnection> ConnectAsync(string endpoint, CancellationToken ct)
+    {
+        var colon = endpoint.LastIndexOf(':');
+        var tcp = new TcpClient { NoDelay = true };
+        try
+        {
+            await tcp.ConnectAsync(endpoint[..colon], int.Parse(endpoint[(colon + 1)..], CultureInfo.InvariantCulture), ct);
+            return new RawChatConnection(tcp);
+        }
+        catch
+        {
+            tcp.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Sends bytes as they are: a length prefix and a body of the caller's making, or none.</summary>
+    public async Task WriteRawAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct)
+    {
+        await _stream.WriteAsync(bytes, ct);
+        await _stream.FlushAsync(ct);
+    }
+
     public void Dispose() => _tcp.Dispose();
 }

@@ -20,10 +20,9 @@ internal sealed partial class CellAccountsService(
 {
     public override async Task<RegisterReply> Register(RegisterRequest request, ServerCallContext context)
     {
-        var name = request.Name.Trim();
-        if (name.Length is 0 or > AccountStore.MaxNameLength || name.Any(char.IsControl))
+        if (Social.DisplayText.Check(request.Name, "name", AccountStore.MaxNameLength, out var name, required: true) is { } problem)
         {
-            return Invalid($"name must be 1-{AccountStore.MaxNameLength} printable characters");
+            return Invalid(problem);
         }
 
         if (request.Password.Length is 0 or > AccountStore.MaxPasswordLength)
@@ -68,7 +67,9 @@ internal sealed partial class CellAccountsService(
         // Asked before and after the read: a registration that started before this look-up is either
         // committed by the read, or still running at one of the two checks.
         var running = inFlight.IsRunning(request.RequestId);
-        var found = await accounts.FindRegistrationAsync(request.RequestId, request.Name, request.Password, context.CancellationToken);
+        // The name compared as Register stored it (normalised); a name Register would refuse was never stored.
+        var name = Social.DisplayText.Check(request.Name, "name", AccountStore.MaxNameLength, out var normalized, required: true) is null ? normalized : request.Name;
+        var found = await accounts.FindRegistrationAsync(request.RequestId, name, request.Password, context.CancellationToken);
         return found switch
         {
             { Outcome: RegistrationOutcome.Replayed, Account: { } account } => new FindRegistrationReply { Result = FindRegistrationReply.Types.Result.Found, UserId = account.Id },

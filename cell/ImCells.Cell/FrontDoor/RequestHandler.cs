@@ -33,8 +33,12 @@ internal sealed partial class RequestHandler(
     private const int MaxPageSize = 500;
     private static readonly TimeSpan MaxScheduleAhead = TimeSpan.FromDays(366);
 
+    /// <summary>10^12 ms (2001-09-09): a smaller time is seconds sent as milliseconds, not a time to wait for.</summary>
+    private const long MinDeliverAtMs = 1_000_000_000_000;
+
     public async Task<Frame> ExecuteAsync(Caller caller, Frame request, CancellationToken cancellationToken)
     {
+        RequestRules.Check(request);
         var me = caller.UserId;
         return request.BodyCase switch
         {
@@ -63,9 +67,9 @@ internal sealed partial class RequestHandler(
 
     private async Task<SendAck> SendAsync(Caller caller, SendRequest request, CancellationToken cancellationToken)
     {
-        Validate(request);
-        var clientMsgId = request.ClientMsgId.Length > 0 ? request.ClientMsgId : Guid.NewGuid().ToString("N");
         var now = time.GetUtcNow();
+        Validate(request, now);
+        var clientMsgId = request.ClientMsgId.Length > 0 ? request.ClientMsgId : Guid.NewGuid().ToString("N");
         if (request.DeliverAtMs > now.ToUnixTimeMilliseconds())
         {
             return await ScheduleAsync(caller, request, clientMsgId, now, cancellationToken);
@@ -173,11 +177,6 @@ internal sealed partial class RequestHandler(
 
     private async Task<SendAck> ScheduleAsync(Caller caller, SendRequest request, string clientMsgId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (DateTimeOffset.FromUnixTimeMilliseconds(request.DeliverAtMs) - now > MaxScheduleAhead)
-        {
-            throw ChatRequestException.BadRequest($"deliver_at is more than {MaxScheduleAhead.TotalDays:0} days ahead");
-        }
-
         var entry = await scheduled.AddAsync(new ScheduledEntry(ids.NextSchedule(now.ToUnixTimeMilliseconds()), caller.UserId,
             request.To, request.Text, clientMsgId, request.DeliverAtMs), cancellationToken);
         scheduler.Wake();
@@ -195,13 +194,9 @@ internal sealed partial class RequestHandler(
 
     private static int PageSize(uint requested) => requested == 0 ? 50 : (int)Math.Min(requested, MaxPageSize);
 
-    private void Validate(SendRequest request)
+    /// <summary>The send's own fields (the recipient was checked by <see cref="RequestRules"/>).</summary>
+    private void Validate(SendRequest request, DateTimeOffset now)
     {
-        if (request.To == 0)
-        {
-            throw ChatRequestException.BadRequest("recipient (to) is required");
-        }
-
         if (request.Text.Length == 0)
         {
             throw ChatRequestException.BadRequest("text is empty");
@@ -217,6 +212,29 @@ internal sealed partial class RequestHandler(
         if (request.ClientMsgId.Length > MaxClientMsgIdLength)
         {
             throw ChatRequestException.BadRequest($"client_msg_id is longer than {MaxClientMsgIdLength} characters");
+        }
+
+        if (request.ClientMsgId.Any(char.IsControl))
+        {
+            throw ChatRequestException.BadRequest("client_msg_id may not contain control characters");
+        }
+
+        // Compared in milliseconds: DateTimeOffset cannot hold every int64 (2^63-1 used to throw).
+        var deliverAt = request.DeliverAtMs;
+        if (deliverAt < 0)
+        {
+            throw ChatRequestException.BadRequest($"deliver_at_ms {deliverAt} is negative: 0 sends now, otherwise a Unix time in milliseconds");
+        }
+
+        if (deliverAt is > 0 and < MinDeliverAtMs)
+        {
+            throw ChatRequestException.BadRequest(
+                $"deliver_at_ms {deliverAt} is before 2001-09-09: a Unix time in milliseconds is expected (seconds given?)");
+        }
+
+        if (deliverAt - now.ToUnixTimeMilliseconds() > (long)MaxScheduleAhead.TotalMilliseconds)
+        {
+            throw ChatRequestException.BadRequest($"deliver_at_ms {deliverAt} is more than {MaxScheduleAhead.TotalDays:0} days ahead");
         }
     }
 }

@@ -3,7 +3,10 @@ using ImCells.Protos.Client;
 
 namespace ImCells.Cell.Social;
 
-/// <summary>Sizes a profile may have; what is over gets a BAD_REQUEST naming the field.</summary>
+/// <summary>
+/// Sizes and characters a profile and a friend request may have; what is over or refused gets a
+/// BAD_REQUEST naming the field. Texts follow <see cref="DisplayText"/> and are stored normalised.
+/// </summary>
 internal static class SocialLimits
 {
     public const int Nickname = 64;
@@ -14,19 +17,28 @@ internal static class SocialLimits
     public const int DetailValue = 256;
     public const int RequestMessage = 256;
 
-    public static void Check(Profile profile)
+    /// <summary>The profile as it will be stored (texts normalised), or a BAD_REQUEST naming the first bad field.</summary>
+    public static Profile Check(Profile profile)
     {
-        Require(profile.Nickname.Length <= Nickname, $"nickname is longer than {Nickname} characters");
-        Require(profile.AvatarUrl.Length <= AvatarUrl, $"avatar_url is longer than {AvatarUrl} characters");
-        Require(profile.AvatarUrl.Length == 0 || Uri.TryCreate(profile.AvatarUrl, UriKind.Absolute, out _), "avatar_url is not an absolute URL");
-        Require(profile.StatusText.Length <= StatusText, $"status_text is longer than {StatusText} characters");
-        Require(profile.Details.Count <= DetailEntries, $"details has more than {DetailEntries} entries");
-        foreach (var (key, value) in profile.Details)
+        var clean = new Profile
         {
-            Require(key.Length is > 0 and <= DetailKey, $"details key '{key}' must be 1-{DetailKey} characters");
-            Require(value.Length <= DetailValue, $"details value of '{key}' is longer than {DetailValue} characters");
+            Nickname = Text(profile.Nickname, "nickname", Nickname),
+            StatusText = Text(profile.StatusText, "status_text", StatusText, multiline: true),
+            AvatarUrl = Url(profile.AvatarUrl),
+        };
+        Require(profile.Details.Count <= DetailEntries, $"details has more than {DetailEntries} entries");
+        foreach (var (key, value) in profile.Details.OrderBy(d => d.Key, StringComparer.Ordinal))
+        {
+            var cleanKey = Text(key, $"details key '{Printable(key)}'", DetailKey, required: true);
+            Require(!clean.Details.ContainsKey(cleanKey), $"details key '{cleanKey}' appears twice once normalised");
+            clean.Details[cleanKey] = Text(value, $"details value of '{cleanKey}'", DetailValue, multiline: true);
         }
+
+        return clean;
     }
+
+    /// <summary>The message of a friend request, normalised.</summary>
+    public static string RequestMessageOf(string message) => Text(message, "message", RequestMessage, multiline: true);
 
     public static void Require(bool condition, string message)
     {
@@ -35,4 +47,30 @@ internal static class SocialLimits
             throw ChatRequestException.BadRequest(message);
         }
     }
+
+    private static string Text(string text, string field, int maxLength, bool required = false, bool multiline = false) =>
+        DisplayText.Check(text, field, maxLength, out var clean, required, multiline) is { } problem
+            ? throw ChatRequestException.BadRequest(problem)
+            : clean;
+
+    /// <summary>Empty, or an absolute http(s) URL without spaces or control characters (no javascript:, data: or file:).</summary>
+    private static string Url(string url)
+    {
+        Require(url.Length <= AvatarUrl, $"avatar_url is longer than {AvatarUrl} characters");
+        if (url.Length == 0)
+        {
+            return url;
+        }
+
+        Require(Uri.TryCreate(url, UriKind.Absolute, out var uri), "avatar_url is not an absolute URL");
+        Require(uri!.Scheme is "https" or "http", $"avatar_url must be an http or https URL, not {uri.Scheme}:");
+        Require(!url.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format),
+            "avatar_url may not contain spaces, control or format characters");
+        return url;
+    }
+
+    /// <summary>A key as it may be quoted in an error: refused characters shown as U+XXXX.</summary>
+    private static string Printable(string key) =>
+        string.Concat(key.Take(DetailKey).Select(c => char.IsControl(c) || char.IsSurrogate(c)
+            || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format ? $"U+{(int)c:X4}" : c.ToString()));
 }

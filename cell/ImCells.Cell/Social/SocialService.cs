@@ -46,8 +46,8 @@ internal sealed partial class SocialService(
 
     public async Task<Profile> SetProfileAsync(ulong user, Profile profile, CancellationToken cancellationToken)
     {
-        SocialLimits.Check(profile);
-        await social.SetProfileAsync(user, profile.Nickname, profile.AvatarUrl, profile.StatusText, profile.Details,
+        var clean = SocialLimits.Check(profile);
+        await social.SetProfileAsync(user, clean.Nickname, clean.AvatarUrl, clean.StatusText, clean.Details,
             time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
         // Invalidate before answering: once the caller has the answer, no cell serves the old profile.
         var watchers = await social.WatchersAsync(user, cancellationToken);
@@ -58,7 +58,7 @@ internal sealed partial class SocialService(
     public async Task<FriendOk> RequestAsync(ulong me, FriendRequest request, CancellationToken cancellationToken)
     {
         SocialLimits.Require(request.To != me, "you cannot befriend yourself");
-        SocialLimits.Require(request.Message.Length <= SocialLimits.RequestMessage, $"message is longer than {SocialLimits.RequestMessage} characters");
+        var message = SocialLimits.RequestMessageOf(request.Message);
         if (await social.IsBlockedAsync(me, request.To, cancellationToken))
         {
             // A friend one hides from would be shown a presence chosen for friends: unblock first.
@@ -81,10 +81,10 @@ internal sealed partial class SocialService(
             From = me,
             FromNickname = await NicknameAsync(me, cancellationToken),
             To = request.To,
-            Message = request.Message,
+            Message = message,
         }, cancellationToken);
         Refused(reply, request.To, "send friend requests to");
-        await social.AddRequestAsync(me, request.To, FriendDirection.Outgoing, "", request.Message, Now, cancellationToken);
+        await social.AddRequestAsync(me, request.To, FriendDirection.Outgoing, "", message, Now, cancellationToken);
         return new FriendOk { User = request.To };
     }
 

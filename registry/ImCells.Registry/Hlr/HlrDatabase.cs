@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Threading.Channels;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace ImCells.Registry.Hlr;
@@ -53,9 +54,28 @@ public sealed partial class HlrDatabase : IAsyncDisposable
         }
 
         var dialect = DialectFor(options.Provider);
-        var writer = await dialect.OpenAsync(options.Connection, cancellationToken);
-        await Migrations.RunAsync(writer, dialect, logger, cancellationToken);
-        return new HlrDatabase(dialect, options.Connection, writer, logger);
+        var file = SqliteFiles.PathOf(options.Connection);
+        var check = new SqliteStartupCheck(file, options, logger);
+        DbConnection? writer = null;
+        try
+        {
+            check.BeforeOpen();
+            writer = await dialect.OpenAsync(options.Connection, cancellationToken);
+            await check.AfterOpenAsync((SqliteConnection)writer, cancellationToken);
+            await Migrations.RunAsync(writer, dialect, logger, cancellationToken);
+            await check.AfterMigrationsAsync((SqliteConnection)writer, cancellationToken);
+            return new HlrDatabase(dialect, options.Connection, writer, logger);
+        }
+        catch (Exception e) when (e is HlrOpenException or SqliteException or IOException or UnauthorizedAccessException)
+        {
+            if (writer is not null)
+            {
+                await writer.DisposeAsync();
+            }
+
+            // A file that is not a database (a damaged header), that cannot be read, opened or migrated: one line, no stack trace.
+            throw e as HlrOpenException ?? new HlrOpenException($"database {file ?? "(in memory)"} cannot be opened: {e.Message}", e);
+        }
     }
 
     public Task<DbConnection> OpenReadAsync(CancellationToken cancellationToken) =>

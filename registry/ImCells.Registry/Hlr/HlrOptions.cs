@@ -19,6 +19,24 @@ public sealed class HlrOptions
 
     /// <summary>PBKDF2-SHA256 iterations for new passwords, 1000..10000000 (default 600 000, OWASP 2023).</summary>
     public int PasswordIterations { get; set; } = 600_000;
+
+    /// <summary>
+    /// How the database is checked at start: "quick" (default: SQLite quick_check, then the users'
+    /// head_seq against their mailboxes), "full" (integrity_check, which also compares every index
+    /// with its table, about 4 times slower) or "off". The check of a lost -wal file always runs.
+    /// </summary>
+    public string IntegrityCheck { get; set; } = HlrIntegrityCheck.Quick;
+
+    /// <summary>Most seconds the start-up check may take, 1..3600 (default 10); past it the rest of the file goes unchecked, with a warning.</summary>
+    public int IntegrityCheckSeconds { get; set; } = 10;
+}
+
+/// <summary>The values of <see cref="HlrOptions.IntegrityCheck"/>.</summary>
+public static class HlrIntegrityCheck
+{
+    public const string Quick = "quick";
+    public const string Full = "full";
+    public const string Off = "off";
 }
 
 /// <summary>The rules for <see cref="HlrOptions"/>; each failure names the setting as the operator writes it.</summary>
@@ -41,6 +59,16 @@ internal sealed class HlrOptionsValidation : IValidateOptions<HlrOptions>
         if (options.PasswordIterations is < 1_000 or > 10_000_000)
         {
             errors.AddError($"Hlr:PasswordIterations = {options.PasswordIterations}: must be 1000..10000000");
+        }
+
+        if (options.IntegrityCheck is not (HlrIntegrityCheck.Quick or HlrIntegrityCheck.Full or HlrIntegrityCheck.Off))
+        {
+            errors.AddError($"Hlr:IntegrityCheck = '{options.IntegrityCheck}': must be 'quick', 'full' or 'off'");
+        }
+
+        if (options.IntegrityCheckSeconds is < 1 or > 3600)
+        {
+            errors.AddError($"Hlr:IntegrityCheckSeconds = {options.IntegrityCheckSeconds}: must be 1..3600");
         }
 
         return errors.Build();

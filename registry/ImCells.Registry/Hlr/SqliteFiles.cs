@@ -10,16 +10,24 @@ namespace ImCells.Registry.Hlr;
 /// </summary>
 internal static class SqliteFiles
 {
-    public static void MakePrivate(string connectionString)
+    /// <summary>The full path of the database file, or null for an in-memory database or a file: URI.</summary>
+    public static string? PathOf(string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
         var source = builder.DataSource;
-        if (builder.Mode == SqliteOpenMode.Memory || source is "" or ":memory:" || source.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        return builder.Mode == SqliteOpenMode.Memory || source is "" or ":memory:" || source.StartsWith("file:", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : Path.GetFullPath(source);
+    }
+
+    public static void MakePrivate(string connectionString)
+    {
+        if (PathOf(connectionString) is not { } path)
         {
             return;
         }
 
-        var path = Path.GetFullPath(source);
+        var builder = new SqliteConnectionStringBuilder(connectionString);
         if (builder.Mode == SqliteOpenMode.ReadWriteCreate)
         {
             // SQLite takes an empty file for a new database.

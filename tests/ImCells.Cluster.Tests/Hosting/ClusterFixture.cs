@@ -34,6 +34,12 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     internal ClusterCli Cli { get; }
 
+    /// <summary>A place in the cluster log, for <see cref="LogSince"/>.</summary>
+    internal long LogMark() => _log.Mark();
+
+    /// <summary>The cluster log's lines ("[cell a] ...") since <paramref name="mark"/> that are still in memory (the last 20 000).</summary>
+    internal IReadOnlyList<string> LogSince(long mark) => _log.Dump(mark).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
     public async Task InitializeAsync()
     {
         Layout.WriteInitialTopology();

@@ -108,6 +108,31 @@ internal sealed class ClusterServers(ClusterLayout layout, ClusterApi api, Proce
         }
     }
 
+    /// <summary>The last lines a server printed (at most <see cref="HostedProcess.OutputTail"/>), e.g. of "cell a".</summary>
+    public IReadOnlyList<string> OutputOf(string name) => _host.Find(name)?.Output() ?? [];
+
+    /// <summary>
+    /// Starts a process of cell <paramref name="id"/> under <paramref name="name"/> (another name than
+    /// the running cell's, or the cell's own when it is down) with extra environment variables, and
+    /// waits until it exits; returns its exit code and what it printed. One that still runs after
+    /// <paramref name="timeout"/> is killed and the wait throws.
+    /// </summary>
+    public async Task<(int ExitCode, IReadOnlyList<string> Output)> RunCellToExitAsync(
+        string name, string id, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, CancellationToken ct)
+    {
+        var process = Start((_commands.Cell(id, layout.MasterUrl, layout.TokenKeyPath) with { Name = name }).WithEnvironment(environment));
+        try
+        {
+            var code = await process.Exited.WaitAsync(timeout, ct);
+            return (code, process.Output());
+        }
+        catch (TimeoutException)
+        {
+            await process.KillAsync();
+            throw new TimeoutException($"{name} still ran after {timeout.TotalSeconds:0} s:\n{string.Join('\n', process.Output())}");
+        }
+    }
+
     public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     private HostedProcess StartLogin(int n) => Start(_commands.Login(LoginName(n), n - 1, layout.MasterUrl, layout.LoginUrlOf(n), layout.TokenKeyPath));

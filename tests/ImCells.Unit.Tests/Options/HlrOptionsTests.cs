@@ -15,7 +15,19 @@ public sealed class HlrOptionsTests
         Assert.Equal("sqlite", options.Provider);
         Assert.Equal("", options.Connection);
         Assert.Equal(600_000, options.PasswordIterations);
+        Assert.Equal("quick", options.IntegrityCheck);
+        Assert.Equal(10, options.IntegrityCheckSeconds);
     }
+
+    [Fact]
+    public void IntegrityCheck_Unknown_FailsNamingTheSetting() =>
+        Assert.Equal(["Hlr:IntegrityCheck = 'fast': must be 'quick', 'full' or 'off'"], Failures(("Hlr:IntegrityCheck", "fast")));
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("3601")]
+    public void IntegrityCheckSeconds_OutOfRange_FailsNamingTheSetting(string value) =>
+        Assert.Equal([$"Hlr:IntegrityCheckSeconds = {value}: must be 1..3600"], Failures(("Hlr:IntegrityCheckSeconds", value)));
 
     [Fact]
     public void Settings_AreBoundFromTheHlrSection()
