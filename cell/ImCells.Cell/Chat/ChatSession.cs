@@ -10,6 +10,9 @@ namespace ImCells.Cell.Chat;
 /// One client connection: a read loop that parses every whole frame in the buffer (length checked
 /// before buffering), and a single writer that drains the outgoing queue and flushes once per
 /// batch. Any bad input ends with an Error frame and a close; nothing thrown here escapes.
+/// What waits for the client is bounded in frames (Chat:MaxPendingFrames) and in bytes
+/// (Chat:MaxPendingBytes, counted from queueing until the transport has taken the bytes): a client
+/// that does not read is closed, whatever it asks for.
 /// </summary>
 internal sealed partial class ChatSession
 {
@@ -17,13 +20,16 @@ internal sealed partial class ChatSession
     private readonly IChatBackend _backend;
     private readonly ChatOptions _options;
     private readonly ILogger _logger;
-    private readonly Channel<Frame> _outbound;
+    private readonly Channel<Outgoing> _outbound;
     private readonly CancellationTokenSource _aborted = new();
     private readonly CancellationTokenSource _idle;
     private readonly Lock _gate = new();
-    private List<Frame>? _early = [];
+    private List<Outgoing>? _early = [];
     private volatile bool _ready;
     private volatile bool _kicked;
+    private volatile bool _closing;
+    private long _pendingBytes;
+    private int _slowReaderLogged;
     private bool _attached;
     private readonly RequestRate _rate;
     private readonly TimeProvider _time;
@@ -40,7 +46,7 @@ internal sealed partial class ChatSession
         _logger = logger;
         ConnectionId = connectionId;
         Remote = remote;
-        _outbound = Channel.CreateBounded<Frame>(new BoundedChannelOptions(options.MaxPendingFrames)
+        _outbound = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(options.MaxPendingFrames)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -66,36 +72,42 @@ internal sealed partial class ChatSession
 
     public bool IsAuthenticated => UserId != 0;
 
+    /// <summary>Bytes of frames queued for this connection or still being flushed to the transport.</summary>
+    internal long PendingBytes => Interlocked.Read(ref _pendingBytes);
+
     /// <summary>
     /// Queues a notify without waiting. Before the AuthOk has been queued, notifies are held back
-    /// so the client sees AuthOk first. A full queue means a slow reader: it is disconnected.
+    /// so the client sees AuthOk first. A full queue (in frames or in bytes) means a slow reader:
+    /// it is disconnected. The frame must not change once pushed (its size is measured here).
     /// </summary>
     public bool TryPush(Frame frame)
     {
+        var size = frame.CalculateSize();
+        if (size > FrameCodec.MaxServerFrameBytes)
+        {
+            SessionLog.OversizedFrame(_logger, ConnectionId, UserId, frame.BodyCase.ToString(), size, FrameCodec.MaxServerFrameBytes);
+            return false;
+        }
+
+        var item = new Outgoing(frame, size);
         if (!_ready)
         {
             lock (_gate)
             {
                 if (_early is not null)
                 {
-                    _early.Add(frame);
+                    if (!TryReserve(item))
+                    {
+                        return false;
+                    }
+
+                    _early.Add(item);
                     return true;
                 }
             }
         }
 
-        if (_outbound.Writer.TryWrite(frame))
-        {
-            return true;
-        }
-
-        if (!_aborted.IsCancellationRequested)
-        {
-            SessionLog.SlowReader(_logger, ConnectionId, UserId, _options.MaxPendingFrames);
-            Abort();
-        }
-
-        return false;
+        return TryEnqueue(item);
     }
 
     /// <summary>Closes the connection from outside (slow reader, kicked, shutdown).</summary>
@@ -169,6 +181,7 @@ internal sealed partial class ChatSession
                 _backend.Detach(this);
             }
 
+            _closing = true;
             _outbound.Writer.TryComplete();
             try
             {
@@ -335,9 +348,14 @@ internal sealed partial class ChatSession
     {
         lock (_gate)
         {
-            foreach (var frame in _early!)
+            foreach (var item in _early!)
             {
-                _outbound.Writer.TryWrite(frame);
+                // Already counted in bytes when it was pushed.
+                if (!_outbound.Writer.TryWrite(item))
+                {
+                    Release(item.Bytes);
+                    DropSlowReader("MaxPendingFrames", _options.MaxPendingFrames);
+                }
             }
 
             _early = null;
@@ -345,16 +363,80 @@ internal sealed partial class ChatSession
         }
     }
 
+    /// <summary>
+    /// Queues the response to a request. A response over the largest frame a server sends would be
+    /// refused by the client: it is replaced by an INTERNAL error and logged (every page is cut to fit).
+    /// </summary>
     private void Reply(Frame frame)
     {
-        if (!_outbound.Writer.TryWrite(frame))
+        var size = frame.CalculateSize();
+        if (size > FrameCodec.MaxServerFrameBytes)
         {
-            Abort();
+            SessionLog.OversizedFrame(_logger, ConnectionId, UserId, frame.BodyCase.ToString(), size, FrameCodec.MaxServerFrameBytes);
+            frame = ErrorFrame(frame.Seq, ErrorCode.Internal, "the answer is too large to send; ask for fewer items");
+            size = frame.CalculateSize();
         }
+
+        TryEnqueue(new Outgoing(frame, size));
     }
 
     /// <summary>Queues an Error frame; the caller then ends the read loop, and the writer flushes it before the close.</summary>
-    private void Fail(uint seq, ErrorCode code, string message) => _outbound.Writer.TryWrite(ErrorFrame(seq, code, message));
+    private void Fail(uint seq, ErrorCode code, string message)
+    {
+        // Past the budget if need be: the connection closes after it anyway.
+        var frame = ErrorFrame(seq, code, message);
+        var item = new Outgoing(frame, frame.CalculateSize());
+        Interlocked.Add(ref _pendingBytes, item.Bytes);
+        if (!_outbound.Writer.TryWrite(item))
+        {
+            Release(item.Bytes);
+        }
+    }
+
+    private bool TryEnqueue(Outgoing item)
+    {
+        if (!TryReserve(item))
+        {
+            return false;
+        }
+
+        if (_outbound.Writer.TryWrite(item))
+        {
+            return true;
+        }
+
+        Release(item.Bytes);
+        DropSlowReader("MaxPendingFrames", _options.MaxPendingFrames);
+        return false;
+    }
+
+    /// <summary>Counts a frame against Chat:MaxPendingBytes; a connection that would pass it is a slow reader.</summary>
+    private bool TryReserve(Outgoing item)
+    {
+        if (Interlocked.Add(ref _pendingBytes, item.Bytes) <= _options.MaxPendingBytes)
+        {
+            return true;
+        }
+
+        Release(item.Bytes);
+        DropSlowReader("MaxPendingBytes", _options.MaxPendingBytes);
+        return false;
+    }
+
+    private void Release(long bytes) => Interlocked.Add(ref _pendingBytes, -bytes);
+
+    /// <summary>Closes the connection of a client that does not read what it is sent; logged once, with the numbers.</summary>
+    private void DropSlowReader(string setting, long limit)
+    {
+        // A frame pushed while the session ends is not a slow reader's fault.
+        if (_closing || _aborted.IsCancellationRequested || Interlocked.Exchange(ref _slowReaderLogged, 1) != 0)
+        {
+            return;
+        }
+
+        SessionLog.SlowReader(_logger, ConnectionId, UserId, Remote, PendingBytes, _outbound.Reader.Count, limit, setting);
+        Abort();
+    }
 
     private static Frame ErrorFrame(uint seq, ErrorCode code, string message) =>
         new() { Seq = seq, Error = new Error { Code = code, Message = message } };
@@ -367,12 +449,18 @@ internal sealed partial class ChatSession
         {
             while (await reader.WaitToReadAsync())
             {
-                while (reader.TryRead(out var frame))
+                long batch = 0;
+                while (reader.TryRead(out var item))
                 {
-                    FrameCodec.Write(output, frame);
+                    FrameCodec.Write(output, item.Frame, item.Size);
+                    batch += item.Bytes;
                 }
 
+                // The bytes count until the transport has taken them: its pipe holds this flush at
+                // its own threshold (Kestrel's socket transport: 64 KiB), so queue and pipe together
+                // stay within the budget plus that threshold.
                 var flushed = await output.FlushAsync();
+                Release(batch);
                 if (flushed.IsCompleted || flushed.IsCanceled)
                 {
                     break;
@@ -385,5 +473,12 @@ internal sealed partial class ChatSession
         }
 
         Abort();
+    }
+
+    /// <summary>A queued frame and its body size, measured once when it is queued.</summary>
+    private readonly record struct Outgoing(Frame Frame, int Size)
+    {
+        /// <summary>What the frame takes on the wire: length prefix and body.</summary>
+        public int Bytes => FrameCodec.HeaderSize + Size;
     }
 }
