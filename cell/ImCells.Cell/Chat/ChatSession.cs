@@ -240,6 +240,9 @@ internal sealed partial class ChatSession
                     {
                         return;
                     }
+
+                    // Aborted (a slow reader): the requests still buffered are not worth any work.
+                    stop.ThrowIfCancellationRequested();
                 }
 
                 if (result.IsCompleted || result.IsCanceled || _kicked)
@@ -395,7 +398,8 @@ internal sealed partial class ChatSession
 
     private bool TryEnqueue(Outgoing item)
     {
-        if (!TryReserve(item))
+        // Closed as a slow reader (or from outside): nothing more is queued for it.
+        if (_aborted.IsCancellationRequested || !TryReserve(item))
         {
             return false;
         }
