@@ -11,7 +11,12 @@ internal sealed class ChatConnectionHandler(
         // A stopping cell closes its clients at once, so they reconnect elsewhere instead of
         // talking to a process that no longer routes anything to them.
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, lifetime.ApplicationStopping);
-        await new ChatSession(connection.Transport, backend, options, time, logger, connection.ConnectionId,
+        var drained = await new ChatSession(connection.Transport, backend, options, time, logger, connection.ConnectionId,
             connection.RemoteEndPoint?.ToString() ?? "?", connection.LocalEndPoint?.ToString() ?? "").RunAsync(closed.Token);
+        if (!drained)
+        {
+            // Otherwise the transport keeps the socket and its unsent bytes, waiting to send them to a client that reads nothing.
+            connection.Abort(new ConnectionAbortedException("the client does not read what it is sent"));
+        }
     }
 }

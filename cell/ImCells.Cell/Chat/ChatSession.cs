@@ -141,8 +141,14 @@ internal sealed partial class ChatSession
         }
     }
 
-    public async Task RunAsync(CancellationToken connectionClosed)
+    /// <summary>
+    /// Runs the connection to its end. False when the client did not take what it was sent (a slow
+    /// reader, or a last flush still waiting after 2 s): the caller must then abort the transport, or
+    /// the bytes still unsent wait for ever for a reader that never comes.
+    /// </summary>
+    public async Task<bool> RunAsync(CancellationToken connectionClosed)
     {
+        var drained = true;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed, _aborted.Token, _idle.Token);
         var writer = WriteLoopAsync();
         _idle.CancelAfter(_options.AuthTimeout);
@@ -183,13 +189,15 @@ internal sealed partial class ChatSession
 
             _closing = true;
             _outbound.Writer.TryComplete();
+            drained = Volatile.Read(ref _slowReaderLogged) == 0;
             try
             {
-                // The writer flushes a final Error frame; a peer that stopped reading gets 2 s.
-                await writer.WaitAsync(TimeSpan.FromSeconds(2));
+                // The writer flushes a final Error frame; a peer that stopped reading gets 2 s, a slow reader none.
+                await writer.WaitAsync(drained ? TimeSpan.FromSeconds(2) : TimeSpan.Zero);
             }
             catch (TimeoutException)
             {
+                drained = false;
             }
 
             await _transport.Input.CompleteAsync();
@@ -197,6 +205,8 @@ internal sealed partial class ChatSession
             _idle.Dispose();
             SessionLog.Closed(_logger, ConnectionId, UserId, DeviceId);
         }
+
+        return drained;
     }
 
     private async Task ReadLoopAsync(CancellationToken stop)

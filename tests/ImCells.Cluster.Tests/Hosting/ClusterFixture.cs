@@ -34,6 +34,12 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     internal ClusterCli Cli { get; }
 
+    /// <summary>A position in the cluster log: <see cref="LogSince"/> returns the lines written after it.</summary>
+    internal long LogMark() => _log.Mark();
+
+    /// <summary>The cluster log since <paramref name="mark"/> (what is still in memory), for a test that checks a server said why.</summary>
+    internal string LogSince(long mark) => _log.Dump(mark);
+
     public async Task InitializeAsync()
     {
         Layout.WriteInitialTopology();

@@ -35,7 +35,8 @@ public sealed class ChatSessionBudgetTests
         Assert.Equal(fits * (long)bytes, session.PendingBytes);
         Assert.False(session.TryPush(notify));
         Assert.False(session.TryPush(new Frame { NewMessage = new NewMessage { Message = new ChatMessage { Seq = 2 } } }));
-        await run.WaitAsync(Bound);
+        // Not drained: the connection handler aborts the socket rather than wait to send the rest.
+        Assert.False(await run.WaitAsync(Bound));
 
         // What the writer had handed the pipe still arrives; nothing beyond the budget was queued.
         var received = 0;
@@ -55,7 +56,7 @@ public sealed class ChatSessionBudgetTests
         var syncs = Enumerable.Range(2, 100).Select(i => new Frame { Seq = (uint)i, Sync = new SyncRequest() }).ToArray();
 
         await pipes.WriteAsync(PipePair.Encode(syncs));
-        await run.WaitAsync(Bound);
+        Assert.False(await run.WaitAsync(Bound));
 
         // 2 MiB holds two answers of 900 KiB: the third is refused and the connection closed.
         Assert.Equal(3, backend.Answered);
@@ -118,11 +119,22 @@ public sealed class ChatSessionBudgetTests
         Assert.False(run.IsCompleted);
     }
 
+    [Fact]
+    public async Task ClientThatReadsTheLastError_EndsDrained()
+    {
+        var (pipes, run, _, _) = await StartAuthenticatedAsync();
+
+        await pipes.WriteAsync([0, 0, 0, 6, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+
+        Assert.Equal(ErrorCode.MalformedFrame, (await pipes.ReadAsync())!.Error.Code);
+        Assert.True(await run.WaitAsync(Bound));
+    }
+
     private static Frame Notify(int textBytes) => new() { NewMessage = new NewMessage { Message = Message(textBytes) } };
 
     private static ChatMessage Message(int textBytes) => new() { Id = "m", Seq = 1, Text = new string('x', textBytes) };
 
-    private static async Task<(PipePair Pipes, Task Run, ChatSession Session, AnsweringBackend Backend)> StartAuthenticatedAsync()
+    private static async Task<(PipePair Pipes, Task<bool> Run, ChatSession Session, AnsweringBackend Backend)> StartAuthenticatedAsync()
     {
         var pipes = new PipePair();
         var backend = new AnsweringBackend();
