@@ -127,6 +127,48 @@ public sealed class ResponsePagingTests
         Assert.Equal(peers.AsEnumerable().Reverse(), listed);
     }
 
+    [Fact]
+    public async Task ScheduledList_GoesOnAfterTheLastItem_EvenAmongEqualDeliverTimes()
+    {
+        await using var hlr = await TempHlr.CreateAsync();
+        var (me, to) = (await hlr.AddUserAsync("me"), await hlr.AddUserAsync("to"));
+        var store = new ScheduledStore(hlr.Database);
+        var added = new List<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            // Ten share each deliver time: the schedule id orders them.
+            var entry = await store.AddAsync(new ScheduledEntry($"s{i:D2}", me, to, Text(i), $"c{i}", 4_000_000_000_000 + i / 10), CancellationToken.None);
+            added.Add(entry.Id);
+        }
+
+        var listed = new List<ScheduledMessage>();
+        var request = new ListScheduledRequest();
+        var pages = 0;
+        while (true)
+        {
+            var list = new ScheduledList();
+            var page = new ResponsePage(maxBytes: 4 * MaxTextBytes); // three of 16 KiB each
+            list.HasMore = await store.PendingOfAsync(me, request.AfterDeliverAtMs, request.AfterScheduleId, 500, e => page.TryAdd(list.Items, new ScheduledMessage
+            {
+                ScheduleId = e.Id,
+                Text = e.Text,
+                DeliverAtMs = e.DeliverAtMs,
+            }), CancellationToken.None);
+            pages++;
+            Assert.InRange(list.Items.Count, 1, 3);
+            listed.AddRange(list.Items);
+            if (!list.HasMore)
+            {
+                break;
+            }
+
+            request = new ListScheduledRequest { AfterDeliverAtMs = list.Items[^1].DeliverAtMs, AfterScheduleId = list.Items[^1].ScheduleId };
+        }
+
+        Assert.Equal(added, listed.Select(m => m.ScheduleId));
+        Assert.Equal(10, pages);
+    }
+
     private static void AssertOneFrame(Frame frame) =>
         Assert.InRange(frame.CalculateSize(), 1, FrameCodec.MaxServerFrameBytes);
 
