@@ -366,8 +366,8 @@ internal sealed partial class ChatSession
                 // Already counted in bytes when it was pushed.
                 if (!_outbound.Writer.TryWrite(item))
                 {
+                    DropSlowReader("MaxPendingFrames", _options.MaxPendingFrames, PendingBytes);
                     Release(item.Bytes);
-                    DropSlowReader("MaxPendingFrames", _options.MaxPendingFrames);
                 }
             }
 
@@ -419,28 +419,32 @@ internal sealed partial class ChatSession
             return true;
         }
 
+        DropSlowReader("MaxPendingFrames", _options.MaxPendingFrames, PendingBytes);
         Release(item.Bytes);
-        DropSlowReader("MaxPendingFrames", _options.MaxPendingFrames);
         return false;
     }
 
     /// <summary>Counts a frame against Chat:MaxPendingBytes; a connection that would pass it is a slow reader.</summary>
     private bool TryReserve(Outgoing item)
     {
-        if (Interlocked.Add(ref _pendingBytes, item.Bytes) <= _options.MaxPendingBytes)
+        var pending = Interlocked.Add(ref _pendingBytes, item.Bytes);
+        if (pending <= _options.MaxPendingBytes)
         {
             return true;
         }
 
         Release(item.Bytes);
-        DropSlowReader("MaxPendingBytes", _options.MaxPendingBytes);
+        DropSlowReader("MaxPendingBytes", _options.MaxPendingBytes, pending);
         return false;
     }
 
     private void Release(long bytes) => Interlocked.Add(ref _pendingBytes, -bytes);
 
-    /// <summary>Closes the connection of a client that does not read what it is sent; logged once, with the numbers.</summary>
-    private void DropSlowReader(string setting, long limit)
+    /// <summary>
+    /// Closes the connection of a client that does not read what it is sent; logged once, with the
+    /// numbers: <paramref name="bytes"/> waiting with the frame that did not fit.
+    /// </summary>
+    private void DropSlowReader(string setting, long limit, long bytes)
     {
         // A frame pushed while the session ends is not a slow reader's fault.
         if (_closing || _aborted.IsCancellationRequested || Interlocked.Exchange(ref _slowReaderLogged, 1) != 0)
@@ -448,7 +452,7 @@ internal sealed partial class ChatSession
             return;
         }
 
-        SessionLog.SlowReader(_logger, ConnectionId, UserId, Remote, PendingBytes, _outbound.Reader.Count, limit, setting);
+        SessionLog.SlowReader(_logger, ConnectionId, UserId, Remote, bytes, _outbound.Reader.Count, limit, setting);
         Abort();
     }
 

@@ -17,7 +17,7 @@ internal static partial class SessionLog
     [LoggerMessage(5, LogLevel.Warning, "Connection {ConnectionId} from {Remote} closed: {Problem}")]
     public static partial void BadFrame(ILogger logger, string connectionId, string remote, string problem);
 
-    [LoggerMessage(6, LogLevel.Warning, "Connection {ConnectionId} of user {UserId} from {Remote} is a slow reader: {Bytes} bytes in {Frames} frames queued, over the limit of {Limit} (Chat:{Setting}); closing")]
+    [LoggerMessage(6, LogLevel.Warning, "Connection {ConnectionId} of user {UserId} from {Remote} is a slow reader: {Bytes} bytes would wait for it with the next frame ({Frames} frames queued), over Chat:{Setting} = {Limit}; closing")]
     public static partial void SlowReader(ILogger logger, string connectionId, ulong userId, string remote, long bytes, int frames, long limit, string setting);
 
     [LoggerMessage(7, LogLevel.Debug, "Connection {ConnectionId} transport error: {Message}")]
