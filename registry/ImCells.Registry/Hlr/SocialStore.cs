@@ -99,13 +99,6 @@ public sealed class SocialStore(HlrDatabase database)
             ? new FriendRequestRecord((ulong)r.Other, r.Nickname, r.Message, r.CreatedAtMs)
             : null, cancellationToken);
 
-    public Task<IReadOnlyList<FriendRequestRecord>> RequestsAsync(ulong user, string direction, CancellationToken cancellationToken) =>
-        database.ReadAsync<IReadOnlyList<FriendRequestRecord>>(async connection =>
-            (await connection.QueryAsync<(long Other, string Nickname, string Message, long CreatedAtMs)>(
-                "SELECT other_id, nickname, message, created_at_ms FROM friend_requests WHERE user_id = @user AND direction = @direction ORDER BY created_at_ms",
-                new { user = (long)user, direction }))
-            .Select(r => new FriendRequestRecord((ulong)r.Other, r.Nickname, r.Message, r.CreatedAtMs)).ToList(), cancellationToken);
-
     /// <summary>One page of pending requests: other party's number above <paramref name="afterUser"/>, by number, at most <paramref name="limit"/>.</summary>
     public Task<IReadOnlyList<FriendRequestRecord>> RequestsAsync(ulong user, string direction, ulong afterUser, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<FriendRequestRecord>>(async connection =>
