@@ -25,7 +25,7 @@ public sealed class MemoryTests(ClusterFixture cluster, ITestOutputHelper output
     private const long Headroom = 50L * 1024 * 1024;
     private const int Bomb = 300;
 
-    private static readonly TimeSpan TestBound = TimeSpan.FromSeconds(180);
+    private static readonly TimeSpan TestBound = TimeSpan.FromSeconds(240);
     private static readonly TimeSpan DropBound = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan Delivery = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan CliBound = TimeSpan.FromSeconds(90);
@@ -96,6 +96,13 @@ public sealed class MemoryTests(ClusterFixture cluster, ITestOutputHelper output
             Assert.Equal(0, exit);
             Assert.Equal(sent, received.Select(m => (m.Id, m.Text)));
             Assert.All(received, m => Assert.Equal(stranger, m.From));
+
+            // `history` prints --limit messages, newest first, over as many pages as that takes.
+            var (historyExit, history) = await cluster.Cli.RunAsync("cli history", CliBound, ct,
+                "history", "--user", victim.ToString(CultureInfo.InvariantCulture), "--password", TestUsers.Password,
+                "--login", cluster.Layout.LoginUrl, "--with", stranger.ToString(CultureInfo.InvariantCulture), "--limit", $"{Bomb}", "--json");
+            Assert.Equal(0, historyExit);
+            Assert.Equal(sent.AsEnumerable().Reverse(), history.Split('\n').Where(l => l.StartsWith('{')).Select(Parse).Select(m => (m.Id, m.Text)));
 
             // The server sent them in pages that each fit in a frame, the first saying more follow.
             var first = await phone.SyncAsync(0, ct: ct);
