@@ -113,7 +113,7 @@ public sealed class MemoryTests(ClusterFixture cluster, ITestOutputHelper output
     }
 
     /// <summary>Sends <see cref="Bomb"/> messages of exactly Chat:MaxTextBytes (1- to 4-byte characters); returns their ids and texts.</summary>
-    private static async Task<List<(string Id, string Text)>> FillAsync(ImClient sender, ulong to, CancellationToken ct)
+    internal static async Task<List<(string Id, string Text)>> FillAsync(ImClient sender, ulong to, CancellationToken ct)
     {
         var sent = new List<(string, string)>(Bomb);
         for (var i = 0; i < Bomb; i++)
@@ -143,7 +143,7 @@ public sealed class MemoryTests(ClusterFixture cluster, ITestOutputHelper output
     /// Pings every 250 ms without reading anything (a silent connection would be closed after three
     /// heartbeats, whatever it queued); true once a write fails because the cell closed the connection.
     /// </summary>
-    private static async Task<bool> ClosedWhilePingingAsync(RawChatConnection raw, TimeSpan bound, CancellationToken ct)
+    internal static async Task<bool> ClosedWhilePingingAsync(RawChatConnection raw, TimeSpan bound, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + bound;
         var seq = 1000u;

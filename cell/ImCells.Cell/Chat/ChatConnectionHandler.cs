@@ -11,12 +11,8 @@ internal sealed class ChatConnectionHandler(
         // A stopping cell closes its clients at once, so they reconnect elsewhere instead of
         // talking to a process that no longer routes anything to them.
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, lifetime.ApplicationStopping);
-        var drained = await new ChatSession(connection.Transport, backend, options, time, logger, connection.ConnectionId,
-            connection.RemoteEndPoint?.ToString() ?? "?", connection.LocalEndPoint?.ToString() ?? "").RunAsync(closed.Token);
-        if (!drained)
-        {
-            // Otherwise the transport keeps the socket and its unsent bytes, waiting to send them to a client that reads nothing.
-            connection.Abort(new ConnectionAbortedException("the client does not read what it is sent"));
-        }
+        await new ChatSession(connection.Transport, backend, options, time, logger, connection.ConnectionId,
+            connection.RemoteEndPoint?.ToString() ?? "?", connection.LocalEndPoint?.ToString() ?? "",
+            () => connection.Abort(new ConnectionAbortedException("the client does not read what it is sent"))).RunAsync(closed.Token);
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Threading.Channels;
+using Microsoft.AspNetCore.Connections;
 using ImCells.Protos;
 using ImCells.Protos.Client;
 
@@ -33,10 +34,18 @@ internal sealed partial class ChatSession
     private bool _attached;
     private readonly RequestRate _rate;
     private readonly TimeProvider _time;
+    private readonly Action? _abortTransport;
 
-    public ChatSession(IDuplexPipe transport, IChatBackend backend, ChatOptions options, TimeProvider time, ILogger logger, string connectionId, string remote, string local = "")
+    /// <param name="abortTransport">
+    /// Drops the connection at once (its socket); called when the client does not take what it was
+    /// sent, whose unsent bytes would otherwise keep the transport waiting for ever.
+    /// </param>
+    public ChatSession(
+        IDuplexPipe transport, IChatBackend backend, ChatOptions options, TimeProvider time, ILogger logger, string connectionId, string remote,
+        string local = "", Action? abortTransport = null)
     {
         LocalEndpoint = local;
+        _abortTransport = abortTransport;
         _rate = new RequestRate(options.MaxRequestsPerSecond, time);
         _time = time;
         _idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time); // auth and heartbeat timeouts run on this clock
@@ -141,14 +150,8 @@ internal sealed partial class ChatSession
         }
     }
 
-    /// <summary>
-    /// Runs the connection to its end. False when the client did not take what it was sent (a slow
-    /// reader, or a last flush still waiting after 2 s): the caller must then abort the transport, or
-    /// the bytes still unsent wait for ever for a reader that never comes.
-    /// </summary>
-    public async Task<bool> RunAsync(CancellationToken connectionClosed)
+    public async Task RunAsync(CancellationToken connectionClosed)
     {
-        var drained = true;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed, _aborted.Token, _idle.Token);
         var writer = WriteLoopAsync();
         _idle.CancelAfter(_options.AuthTimeout);
@@ -189,7 +192,7 @@ internal sealed partial class ChatSession
 
             _closing = true;
             _outbound.Writer.TryComplete();
-            drained = Volatile.Read(ref _slowReaderLogged) == 0;
+            var drained = Volatile.Read(ref _slowReaderLogged) == 0;
             try
             {
                 // The writer flushes a final Error frame; a peer that stopped reading gets 2 s, a slow reader none.
@@ -200,13 +203,19 @@ internal sealed partial class ChatSession
                 drained = false;
             }
 
+            if (!drained && _abortTransport is not null)
+            {
+                // The writer waits for a client that reads nothing: drop the socket, which ends its flush.
+                _abortTransport();
+                await writer.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
             await _transport.Input.CompleteAsync();
-            await _transport.Output.CompleteAsync();
+            // With an error when not drained: what is left unsent is dropped, not written.
+            await _transport.Output.CompleteAsync(drained ? null : new ConnectionAbortedException("the client does not read what it is sent"));
             _idle.Dispose();
             SessionLog.Closed(_logger, ConnectionId, UserId, DeviceId);
         }
-
-        return drained;
     }
 
     private async Task ReadLoopAsync(CancellationToken stop)

@@ -22,7 +22,7 @@ public sealed class ChatSessionBudgetTests
     [Fact]
     public async Task NotifiesNeverRead_AreRefusedPastTheBudget_AndTheConnectionCloses()
     {
-        var (pipes, run, session, _) = await StartAuthenticatedAsync();
+        var (_, run, session, backend) = await StartAuthenticatedAsync();
         var notify = Notify(100 * 1024);
         var bytes = FrameCodec.HeaderSize + notify.CalculateSize();
         var fits = Budget / bytes;
@@ -35,17 +35,9 @@ public sealed class ChatSessionBudgetTests
         Assert.Equal(fits * (long)bytes, session.PendingBytes);
         Assert.False(session.TryPush(notify));
         Assert.False(session.TryPush(new Frame { NewMessage = new NewMessage { Message = new ChatMessage { Seq = 2 } } }));
-        // Not drained: the connection handler aborts the socket rather than wait to send the rest.
-        Assert.False(await run.WaitAsync(Bound));
-
-        // What the writer had handed the pipe still arrives; nothing beyond the budget was queued.
-        var received = 0;
-        while (await pipes.ReadAsync() is not null)
-        {
-            received++;
-        }
-
-        Assert.InRange(received, 1, fits);
+        // The socket is dropped rather than kept to send the rest to a client that reads nothing.
+        await run.WaitAsync(Bound);
+        Assert.Equal(1, backend.TransportAborts);
     }
 
     [Fact]
@@ -56,16 +48,17 @@ public sealed class ChatSessionBudgetTests
         var syncs = Enumerable.Range(2, 100).Select(i => new Frame { Seq = (uint)i, Sync = new SyncRequest() }).ToArray();
 
         await pipes.WriteAsync(PipePair.Encode(syncs));
-        Assert.False(await run.WaitAsync(Bound));
+        await run.WaitAsync(Bound);
 
-        // 2 MiB holds two answers of 900 KiB: the third is refused and the connection closed.
+        // 2 MiB holds two answers of 900 KiB: the third is refused and the connection dropped.
         Assert.Equal(3, backend.Answered);
+        Assert.Equal(1, backend.TransportAborts);
     }
 
     [Fact]
     public async Task ReadingClient_GetsEveryFrame_AndNothingStaysCounted()
     {
-        var (pipes, run, session, _) = await StartAuthenticatedAsync();
+        var (pipes, run, session, backend) = await StartAuthenticatedAsync();
         var notify = Notify(100 * 1024);
         var bytes = FrameCodec.HeaderSize + notify.CalculateSize();
         const int Count = 200; // ten times the budget
@@ -90,6 +83,7 @@ public sealed class ChatSessionBudgetTests
         Assert.Equal(Count, await reader.WaitAsync(Bound));
         Assert.True(await Wait.UntilAsync(() => session.PendingBytes == 0, Bound), $"{session.PendingBytes} bytes still counted after everything was read");
         Assert.False(run.IsCompleted);
+        Assert.Equal(0, backend.TransportAborts);
     }
 
     [Fact]
@@ -120,26 +114,33 @@ public sealed class ChatSessionBudgetTests
     }
 
     [Fact]
-    public async Task ClientThatReadsTheLastError_EndsDrained()
+    public async Task ClientThatReadsTheLastError_IsClosedGracefully()
     {
-        var (pipes, run, _, _) = await StartAuthenticatedAsync();
+        var (pipes, run, _, backend) = await StartAuthenticatedAsync();
 
         await pipes.WriteAsync([0, 0, 0, 6, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
 
         Assert.Equal(ErrorCode.MalformedFrame, (await pipes.ReadAsync())!.Error.Code);
-        Assert.True(await run.WaitAsync(Bound));
+        Assert.Null(await pipes.ReadAsync());
+        await run.WaitAsync(Bound);
+        Assert.Equal(0, backend.TransportAborts);
     }
 
     private static Frame Notify(int textBytes) => new() { NewMessage = new NewMessage { Message = Message(textBytes) } };
 
     private static ChatMessage Message(int textBytes) => new() { Id = "m", Seq = 1, Text = new string('x', textBytes) };
 
-    private static async Task<(PipePair Pipes, Task<bool> Run, ChatSession Session, AnsweringBackend Backend)> StartAuthenticatedAsync()
+    private static async Task<(PipePair Pipes, Task Run, ChatSession Session, AnsweringBackend Backend)> StartAuthenticatedAsync()
     {
         var pipes = new PipePair();
         var backend = new AnsweringBackend();
         var options = new ChatOptions { MaxPendingBytes = Budget, MaxRequestsPerSecond = 0 };
-        var session = new ChatSession(pipes.Server, backend, options, new FakeTimeProvider(), NullLogger.Instance, "c1", "test");
+        var session = new ChatSession(pipes.Server, backend, options, new FakeTimeProvider(), NullLogger.Instance, "c1", "test",
+            abortTransport: () =>
+            {
+                backend.AbortedTransport();
+                pipes.DropClient();
+            });
         var run = session.RunAsync(CancellationToken.None);
         await pipes.WriteAsync(PipePair.Encode(GoodAuth));
         Assert.Equal(Frame.BodyOneofCase.AuthOk, (await pipes.ReadAsync())!.BodyCase);
@@ -152,10 +153,16 @@ public sealed class ChatSessionBudgetTests
     private sealed class AnsweringBackend : IChatBackend
     {
         private int _answered;
+        private int _aborts;
 
         public Func<Frame, Frame> Answer { get; set; } = _ => new Frame { SyncResult = new SyncResult() };
 
         public int Answered => Volatile.Read(ref _answered);
+
+        /// <summary>How often the session dropped the socket (the connection handler's abort).</summary>
+        public int TransportAborts => Volatile.Read(ref _aborts);
+
+        public void AbortedTransport() => Interlocked.Increment(ref _aborts);
 
         public string CellId => "t";
 
