@@ -105,7 +105,7 @@ internal sealed partial class ChatSession
             {
                 if (_early is not null)
                 {
-                    if (!TryReserve(item))
+                    if (_aborted.IsCancellationRequested || !TryReserve(item))
                     {
                         return false;
                     }
