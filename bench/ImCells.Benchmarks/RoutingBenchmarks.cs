@@ -33,7 +33,8 @@ public class RoutingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var options = new ChatOptions();
+        // No request rate limit: the benchmark sends as fast as it can (a refused Send would never reach the receiver).
+        var options = new ChatOptions { MaxRequestsPerSecond = 0 };
         _registry = new SessionRegistry();
         _notifier = new Notifier(_registry);
         _ids = new MessageIds(new CellIdentity("a"));

@@ -27,12 +27,12 @@ internal sealed partial class ChatConnection
         Expect(await RequestAsync(new Frame { History = new HistoryRequest { Peer = peer, BeforeSeq = beforeSeq, Limit = limit } }, ct),
             Frame.BodyOneofCase.HistoryResult).HistoryResult;
 
-    public async Task<ConversationsResult> ConversationsAsync(uint limit, CancellationToken ct) =>
-        Expect(await RequestAsync(new Frame { Conversations = new ConversationsRequest { Limit = limit } }, ct),
+    public async Task<ConversationsResult> ConversationsAsync(uint limit, ulong beforeSeq, CancellationToken ct) =>
+        Expect(await RequestAsync(new Frame { Conversations = new ConversationsRequest { Limit = limit, BeforeSeq = beforeSeq } }, ct),
             Frame.BodyOneofCase.ConversationsResult).ConversationsResult;
 
-    public async Task<ScheduledList> ListScheduledAsync(CancellationToken ct) =>
-        Expect(await RequestAsync(new Frame { ListScheduled = new ListScheduledRequest() }, ct),
+    public async Task<ScheduledList> ListScheduledAsync(ListScheduledRequest request, CancellationToken ct) =>
+        Expect(await RequestAsync(new Frame { ListScheduled = request }, ct),
             Frame.BodyOneofCase.ScheduledList).ScheduledList;
 
     public async Task<CancelScheduledOk> CancelScheduledAsync(string scheduleId, CancellationToken ct) =>

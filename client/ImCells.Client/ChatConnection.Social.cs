@@ -25,8 +25,8 @@ internal sealed partial class ChatConnection
         Expect(await RequestAsync(new Frame { FriendRemove = new FriendRemoveRequest { Friend = friend } }, ct),
             Frame.BodyOneofCase.FriendOk).FriendOk;
 
-    public async Task<FriendList> FriendListAsync(CancellationToken ct) =>
-        Expect(await RequestAsync(new Frame { FriendList = new FriendListRequest() }, ct),
+    public async Task<FriendList> FriendListAsync(FriendListRequest request, CancellationToken ct) =>
+        Expect(await RequestAsync(new Frame { FriendList = request }, ct),
             Frame.BodyOneofCase.FriendListResult).FriendListResult;
 
     public async Task<BlockOk> BlockAsync(ulong user, bool block, CancellationToken ct) =>

@@ -16,8 +16,9 @@ namespace ImCells.Client;
 /// </summary>
 internal sealed partial class ChatConnection : IAsyncDisposable
 {
-    // Responses may legitimately be larger than what the server accepts from us (a sync page).
-    private const int MinIncomingFrameBytes = 4 * 1024 * 1024;
+    // Responses may legitimately be larger than what the server accepts from us (a sync page): accept
+    // every frame a server may send (FrameCodec.MaxServerFrameBytes), with room to spare.
+    internal const int MinIncomingFrameBytes = 4 * 1024 * 1024;
 
     private readonly Socket _socket;
     private readonly Stream _stream;

@@ -25,13 +25,22 @@ public sealed partial class ImClient
     public Task<MarkReadOk> MarkReadAsync(ulong peer, ulong seq, CancellationToken ct = default) =>
         Current().MarkReadAsync(peer, seq, ct);
 
-    /// <summary>The conversation with <paramref name="peer"/>, newest first, seq below <paramref name="beforeSeq"/> (0: from the newest).</summary>
+    /// <summary>
+    /// One page of the conversation with <paramref name="peer"/>, newest first, seq below
+    /// <paramref name="beforeSeq"/> (0: from the newest). A page may hold fewer than
+    /// <paramref name="limit"/> (it is cut by bytes too); has_more says older messages remain.
+    /// </summary>
     public Task<HistoryResult> HistoryAsync(ulong peer, ulong beforeSeq = 0, uint limit = 50, CancellationToken ct = default) =>
         Current().HistoryAsync(peer, beforeSeq, limit, ct);
 
-    /// <summary>The most recent conversations first, each with its last message and unread count.</summary>
-    public Task<ConversationsResult> ConversationsAsync(uint limit = 50, CancellationToken ct = default) =>
-        Current().ConversationsAsync(limit, ct);
+    /// <summary>
+    /// One page of conversations, the most recent first, each with its last message and unread count:
+    /// those whose newest message is older than <paramref name="beforeSeq"/> (0: from the most recent).
+    /// A page may hold fewer than <paramref name="limit"/> (it is cut by bytes too); has_more says
+    /// another follows (ask with before_seq = the last one's last_message.seq).
+    /// </summary>
+    public Task<ConversationsResult> ConversationsAsync(uint limit = 50, ulong beforeSeq = 0, CancellationToken ct = default) =>
+        Current().ConversationsAsync(limit, beforeSeq, ct);
 
     /// <summary>Whether the senders of messages this user reads get a read receipt.</summary>
     public Task<SettingsOk> SetReadReceiptsAsync(bool enabled, CancellationToken ct = default) =>

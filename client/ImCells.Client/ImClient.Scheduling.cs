@@ -27,9 +27,23 @@ public sealed partial class ImClient
         return await Current().SendAsync(request, ct);
     }
 
-    /// <summary>This user's messages still waiting for their time.</summary>
-    public async Task<IReadOnlyList<ScheduledMessage>> ListScheduledAsync(CancellationToken ct = default) =>
-        (await Current().ListScheduledAsync(ct)).Items;
+    /// <summary>This user's messages still waiting for their time, by deliver time (every page of them).</summary>
+    public async Task<IReadOnlyList<ScheduledMessage>> ListScheduledAsync(CancellationToken ct = default)
+    {
+        var all = new List<ScheduledMessage>();
+        var request = new ListScheduledRequest();
+        while (true)
+        {
+            var page = await Current().ListScheduledAsync(request, ct);
+            all.AddRange(page.Items);
+            if (!page.HasMore || page.Items.Count == 0)
+            {
+                return all;
+            }
+
+            request = new ListScheduledRequest { AfterDeliverAtMs = page.Items[^1].DeliverAtMs, AfterScheduleId = page.Items[^1].ScheduleId };
+        }
+    }
 
     /// <summary>Drops a scheduled message before it is sent.</summary>
     /// <exception cref="ImClientException">NOT_FOUND when there is no such schedule (or it was already sent).</exception>

@@ -62,8 +62,28 @@ public sealed partial class ImClient
         return ok;
     }
 
-    /// <summary>Friends with their presence, pending requests both ways, and the blacklist.</summary>
-    public Task<FriendList> FriendListAsync(CancellationToken ct = default) => Current().FriendListAsync(ct);
+    /// <summary>Friends with their presence, pending requests both ways, and the blacklist: every page of it, in one list.</summary>
+    public async Task<FriendList> FriendListAsync(CancellationToken ct = default)
+    {
+        var all = new FriendList();
+        var request = new FriendListRequest();
+        while (true)
+        {
+            var page = await Current().FriendListAsync(request, ct);
+            all.Friends.Add(page.Friends);
+            all.Incoming.Add(page.Incoming);
+            all.Outgoing.Add(page.Outgoing);
+            all.Blocked.Add(page.Blocked);
+            var next = new FriendListRequest { FromSection = page.NextSection, AfterUser = page.NextAfterUser };
+            // A server that did not move on would repeat the same page for ever.
+            if (!page.HasMore || next.Equals(request))
+            {
+                return all;
+            }
+
+            request = next;
+        }
+    }
 
     /// <summary>Blocks (or with <paramref name="block"/> false unblocks) <paramref name="user"/>.</summary>
     public Task<BlockOk> BlockAsync(ulong user, bool block = true, CancellationToken ct = default) =>

@@ -30,6 +30,12 @@ public static class FrameCodec
     public const int DefaultMaxFrameBytes = 64 * 1024;
 
     /// <summary>
+    /// The largest frame body a server sends (1 MiB): every response that lists things is cut to
+    /// fit, and a client must accept at least this much (the client library accepts 4 MiB).
+    /// </summary>
+    public const int MaxServerFrameBytes = 1024 * 1024;
+
+    /// <summary>
     /// Reads one frame from the start of <paramref name="buffer"/>. The length is checked before
     /// anything is buffered, so an oversized announcement is refused without waiting for its body.
     /// On <see cref="FrameReadStatus.Frame"/> the buffer is advanced past the frame.
@@ -70,9 +76,14 @@ public static class FrameCodec
     }
 
     /// <summary>Writes the length prefix and the frame straight into the writer's memory.</summary>
-    public static int Write(IBufferWriter<byte> writer, Frame frame)
+    public static int Write(IBufferWriter<byte> writer, Frame frame) => Write(writer, frame, frame.CalculateSize());
+
+    /// <summary>
+    /// Like <see cref="Write(IBufferWriter{byte}, Frame)"/> with the body size already known
+    /// (<paramref name="size"/> = <c>frame.CalculateSize()</c>, of the frame as it is now).
+    /// </summary>
+    public static int Write(IBufferWriter<byte> writer, Frame frame, int size)
     {
-        var size = frame.CalculateSize();
         var span = writer.GetSpan(HeaderSize + size);
         BinaryPrimitives.WriteUInt32BigEndian(span, (uint)size);
         frame.WriteTo(span.Slice(HeaderSize, size));

@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using ImCells.Client;
 using ImCells.Protos.Client;
@@ -10,26 +12,26 @@ namespace ImCells.Cluster.Tests;
 /// <summary>
 /// The client protocol by hand, for what the client library would never do: stay silent, or send
 /// and hang up without waiting for the answer. One TCP connection, 4-byte big-endian length then
-/// a Frame (like bench/ImCells.Bench/LeanConnection.cs).
+/// a Frame (like bench/ImCells.Bench/LeanConnection.cs); TLS for a tls:// endpoint.
 /// </summary>
 internal sealed class RawChatConnection : IDisposable
 {
     private static readonly TimeSpan ReadBound = TimeSpan.FromSeconds(15);
 
     private readonly TcpClient _tcp;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
 
-    private RawChatConnection(TcpClient tcp)
+    private RawChatConnection(TcpClient tcp, Stream stream)
     {
         _tcp = tcp;
-        _stream = tcp.GetStream();
+        _stream = stream;
     }
 
     /// <summary>Logs in through <paramref name="loginUrl"/>, connects to the first chat server handed out and authenticates.</summary>
     public static async Task<(RawChatConnection Connection, AuthOk AuthOk)> AuthenticateAsync(
-        string loginUrl, ulong user, string password, string device, CancellationToken ct)
+        string loginUrl, ulong user, string password, string device, CancellationToken ct, X509Certificate2? trustedCa = null)
     {
-        using var api = new LoginApi(loginUrl);
+        using var api = new LoginApi(loginUrl, trustedCa);
         var login = await api.LoginAsync(user, password, device, ct);
         var (connection, reply) = await AuthenticateAsync(login, device, ct);
         if (reply?.BodyCase == Frame.BodyOneofCase.AuthOk)
@@ -45,12 +47,27 @@ internal sealed class RawChatConnection : IDisposable
     public static async Task<(RawChatConnection Connection, Frame? Reply)> AuthenticateAsync(LoginResult login, string device, CancellationToken ct)
     {
         var endpoint = login.ChatEndpoints[0];
-        var colon = endpoint.LastIndexOf(':');
+        var tls = endpoint.StartsWith("tls://", StringComparison.Ordinal);
+        var address = tls ? endpoint["tls://".Length..] : endpoint;
+        var colon = address.LastIndexOf(':');
         var tcp = new TcpClient { NoDelay = true };
         try
         {
-            await tcp.ConnectAsync(endpoint[..colon], int.Parse(endpoint[(colon + 1)..], CultureInfo.InvariantCulture), ct);
-            var connection = new RawChatConnection(tcp);
+            await tcp.ConnectAsync(address[..colon], int.Parse(address[(colon + 1)..], CultureInfo.InvariantCulture), ct);
+            Stream stream = tcp.GetStream();
+            if (tls)
+            {
+                // Any server certificate: these tests are about what the server does, not the client's trust.
+                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+                await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+                {
+                    TargetHost = address[..colon],
+                    RemoteCertificateValidationCallback = (_, _, _, _) => true,
+                }, ct);
+                stream = ssl;
+            }
+
+            var connection = new RawChatConnection(tcp, stream);
             await connection.WriteAsync(new Frame { Seq = 1, Auth = new Auth { Token = login.Token, DeviceId = device } }, ct);
             return (connection, await connection.ReadAsync(ct));
         }
@@ -116,7 +133,7 @@ internal sealed class RawChatConnection : IDisposable
         try
         {
             await tcp.ConnectAsync(endpoint[..colon], int.Parse(endpoint[(colon + 1)..], CultureInfo.InvariantCulture), ct);
-            return new RawChatConnection(tcp);
+            return new RawChatConnection(tcp, tcp.GetStream());
         }
         catch
         {
@@ -132,5 +149,9 @@ internal sealed class RawChatConnection : IDisposable
         await _stream.FlushAsync(ct);
     }
 
-    public void Dispose() => _tcp.Dispose();
+    public void Dispose()
+    {
+        _stream.Dispose();
+        _tcp.Dispose();
+    }
 }

@@ -12,6 +12,7 @@ internal sealed class ChatConnectionHandler(
         // talking to a process that no longer routes anything to them.
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, lifetime.ApplicationStopping);
         await new ChatSession(connection.Transport, backend, options, time, logger, connection.ConnectionId,
-            connection.RemoteEndPoint?.ToString() ?? "?", connection.LocalEndPoint?.ToString() ?? "").RunAsync(closed.Token);
+            connection.RemoteEndPoint?.ToString() ?? "?", connection.LocalEndPoint?.ToString() ?? "",
+            () => connection.Abort(new ConnectionAbortedException("the client does not read what it is sent"))).RunAsync(closed.Token);
     }
 }

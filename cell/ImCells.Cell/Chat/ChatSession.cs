@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Threading.Channels;
+using Microsoft.AspNetCore.Connections;
 using ImCells.Protos;
 using ImCells.Protos.Client;
 
@@ -10,6 +11,9 @@ namespace ImCells.Cell.Chat;
 /// One client connection: a read loop that parses every whole frame in the buffer (length checked
 /// before buffering), and a single writer that drains the outgoing queue and flushes once per
 /// batch. Any bad input ends with an Error frame and a close; nothing thrown here escapes.
+/// What waits for the client is bounded in frames (Chat:MaxPendingFrames) and in bytes
+/// (Chat:MaxPendingBytes, counted from queueing until the transport has taken the bytes): a client
+/// that does not read is closed, whatever it asks for.
 /// </summary>
 internal sealed partial class ChatSession
 {
@@ -17,20 +21,31 @@ internal sealed partial class ChatSession
     private readonly IChatBackend _backend;
     private readonly ChatOptions _options;
     private readonly ILogger _logger;
-    private readonly Channel<Frame> _outbound;
+    private readonly Channel<Outgoing> _outbound;
     private readonly CancellationTokenSource _aborted = new();
     private readonly CancellationTokenSource _idle;
     private readonly Lock _gate = new();
-    private List<Frame>? _early = [];
+    private List<Outgoing>? _early = [];
     private volatile bool _ready;
     private volatile bool _kicked;
+    private volatile bool _closing;
+    private long _pendingBytes;
+    private int _slowReaderLogged;
     private bool _attached;
     private readonly RequestRate _rate;
     private readonly TimeProvider _time;
+    private readonly Action? _abortTransport;
 
-    public ChatSession(IDuplexPipe transport, IChatBackend backend, ChatOptions options, TimeProvider time, ILogger logger, string connectionId, string remote, string local = "")
+    /// <param name="abortTransport">
+    /// Drops the connection at once (its socket); called when the client does not take what it was
+    /// sent, whose unsent bytes would otherwise keep the transport waiting for ever.
+    /// </param>
+    public ChatSession(
+        IDuplexPipe transport, IChatBackend backend, ChatOptions options, TimeProvider time, ILogger logger, string connectionId, string remote,
+        string local = "", Action? abortTransport = null)
     {
         LocalEndpoint = local;
+        _abortTransport = abortTransport;
         _rate = new RequestRate(options.MaxRequestsPerSecond, time);
         _time = time;
         _idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time); // auth and heartbeat timeouts run on this clock
@@ -40,7 +55,7 @@ internal sealed partial class ChatSession
         _logger = logger;
         ConnectionId = connectionId;
         Remote = remote;
-        _outbound = Channel.CreateBounded<Frame>(new BoundedChannelOptions(options.MaxPendingFrames)
+        _outbound = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(options.MaxPendingFrames)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -66,36 +81,42 @@ internal sealed partial class ChatSession
 
     public bool IsAuthenticated => UserId != 0;
 
+    /// <summary>Bytes of frames queued for this connection or still being flushed to the transport.</summary>
+    internal long PendingBytes => Interlocked.Read(ref _pendingBytes);
+
     /// <summary>
     /// Queues a notify without waiting. Before the AuthOk has been queued, notifies are held back
-    /// so the client sees AuthOk first. A full queue means a slow reader: it is disconnected.
+    /// so the client sees AuthOk first. A full queue (in frames or in bytes) means a slow reader:
+    /// it is disconnected. The frame must not change once pushed (its size is measured here).
     /// </summary>
     public bool TryPush(Frame frame)
     {
+        var size = frame.CalculateSize();
+        if (size > FrameCodec.MaxServerFrameBytes)
+        {
+            SessionLog.OversizedFrame(_logger, ConnectionId, UserId, frame.BodyCase.ToString(), size, FrameCodec.MaxServerFrameBytes);
+            return false;
+        }
+
+        var item = new Outgoing(frame, size);
         if (!_ready)
         {
             lock (_gate)
             {
                 if (_early is not null)
                 {
-                    _early.Add(frame);
+                    if (_aborted.IsCancellationRequested || !TryReserve(item))
+                    {
+                        return false;
+                    }
+
+                    _early.Add(item);
                     return true;
                 }
             }
         }
 
-        if (_outbound.Writer.TryWrite(frame))
-        {
-            return true;
-        }
-
-        if (!_aborted.IsCancellationRequested)
-        {
-            SessionLog.SlowReader(_logger, ConnectionId, UserId, _options.MaxPendingFrames);
-            Abort();
-        }
-
-        return false;
+        return TryEnqueue(item);
     }
 
     /// <summary>Closes the connection from outside (slow reader, kicked, shutdown).</summary>
@@ -169,18 +190,29 @@ internal sealed partial class ChatSession
                 _backend.Detach(this);
             }
 
+            _closing = true;
             _outbound.Writer.TryComplete();
+            var drained = Volatile.Read(ref _slowReaderLogged) == 0;
             try
             {
-                // The writer flushes a final Error frame; a peer that stopped reading gets 2 s.
-                await writer.WaitAsync(TimeSpan.FromSeconds(2));
+                // The writer flushes a final Error frame; a peer that stopped reading gets 2 s, a slow reader none.
+                await writer.WaitAsync(drained ? TimeSpan.FromSeconds(2) : TimeSpan.Zero);
             }
             catch (TimeoutException)
             {
+                drained = false;
+            }
+
+            if (!drained && _abortTransport is not null)
+            {
+                // The writer waits for a client that reads nothing: drop the socket, which ends its flush.
+                _abortTransport();
+                await writer.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
 
             await _transport.Input.CompleteAsync();
-            await _transport.Output.CompleteAsync();
+            // With an error when not drained: what is left unsent is dropped, not written.
+            await _transport.Output.CompleteAsync(drained ? null : new ConnectionAbortedException("the client does not read what it is sent"));
             _idle.Dispose();
             SessionLog.Closed(_logger, ConnectionId, UserId, DeviceId);
         }
@@ -227,6 +259,9 @@ internal sealed partial class ChatSession
                     {
                         return;
                     }
+
+                    // Aborted (a slow reader): the requests still buffered are not worth any work.
+                    stop.ThrowIfCancellationRequested();
                 }
 
                 if (result.IsCompleted || result.IsCanceled || _kicked)
@@ -335,9 +370,14 @@ internal sealed partial class ChatSession
     {
         lock (_gate)
         {
-            foreach (var frame in _early!)
+            foreach (var item in _early!)
             {
-                _outbound.Writer.TryWrite(frame);
+                // Already counted in bytes when it was pushed.
+                if (!_outbound.Writer.TryWrite(item))
+                {
+                    DropSlowReader("MaxPendingFrames", _options.MaxPendingFrames, PendingBytes);
+                    Release(item.Bytes);
+                }
             }
 
             _early = null;
@@ -345,16 +385,85 @@ internal sealed partial class ChatSession
         }
     }
 
+    /// <summary>
+    /// Queues the response to a request. A response over the largest frame a server sends would be
+    /// refused by the client: it is replaced by an INTERNAL error and logged (every page is cut to fit).
+    /// </summary>
     private void Reply(Frame frame)
     {
-        if (!_outbound.Writer.TryWrite(frame))
+        var size = frame.CalculateSize();
+        if (size > FrameCodec.MaxServerFrameBytes)
         {
-            Abort();
+            SessionLog.OversizedFrame(_logger, ConnectionId, UserId, frame.BodyCase.ToString(), size, FrameCodec.MaxServerFrameBytes);
+            frame = ErrorFrame(frame.Seq, ErrorCode.Internal, "the answer is too large to send; ask for fewer items");
+            size = frame.CalculateSize();
         }
+
+        TryEnqueue(new Outgoing(frame, size));
     }
 
     /// <summary>Queues an Error frame; the caller then ends the read loop, and the writer flushes it before the close.</summary>
-    private void Fail(uint seq, ErrorCode code, string message) => _outbound.Writer.TryWrite(ErrorFrame(seq, code, message));
+    private void Fail(uint seq, ErrorCode code, string message)
+    {
+        // Past the budget if need be: the connection closes after it anyway.
+        var frame = ErrorFrame(seq, code, message);
+        var item = new Outgoing(frame, frame.CalculateSize());
+        Interlocked.Add(ref _pendingBytes, item.Bytes);
+        if (!_outbound.Writer.TryWrite(item))
+        {
+            Release(item.Bytes);
+        }
+    }
+
+    private bool TryEnqueue(Outgoing item)
+    {
+        // Closed as a slow reader (or from outside): nothing more is queued for it.
+        if (_aborted.IsCancellationRequested || !TryReserve(item))
+        {
+            return false;
+        }
+
+        if (_outbound.Writer.TryWrite(item))
+        {
+            return true;
+        }
+
+        DropSlowReader("MaxPendingFrames", _options.MaxPendingFrames, PendingBytes);
+        Release(item.Bytes);
+        return false;
+    }
+
+    /// <summary>Counts a frame against Chat:MaxPendingBytes; a connection that would pass it is a slow reader.</summary>
+    private bool TryReserve(Outgoing item)
+    {
+        var pending = Interlocked.Add(ref _pendingBytes, item.Bytes);
+        if (pending <= _options.MaxPendingBytes)
+        {
+            return true;
+        }
+
+        Release(item.Bytes);
+        DropSlowReader("MaxPendingBytes", _options.MaxPendingBytes, pending);
+        return false;
+    }
+
+    private void Release(long bytes) => Interlocked.Add(ref _pendingBytes, -bytes);
+
+    /// <summary>
+    /// Closes the connection of a client that does not read what it is sent; logged once, with the
+    /// numbers: <paramref name="bytes"/> waiting with the frame that did not fit.
+    /// </summary>
+    private void DropSlowReader(string setting, long limit, long bytes)
+    {
+        // A frame pushed while the session ends is not a slow reader's fault.
+        if (_closing || _aborted.IsCancellationRequested || Interlocked.Exchange(ref _slowReaderLogged, 1) != 0)
+        {
+            return;
+        }
+
+        SessionLog.SlowReader(_logger, ConnectionId, UserId, Remote, bytes, _outbound.Reader.Count, limit, setting);
+        Abort();
+    }
 
     private static Frame ErrorFrame(uint seq, ErrorCode code, string message) =>
         new() { Seq = seq, Error = new Error { Code = code, Message = message } };
@@ -367,12 +476,18 @@ internal sealed partial class ChatSession
         {
             while (await reader.WaitToReadAsync())
             {
-                while (reader.TryRead(out var frame))
+                long batch = 0;
+                while (reader.TryRead(out var item))
                 {
-                    FrameCodec.Write(output, frame);
+                    FrameCodec.Write(output, item.Frame, item.Size);
+                    batch += item.Bytes;
                 }
 
+                // The bytes count until the transport has taken them: its pipe holds this flush at
+                // its own threshold (Kestrel's socket transport: 64 KiB), so queue and pipe together
+                // stay within the budget plus that threshold.
                 var flushed = await output.FlushAsync();
+                Release(batch);
                 if (flushed.IsCompleted || flushed.IsCanceled)
                 {
                     break;
@@ -385,5 +500,12 @@ internal sealed partial class ChatSession
         }
 
         Abort();
+    }
+
+    /// <summary>A queued frame and its body size, measured once when it is queued.</summary>
+    private readonly record struct Outgoing(Frame Frame, int Size)
+    {
+        /// <summary>What the frame takes on the wire: length prefix and body.</summary>
+        public int Bytes => FrameCodec.HeaderSize + Size;
     }
 }

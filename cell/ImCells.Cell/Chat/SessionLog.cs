@@ -17,8 +17,8 @@ internal static partial class SessionLog
     [LoggerMessage(5, LogLevel.Warning, "Connection {ConnectionId} from {Remote} closed: {Problem}")]
     public static partial void BadFrame(ILogger logger, string connectionId, string remote, string problem);
 
-    [LoggerMessage(6, LogLevel.Warning, "Connection {ConnectionId} of user {UserId} has {Frames} frames queued: slow reader, closing")]
-    public static partial void SlowReader(ILogger logger, string connectionId, ulong userId, int frames);
+    [LoggerMessage(6, LogLevel.Warning, "Connection {ConnectionId} of user {UserId} from {Remote} is a slow reader: {Bytes} bytes would wait for it with the next frame ({Frames} frames queued), over Chat:{Setting} = {Limit}; closing")]
+    public static partial void SlowReader(ILogger logger, string connectionId, ulong userId, string remote, long bytes, int frames, long limit, string setting);
 
     [LoggerMessage(7, LogLevel.Debug, "Connection {ConnectionId} transport error: {Message}")]
     public static partial void TransportError(ILogger logger, string connectionId, string message);
@@ -34,4 +34,7 @@ internal static partial class SessionLog
 
     [LoggerMessage(11, LogLevel.Information, "User {UserId} device {Device} connected again; closing the older connection {ConnectionId}")]
     public static partial void Replaced(ILogger logger, ulong userId, string device, string connectionId);
+
+    [LoggerMessage(12, LogLevel.Error, "Connection {ConnectionId} of user {UserId}: a {Body} frame of {Size} bytes is over the largest frame a server sends ({Max}); not sent")]
+    public static partial void OversizedFrame(ILogger logger, string connectionId, ulong userId, string body, int size, int max);
 }

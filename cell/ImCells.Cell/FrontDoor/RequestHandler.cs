@@ -48,7 +48,7 @@ internal sealed partial class RequestHandler(
             Frame.BodyOneofCase.MarkRead => new Frame { MarkReadOk = await MarkReadAsync(caller, request.MarkRead, cancellationToken) },
             Frame.BodyOneofCase.History => new Frame { HistoryResult = await HistoryAsync(caller, request.History, cancellationToken) },
             Frame.BodyOneofCase.Conversations => new Frame { ConversationsResult = await ConversationsAsync(caller, request.Conversations, cancellationToken) },
-            Frame.BodyOneofCase.ListScheduled => new Frame { ScheduledList = await ListScheduledAsync(caller, cancellationToken) },
+            Frame.BodyOneofCase.ListScheduled => new Frame { ScheduledList = await ListScheduledAsync(caller, request.ListScheduled, cancellationToken) },
             Frame.BodyOneofCase.CancelScheduled => new Frame { CancelScheduledOk = await CancelScheduledAsync(caller, request.CancelScheduled, cancellationToken) },
             Frame.BodyOneofCase.SetSettings => new Frame { SettingsOk = await SetSettingsAsync(caller, request.SetSettings, cancellationToken) },
             Frame.BodyOneofCase.GetProfile => new Frame { Profile = await socialService.GetProfileAsync(request.GetProfile.User, cancellationToken) },
@@ -56,7 +56,7 @@ internal sealed partial class RequestHandler(
             Frame.BodyOneofCase.FriendRequest => new Frame { FriendOk = await socialService.RequestAsync(me, request.FriendRequest, cancellationToken) },
             Frame.BodyOneofCase.FriendRespond => new Frame { FriendOk = await socialService.RespondAsync(me, request.FriendRespond, cancellationToken) },
             Frame.BodyOneofCase.FriendRemove => new Frame { FriendOk = await socialService.RemoveAsync(me, request.FriendRemove.Friend, cancellationToken) },
-            Frame.BodyOneofCase.FriendList => new Frame { FriendListResult = await socialService.ListAsync(me, cancellationToken) },
+            Frame.BodyOneofCase.FriendList => new Frame { FriendListResult = await socialService.ListAsync(me, request.FriendList, cancellationToken) },
             Frame.BodyOneofCase.Block => new Frame { BlockOk = await socialService.BlockAsync(me, request.Block, cancellationToken) },
             Frame.BodyOneofCase.SetPresence => new Frame { PresenceOk = socialService.SetPresence(me, request.SetPresence) },
             Frame.BodyOneofCase.SetPrivacy => new Frame { PrivacyOk = await socialService.SetPrivacyAsync(me, request.SetPrivacy, cancellationToken) },
@@ -79,12 +79,14 @@ internal sealed partial class RequestHandler(
         return new SendAck { MessageId = result.MessageId, Seq = result.SenderSeq, SentAtMs = result.SentAtMs };
     }
 
+    /// <summary>Cut by count (Chat:MaxSyncBatch) and by bytes (<see cref="ResponsePage"/>); at least one message when any is there.</summary>
     private async Task<SyncResult> SyncAsync(Caller caller, SyncRequest request, CancellationToken cancellationToken)
     {
         var limit = request.Limit == 0 ? options.MaxSyncBatch : (int)Math.Min(request.Limit, (uint)options.MaxSyncBatch);
-        var (entries, head, hasMore) = await mailboxes.SyncAsync(caller.UserId, request.FromSeq, limit, cancellationToken);
-        var result = new SyncResult { HeadSeq = head, HasMore = hasMore };
-        result.Messages.AddRange(entries.Select(Notifier.ToProto));
+        var result = new SyncResult();
+        var page = new ResponsePage();
+        (result.HeadSeq, result.HasMore) = await mailboxes.SyncAsync(caller.UserId, request.FromSeq, limit,
+            entry => page.TryAdd(result.Messages, Notifier.ToProto(entry)), cancellationToken);
         return result;
     }
 
@@ -117,37 +119,41 @@ internal sealed partial class RequestHandler(
 
     private async Task<HistoryResult> HistoryAsync(Caller caller, HistoryRequest request, CancellationToken cancellationToken)
     {
-        var (entries, hasMore) = await readState.HistoryAsync(caller.UserId, request.Peer, request.BeforeSeq, PageSize(request.Limit), cancellationToken);
-        var result = new HistoryResult { HasMore = hasMore };
-        result.Messages.AddRange(entries.Select(Notifier.ToProto));
+        var result = new HistoryResult();
+        var page = new ResponsePage();
+        result.HasMore = await readState.HistoryAsync(caller.UserId, request.Peer, request.BeforeSeq, PageSize(request.Limit),
+            entry => page.TryAdd(result.Messages, Notifier.ToProto(entry)), cancellationToken);
         return result;
     }
 
     private async Task<ConversationsResult> ConversationsAsync(Caller caller, ConversationsRequest request, CancellationToken cancellationToken)
     {
-        var (list, total) = await readState.ConversationsAsync(caller.UserId, PageSize(request.Limit), cancellationToken);
-        var result = new ConversationsResult { TotalUnread = total };
-        result.Conversations.AddRange(list.Select(c => new Conversation
-        {
-            Peer = c.Peer,
-            LastMessage = Notifier.ToProto(c.LastMessage),
-            Unread = c.Unread,
-            ReadSeq = c.ReadSeq,
-        }));
+        var result = new ConversationsResult();
+        var page = new ResponsePage();
+        (result.TotalUnread, result.HasMore) = await readState.ConversationsAsync(caller.UserId, request.BeforeSeq, PageSize(request.Limit),
+            c => page.TryAdd(result.Conversations, new Conversation
+            {
+                Peer = c.Peer,
+                LastMessage = Notifier.ToProto(c.LastMessage),
+                Unread = c.Unread,
+                ReadSeq = c.ReadSeq,
+            }), cancellationToken);
         return result;
     }
 
-    private async Task<ScheduledList> ListScheduledAsync(Caller caller, CancellationToken cancellationToken)
+    private async Task<ScheduledList> ListScheduledAsync(Caller caller, ListScheduledRequest request, CancellationToken cancellationToken)
     {
         var list = new ScheduledList();
-        list.Items.AddRange((await scheduled.PendingOfAsync(caller.UserId, cancellationToken)).Select(e => new ScheduledMessage
-        {
-            ScheduleId = e.Id,
-            To = e.To,
-            Text = e.Text,
-            DeliverAtMs = e.DeliverAtMs,
-            ClientMsgId = e.ClientMsgId,
-        }));
+        var page = new ResponsePage();
+        list.HasMore = await scheduled.PendingOfAsync(caller.UserId, request.AfterDeliverAtMs, request.AfterScheduleId, MaxPageSize,
+            e => page.TryAdd(list.Items, new ScheduledMessage
+            {
+                ScheduleId = e.Id,
+                To = e.To,
+                Text = e.Text,
+                DeliverAtMs = e.DeliverAtMs,
+                ClientMsgId = e.ClientMsgId,
+            }), cancellationToken);
         return list;
     }
 

@@ -1,3 +1,4 @@
+using Google.Protobuf.Collections;
 using Grpc.Core;
 using ImCells.Cell.Chat;
 using ImCells.Cell.Delivery;
@@ -8,6 +9,7 @@ using ImCells.Topology;
 using ImCells.Protos.Cell;
 using ImCells.Protos.Client;
 using ImCells.Registry.Hlr;
+using FriendSection = ImCells.Protos.Client.FriendListRequest.Types.Section;
 using PresenceState = ImCells.Protos.Client.Presence;
 
 namespace ImCells.Cell.Social;
@@ -31,6 +33,9 @@ internal sealed partial class SocialService(
     TimeProvider time,
     ILogger<SocialService> logger)
 {
+    /// <summary>Most entries one friend-list page carries, all sections together.</summary>
+    internal const int FriendListPageItems = 500;
+
     public async Task<Profile> GetProfileAsync(ulong user, CancellationToken cancellationToken)
     {
         var home = topology.Current.Locate(user) ?? throw NotFound(user);
@@ -136,18 +141,40 @@ internal sealed partial class SocialService(
         return new FriendOk { User = friend };
     }
 
-    public async Task<FriendList> ListAsync(ulong me, CancellationToken cancellationToken)
+    /// <summary>
+    /// One page of the friend list: friends, incoming and outgoing requests, blocked users, each
+    /// section by user number, from where <paramref name="request"/> says. Cut by count
+    /// (<see cref="FriendListPageItems"/>) and by bytes; says where the next page starts.
+    /// </summary>
+    public async Task<FriendList> ListAsync(ulong me, FriendListRequest request, CancellationToken cancellationToken)
     {
-        var list = new FriendList();
-        foreach (var friend in await social.FriendsAsync(me, cancellationToken))
+        if (!Enum.IsDefined(request.FromSection))
         {
-            var (presence, lastSeen) = await PresenceOfAsync(friend.Friend, me);
-            list.Friends.Add(new Friend { User = friend.Friend, Nickname = friend.Nickname, Presence = presence, LastSeenMs = lastSeen, SinceMs = friend.SinceMs });
+            throw ChatRequestException.BadRequest($"from_section {(int)request.FromSection} is not a section of the friend list");
         }
 
-        list.Incoming.AddRange((await social.RequestsAsync(me, FriendDirection.Incoming, cancellationToken)).Select(ToProto));
-        list.Outgoing.AddRange((await social.RequestsAsync(me, FriendDirection.Outgoing, cancellationToken)).Select(ToProto));
-        list.Blocked.AddRange(await social.BlockedAsync(me, cancellationToken));
+        var list = new FriendList();
+        var page = new ResponsePage();
+        var after = request.AfterUser;
+        for (var section = request.FromSection; section <= FriendSection.Blocked; section++, after = 0)
+        {
+            var room = FriendListPageItems - page.Count;
+            var next = section switch
+            {
+                FriendSection.Friends => await FriendsPageAsync(me, after, room, list, page, cancellationToken),
+                FriendSection.Incoming => await RequestsPageAsync(me, FriendDirection.Incoming, after, room, list.Incoming, page, cancellationToken),
+                FriendSection.Outgoing => await RequestsPageAsync(me, FriendDirection.Outgoing, after, room, list.Outgoing, page, cancellationToken),
+                _ => Fill(await social.BlockedAsync(me, after, room + 1, cancellationToken), room, after, b => b, b => page.TryAdd(list.Blocked, b)),
+            };
+            if (next is { } afterUser)
+            {
+                list.HasMore = true;
+                list.NextSection = section;
+                list.NextAfterUser = afterUser;
+                return list;
+            }
+        }
+
         return list;
     }
 
@@ -304,6 +331,46 @@ internal sealed partial class SocialService(
         }
 
         notifier.Presence(user, friend, presence, lastSeenMs);
+    }
+
+    private async Task<ulong?> FriendsPageAsync(ulong me, ulong after, int room, FriendList list, ResponsePage page, CancellationToken cancellationToken)
+    {
+        var rows = await social.FriendsAsync(me, after, room + 1, cancellationToken);
+        var friends = new List<Friend>(Math.Min(rows.Count, room));
+        foreach (var row in rows.Take(room))
+        {
+            var (presence, lastSeen) = await PresenceOfAsync(row.Friend, me);
+            friends.Add(new Friend { User = row.Friend, Nickname = row.Nickname, Presence = presence, LastSeenMs = lastSeen, SinceMs = row.SinceMs });
+        }
+
+        return Fill(friends, room, after, f => f.User, f => page.TryAdd(list.Friends, f), more: rows.Count > room);
+    }
+
+    private async Task<ulong?> RequestsPageAsync(
+        ulong me, string direction, ulong after, int room, RepeatedField<PendingFriendRequest> into, ResponsePage page, CancellationToken cancellationToken)
+    {
+        var rows = await social.RequestsAsync(me, direction, after, room + 1, cancellationToken);
+        return Fill(rows, room, after, r => r.Other, r => page.TryAdd(into, ToProto(r)));
+    }
+
+    /// <summary>
+    /// Adds one section's rows (fetched with one more than <paramref name="room"/>) while they fit:
+    /// null when the section is done, else the user after which the next page goes on.
+    /// </summary>
+    private static ulong? Fill<T>(IReadOnlyList<T> rows, int room, ulong after, Func<T, ulong> userOf, Func<T, bool> tryAdd, bool? more = null)
+    {
+        var last = after;
+        foreach (var row in rows.Take(room))
+        {
+            if (!tryAdd(row))
+            {
+                return last;
+            }
+
+            last = userOf(row);
+        }
+
+        return (more ?? rows.Count > room) ? last : null;
     }
 
     private async Task<FriendUpdateReply> UpdateAsync(ulong target, FriendUpdateRequest update, CancellationToken cancellationToken)

@@ -2,21 +2,34 @@ using ImCells.Protos.Client;
 
 namespace ImCells.Cli.Commands;
 
-/// <summary>imcells conversations: the most recent conversations first, each with its unread count and last message.</summary>
+/// <summary>
+/// imcells conversations: the --limit most recent conversations first, each with its unread count and
+/// last message (as many pages as that takes: the server cuts them by bytes too).
+/// </summary>
 internal static class ConversationsCommand
 {
     public static async Task<int> RunAsync(string[] argv)
     {
         var args = CliArgs.Parse(argv, UserArgs.With("--limit"), ["--json"]);
-        var limit = args.OptionalUInt32("--limit") ?? 50;
+        var limit = args.OptionalUInt32("--limit") is uint given and > 0 ? given : 50u;
         var json = args.Has("--json");
 
         await using var client = await OneShotClient.ConnectAsync(args);
-        var result = await client.ConversationsAsync(limit);
-        foreach (var conversation in result.Conversations)
+        var printed = 0u;
+        ulong before = 0;
+        ConversationsResult result;
+        do
         {
-            Console.WriteLine(json ? Json(conversation) : Text(conversation));
+            result = await client.ConversationsAsync(limit - printed, before);
+            foreach (var conversation in result.Conversations)
+            {
+                Console.WriteLine(json ? Json(conversation) : Text(conversation));
+            }
+
+            printed += (uint)result.Conversations.Count;
+            before = result.Conversations.Count > 0 ? result.Conversations[^1].LastMessage?.Seq ?? 0 : 0;
         }
+        while (result.HasMore && printed < limit && before > 0);
 
         if (!json)
         {

@@ -110,19 +110,57 @@ public sealed class MailboxStore(HlrDatabase database)
             return results;
         }, afterCommit, cancellationToken);
 
-    /// <summary>Messages with seq greater than <paramref name="fromSeq"/>, oldest first.</summary>
-    public Task<(IReadOnlyList<MailboxEntry> Entries, ulong HeadSeq, bool HasMore)> SyncAsync(
-        ulong userId, ulong fromSeq, int limit, CancellationToken cancellationToken) =>
+    /// <summary>Messages with seq greater than <paramref name="fromSeq"/>, oldest first, at most <paramref name="limit"/>.</summary>
+    public async Task<(IReadOnlyList<MailboxEntry> Entries, ulong HeadSeq, bool HasMore)> SyncAsync(
+        ulong userId, ulong fromSeq, int limit, CancellationToken cancellationToken)
+    {
+        var entries = new List<MailboxEntry>();
+        var (head, hasMore) = await SyncAsync(userId, fromSeq, limit, entry =>
+        {
+            entries.Add(entry);
+            return true;
+        }, cancellationToken);
+        return (entries, head, hasMore);
+    }
+
+    /// <summary>
+    /// Messages with seq greater than <paramref name="fromSeq"/>, oldest first, handed to
+    /// <paramref name="take"/> one by one as they are read, at most <paramref name="limit"/>. When
+    /// <paramref name="take"/> refuses one (a page full in bytes), reading stops there: the rest is
+    /// never loaded. HasMore: messages beyond the last one taken exist.
+    /// </summary>
+    public Task<(ulong HeadSeq, bool HasMore)> SyncAsync(
+        ulong userId, ulong fromSeq, int limit, Func<MailboxEntry, bool> take, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection =>
         {
-            var rows = (await connection.QueryAsync<MailboxRow>(
+            var hasMore = await TakeAsync(connection.QueryUnbufferedAsync<MailboxRow>(
                 $"SELECT {MailboxColumns} FROM mailbox WHERE user_id = @user AND seq > @fromSeq ORDER BY seq LIMIT @take",
-                new { user = (long)userId, fromSeq = (long)fromSeq, take = limit + 1 })).ToList();
+                new { user = (long)userId, fromSeq = (long)fromSeq, take = limit + 1 }), limit, take, cancellationToken);
+            // Read after the rows, so the head is never below the last message returned.
             var head = await connection.ExecuteScalarAsync<long?>("SELECT head_seq FROM users WHERE id = @user", new { user = (long)userId }) ?? 0;
-            var hasMore = rows.Count > limit;
-            IReadOnlyList<MailboxEntry> entries = rows.Take(limit).Select(r => r.ToEntry()).ToList();
-            return (entries, (ulong)head, hasMore);
+            return ((ulong)head, hasMore);
         }, cancellationToken);
+
+    /// <summary>
+    /// Hands rows (at most <paramref name="limit"/> + 1 of them) to <paramref name="take"/> until it
+    /// refuses one or <paramref name="limit"/> were taken; true when a row was left over.
+    /// </summary>
+    internal static async Task<bool> TakeAsync(
+        IAsyncEnumerable<MailboxRow> rows, int limit, Func<MailboxEntry, bool> take, CancellationToken cancellationToken)
+    {
+        var taken = 0;
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            if (taken == limit || !take(row.ToEntry()))
+            {
+                return true;
+            }
+
+            taken++;
+        }
+
+        return false;
+    }
 
     public Task<ulong> HeadSeqAsync(ulong userId, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection =>

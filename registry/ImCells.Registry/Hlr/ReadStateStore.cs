@@ -44,35 +44,69 @@ public sealed class ReadStateStore(HlrDatabase database)
         }, null, cancellationToken);
 
     /// <summary>The conversation with <paramref name="peer"/>, newest first, seqs below <paramref name="beforeSeq"/> (0: from the newest).</summary>
-    public Task<(IReadOnlyList<MailboxEntry> Entries, bool HasMore)> HistoryAsync(
-        ulong user, ulong peer, ulong beforeSeq, int limit, CancellationToken cancellationToken) =>
-        database.ReadAsync(async connection =>
+    public async Task<(IReadOnlyList<MailboxEntry> Entries, bool HasMore)> HistoryAsync(
+        ulong user, ulong peer, ulong beforeSeq, int limit, CancellationToken cancellationToken)
+    {
+        var entries = new List<MailboxEntry>();
+        var hasMore = await HistoryAsync(user, peer, beforeSeq, limit, entry =>
         {
-            var rows = (await connection.QueryAsync<MailboxStore.MailboxRow>(
-                $"SELECT {MailboxStore.MailboxColumns} FROM mailbox WHERE user_id = @user AND peer = @peer AND seq < @before ORDER BY seq DESC LIMIT @take",
-                new { user = (long)user, peer = (long)peer, before = beforeSeq == 0 ? long.MaxValue : (long)beforeSeq, take = limit + 1 })).ToList();
-            IReadOnlyList<MailboxEntry> entries = rows.Take(limit).Select(r => r.ToEntry()).ToList();
-            return (entries, rows.Count > limit);
+            entries.Add(entry);
+            return true;
         }, cancellationToken);
+        return (entries, hasMore);
+    }
+
+    /// <summary>
+    /// Like <see cref="HistoryAsync(ulong, ulong, ulong, int, CancellationToken)"/>, handing each
+    /// message to <paramref name="take"/> as it is read; a refused one ends the page and the rest is
+    /// never loaded. True when older messages remain.
+    /// </summary>
+    public Task<bool> HistoryAsync(
+        ulong user, ulong peer, ulong beforeSeq, int limit, Func<MailboxEntry, bool> take, CancellationToken cancellationToken) =>
+        database.ReadAsync(connection => MailboxStore.TakeAsync(connection.QueryUnbufferedAsync<MailboxStore.MailboxRow>(
+                $"SELECT {MailboxStore.MailboxColumns} FROM mailbox WHERE user_id = @user AND peer = @peer AND seq < @before ORDER BY seq DESC LIMIT @take",
+                new { user = (long)user, peer = (long)peer, before = beforeSeq == 0 ? long.MaxValue : (long)beforeSeq, take = limit + 1 }),
+            limit, take, cancellationToken), cancellationToken);
 
     /// <summary>Recent conversations, most recent first, and the unread total over all of them.</summary>
-    public Task<(IReadOnlyList<ConversationEntry> Conversations, ulong TotalUnread)> ConversationsAsync(
-        ulong user, int limit, CancellationToken cancellationToken) =>
+    public async Task<(IReadOnlyList<ConversationEntry> Conversations, ulong TotalUnread)> ConversationsAsync(
+        ulong user, int limit, CancellationToken cancellationToken)
+    {
+        var list = new List<ConversationEntry>();
+        var (total, _) = await ConversationsAsync(user, 0, limit, entry =>
+        {
+            list.Add(entry);
+            return true;
+        }, cancellationToken);
+        return (list, total);
+    }
+
+    /// <summary>
+    /// Conversations whose newest message is older than <paramref name="beforeSeq"/> (0: all), most
+    /// recent first, handed to <paramref name="take"/> one by one with their last message; a refused
+    /// one ends the page. Returns the unread total over all conversations, and whether more remain.
+    /// </summary>
+    public Task<(ulong TotalUnread, bool HasMore)> ConversationsAsync(
+        ulong user, ulong beforeSeq, int limit, Func<ConversationEntry, bool> take, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection =>
         {
-            var args = new { user = (long)user, limit };
+            var args = new { user = (long)user, before = beforeSeq == 0 ? long.MaxValue : (long)beforeSeq, take = limit + 1 };
             var heads = (await connection.QueryAsync<(long Peer, long LastSeq, long ReadSeq, long Unread)>(
-                "SELECT peer, last_seq, read_seq, unread FROM conversations WHERE user_id = @user ORDER BY last_seq DESC LIMIT @limit", args)).ToList();
-            var list = new List<ConversationEntry>(heads.Count);
-            foreach (var head in heads)
+                "SELECT peer, last_seq, read_seq, unread FROM conversations WHERE user_id = @user AND last_seq < @before ORDER BY last_seq DESC LIMIT @take", args)).ToList();
+            var hasMore = heads.Count > limit;
+            foreach (var head in heads.Take(limit))
             {
                 var last = await connection.QuerySingleAsync<MailboxStore.MailboxRow>(
                     $"SELECT {MailboxStore.MailboxColumns} FROM mailbox WHERE user_id = @user AND seq = @seq", new { args.user, seq = head.LastSeq });
-                list.Add(new ConversationEntry((ulong)head.Peer, last.ToEntry(), (ulong)head.Unread, (ulong)head.ReadSeq));
+                if (!take(new ConversationEntry((ulong)head.Peer, last.ToEntry(), (ulong)head.Unread, (ulong)head.ReadSeq)))
+                {
+                    hasMore = true;
+                    break;
+                }
             }
 
             var total = await connection.ExecuteScalarAsync<long?>("SELECT SUM(unread) FROM conversations WHERE user_id = @user", args) ?? 0;
-            return ((IReadOnlyList<ConversationEntry>)list, (ulong)total);
+            return ((ulong)total, hasMore);
         }, cancellationToken);
 
     public Task SetReadReceiptsAsync(ulong user, bool enabled, CancellationToken cancellationToken) =>

@@ -37,6 +37,35 @@ public sealed class ScheduledStore(HlrDatabase database)
                 $"SELECT {Columns} FROM scheduled WHERE sender = @sender AND status = 'pending' ORDER BY deliver_at_ms, id",
                 new { sender = (long)sender })).Select(r => r.ToEntry()).ToList(), cancellationToken);
 
+    /// <summary>
+    /// One page of <paramref name="sender"/>'s pending entries by deliver time, then id, after
+    /// (<paramref name="afterDeliverAtMs"/>, <paramref name="afterId"/>), handed to
+    /// <paramref name="take"/> one by one as they are read, at most <paramref name="limit"/>; a
+    /// refused one ends the page and the rest is never loaded. True when more remain.
+    /// </summary>
+    public Task<bool> PendingOfAsync(
+        ulong sender, long afterDeliverAtMs, string afterId, int limit, Func<ScheduledEntry, bool> take, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            var taken = 0;
+            await foreach (var row in connection.QueryUnbufferedAsync<Row>(
+                $"""
+                SELECT {Columns} FROM scheduled WHERE sender = @sender AND status = 'pending'
+                AND (deliver_at_ms > @at OR (deliver_at_ms = @at AND id > @id)) ORDER BY deliver_at_ms, id LIMIT @take
+                """,
+                new { sender = (long)sender, at = afterDeliverAtMs, id = afterId, take = limit + 1 }).WithCancellation(cancellationToken))
+            {
+                if (taken == limit || !take(row.ToEntry()))
+                {
+                    return true;
+                }
+
+                taken++;
+            }
+
+            return false;
+        }, cancellationToken);
+
     /// <summary>True when a pending entry of <paramref name="sender"/> was cancelled.</summary>
     public Task<bool> CancelAsync(ulong sender, string id, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>

@@ -48,6 +48,14 @@ public sealed class SocialStore(HlrDatabase database)
                 "SELECT friend_id, nickname, since_ms FROM friends WHERE user_id = @user ORDER BY friend_id", new { user = (long)user }))
             .Select(r => new FriendRecord((ulong)r.Friend, r.Nickname, r.SinceMs)).ToList(), cancellationToken);
 
+    /// <summary>One page of friends: numbers above <paramref name="afterUser"/>, by number, at most <paramref name="limit"/>.</summary>
+    public Task<IReadOnlyList<FriendRecord>> FriendsAsync(ulong user, ulong afterUser, int limit, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<FriendRecord>>(async connection =>
+            (await connection.QueryAsync<(long Friend, string Nickname, long SinceMs)>(
+                "SELECT friend_id, nickname, since_ms FROM friends WHERE user_id = @user AND friend_id > @after ORDER BY friend_id LIMIT @limit",
+                new { user = (long)user, after = (long)afterUser, limit }))
+            .Select(r => new FriendRecord((ulong)r.Friend, r.Nickname, r.SinceMs)).ToList(), cancellationToken);
+
     public Task<bool> AreFriendsAsync(ulong user, ulong other, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection => await connection.ExecuteScalarAsync<long?>(
             "SELECT 1 FROM friends WHERE user_id = @user AND friend_id = @other", new { user = (long)user, other = (long)other }) is not null,
@@ -91,11 +99,12 @@ public sealed class SocialStore(HlrDatabase database)
             ? new FriendRequestRecord((ulong)r.Other, r.Nickname, r.Message, r.CreatedAtMs)
             : null, cancellationToken);
 
-    public Task<IReadOnlyList<FriendRequestRecord>> RequestsAsync(ulong user, string direction, CancellationToken cancellationToken) =>
+    /// <summary>One page of pending requests: other party's number above <paramref name="afterUser"/>, by number, at most <paramref name="limit"/>.</summary>
+    public Task<IReadOnlyList<FriendRequestRecord>> RequestsAsync(ulong user, string direction, ulong afterUser, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<FriendRequestRecord>>(async connection =>
             (await connection.QueryAsync<(long Other, string Nickname, string Message, long CreatedAtMs)>(
-                "SELECT other_id, nickname, message, created_at_ms FROM friend_requests WHERE user_id = @user AND direction = @direction ORDER BY created_at_ms",
-                new { user = (long)user, direction }))
+                "SELECT other_id, nickname, message, created_at_ms FROM friend_requests WHERE user_id = @user AND direction = @direction AND other_id > @after ORDER BY other_id LIMIT @limit",
+                new { user = (long)user, direction, after = (long)afterUser, limit }))
             .Select(r => new FriendRequestRecord((ulong)r.Other, r.Nickname, r.Message, r.CreatedAtMs)).ToList(), cancellationToken);
 
     public Task SetBlockedAsync(ulong user, ulong other, bool blocked, long nowMs, CancellationToken cancellationToken) =>
@@ -112,6 +121,14 @@ public sealed class SocialStore(HlrDatabase database)
     public Task<IReadOnlyList<ulong>> BlockedAsync(ulong user, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<ulong>>(async connection =>
             (await connection.QueryAsync<long>("SELECT blocked_id FROM blacklist WHERE user_id = @user ORDER BY blocked_id", new { user = (long)user }))
+            .Select(b => (ulong)b).ToList(), cancellationToken);
+
+    /// <summary>One page of the blacklist: numbers above <paramref name="afterUser"/>, in order, at most <paramref name="limit"/>.</summary>
+    public Task<IReadOnlyList<ulong>> BlockedAsync(ulong user, ulong afterUser, int limit, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<ulong>>(async connection =>
+            (await connection.QueryAsync<long>(
+                "SELECT blocked_id FROM blacklist WHERE user_id = @user AND blocked_id > @after ORDER BY blocked_id LIMIT @limit",
+                new { user = (long)user, after = (long)afterUser, limit }))
             .Select(b => (ulong)b).ToList(), cancellationToken);
 
     /// <summary>Many last-seen times in one transaction: presence writes are coalesced, not one per event.</summary>

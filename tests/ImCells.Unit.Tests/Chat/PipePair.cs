@@ -15,6 +15,9 @@ internal sealed class PipePair
 
     public IDuplexPipe Server { get; }
 
+    /// <summary>What an aborted socket does to the server: whatever it still writes goes nowhere.</summary>
+    public void DropClient() => _toClient.Reader.Complete();
+
     public async Task WriteAsync(byte[] bytes)
     {
         await _toServer.Writer.WriteAsync(bytes);

@@ -33,9 +33,22 @@ public sealed class CellSettingsTests
     [InlineData("Chat:MaxPendingFrames", "15", "Chat:MaxPendingFrames = 15: must be at least 16")]
     [InlineData("Chat:MaxRequestsPerSecond", "-1", "Chat:MaxRequestsPerSecond = -1: must be 0 (off) or more")]
     [InlineData("Chat:MaxSyncBatch", "0", "Chat:MaxSyncBatch = 0: must be at least 1")]
-    [InlineData("Chat:MaxTextBytes", "70000", "Chat:MaxTextBytes = 70000: must be 1..Chat:MaxFrameBytes (65536)")]
+    [InlineData("Chat:MaxTextBytes", "70000", "Chat:MaxTextBytes = 70000: must be 1..Chat:MaxFrameBytes (65536) and at most 262144, so one message fits in a response")]
+    [InlineData("Chat:MaxPendingBytes", "2097151", "Chat:MaxPendingBytes = 2097151: must be at least 2097152 (two of the largest frames a server sends)")]
     public void ChatSetting_OutOfRange_FailsNamingTheSetting(string key, string value, string failure) =>
         Assert.Contains(failure, ChatFailures((key, value)));
+
+    [Fact]
+    public void MaxTextBytes_AboveTheCeiling_FailsEvenWithLargeFrames() =>
+        Assert.Contains("Chat:MaxTextBytes = 262145: must be 1..Chat:MaxFrameBytes (1048576) and at most 262144, so one message fits in a response",
+            ChatFailures(("Chat:MaxFrameBytes", "1048576"), ("Chat:MaxTextBytes", "262145")));
+
+    [Fact]
+    public void MaxPendingBytes_DefaultsToFourMiB_AndIsBound()
+    {
+        Assert.Equal(4 * 1024 * 1024, Settings.Value<ChatOptions>(s => s.AddCellSettings()).MaxPendingBytes);
+        Assert.Equal(8 * 1024 * 1024, Settings.Value<ChatOptions>(s => s.AddCellSettings(), ("Chat:MaxPendingBytes", "8388608")).MaxPendingBytes);
+    }
 
     [Fact]
     public void CellId_Missing_FailsNamingTheSetting() =>
