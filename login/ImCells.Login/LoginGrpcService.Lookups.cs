@@ -21,6 +21,7 @@ internal sealed partial class LoginGrpcService
 
     public override async Task<WhereReply> Where(WhereRequest request, ServerCallContext context)
     {
+        sourceLimits.TakeLookup(context);
         var asker = Asker(request.Token, context);
         var map = topology.Current;
         var home = map.Locate(request.UserId)
@@ -60,8 +61,15 @@ internal sealed partial class LoginGrpcService
                 "collect_garbage is an operator action: call CellAdmin.Status on the cell with an operator certificate"));
         }
 
+        sourceLimits.TakeLookup(context);
+        return await publicStatus.GetAsync(PublicStatusAsync).WaitAsync(context.CancellationToken);
+    }
+
+    /// <summary>Every cell asked at once; each call has its own deadline, and no caller's cancellation ends the shared answer.</summary>
+    private async Task<StatusReply> PublicStatusAsync()
+    {
         var map = topology.Current;
-        var statuses = await Task.WhenAll(map.Map.Cells.Select(c => CellStatusAsync(c, context.CancellationToken)));
+        var statuses = await Task.WhenAll(map.Map.Cells.Select(c => CellStatusAsync(c, CancellationToken.None)));
         var reply = new StatusReply { TopologyVersion = map.Version };
         reply.Cells.AddRange(statuses.Select(Public));
         return reply;

@@ -19,6 +19,7 @@ internal sealed partial class LoginGrpcService(
     ChannelPool channels,
     TokenService tokens,
     SourceLimits sourceLimits,
+    PublicStatusCache publicStatus,
     IDiscovery discovery,
     LoginOptions options,
     ILogger<LoginGrpcService> logger) : Protos.Login.Login.LoginBase

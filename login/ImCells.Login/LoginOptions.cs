@@ -38,6 +38,12 @@ internal sealed class LoginOptions
     /// <summary>Registrations one source may make at once before <see cref="SourceRegistrationsPerHour"/> applies, 1..100000 (default 5).</summary>
     public int SourceRegistrationBurst { get; set; } = 5;
 
+    /// <summary>Look-ups (Where, Status) per minute from one source address at this login server, 0..100000 (default 120; 0 turns the limit off).</summary>
+    public int SourceLookupsPerMinute { get; set; } = 120;
+
+    /// <summary>Look-ups one source may make at once before <see cref="SourceLookupsPerMinute"/> applies, 1..100000 (default 60).</summary>
+    public int SourceLookupBurst { get; set; } = 60;
+
     /// <summary>Source addresses remembered per limit, 1000..10000000 (default 100000); beyond that, new sources share one bucket.</summary>
     public int MaxSources { get; set; } = 100_000;
 }
@@ -67,6 +73,8 @@ internal sealed class LoginOptionsValidation : IValidateOptions<LoginOptions>
         Range(errors, "SourceLoginBurst", options.SourceLoginBurst, 1, 100_000);
         Range(errors, "SourceRegistrationsPerHour", options.SourceRegistrationsPerHour, 0, 1_000_000);
         Range(errors, "SourceRegistrationBurst", options.SourceRegistrationBurst, 1, 100_000);
+        Range(errors, "SourceLookupsPerMinute", options.SourceLookupsPerMinute, 0, 100_000);
+        Range(errors, "SourceLookupBurst", options.SourceLookupBurst, 1, 100_000);
         Range(errors, "MaxSources", options.MaxSources, 1_000, 10_000_000);
 
         return errors.Build();

@@ -30,6 +30,7 @@ internal static class LoginServices
                 o => o.Protocols = HttpProtocols.Http2);
         });
         services.AddSingleton<SourceLimits>();
+        services.AddSingleton<PublicStatusCache>();
         services.AddImCellsDiscovery<ChatServerLoads>();
         return services;
     }

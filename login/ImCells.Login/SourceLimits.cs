@@ -7,7 +7,7 @@ namespace ImCells.Login;
 
 /// <summary>
 /// The per source address limits of this login server (Login:Source* settings): one bucket per
-/// address for logins, one for registrations. Each login server counts on its own; the per-number
+/// address for logins, one for registrations, one for look-ups. Each login server counts on its own; the per-number
 /// count that holds across the cluster is at the home cell. The address is the TCP peer's: behind a
 /// proxy every client shares the proxy's address (no forwarded-for header is trusted).
 /// </summary>
@@ -15,6 +15,7 @@ internal sealed partial class SourceLimits(LoginOptions options, TimeProvider ti
 {
     private readonly SourceRateLimiter _logins = new(options.SourceLoginsPerMinute / 60.0, options.SourceLoginBurst, options.MaxSources, time);
     private readonly SourceRateLimiter _registrations = new(options.SourceRegistrationsPerHour / 3600.0, options.SourceRegistrationBurst, options.MaxSources, time);
+    private readonly SourceRateLimiter _lookups = new(options.SourceLookupsPerMinute / 60.0, options.SourceLookupBurst, options.MaxSources, time);
     private readonly LogThrottle<IPAddress> _logThrottle = new(TimeSpan.FromMinutes(1));
 
     /// <summary>Takes a login's token for the caller's address, or refuses with RESOURCE_EXHAUSTED.</summary>
@@ -22,6 +23,9 @@ internal sealed partial class SourceLimits(LoginOptions options, TimeProvider ti
 
     /// <summary>Takes a registration's token for the caller's address, or refuses with RESOURCE_EXHAUSTED.</summary>
     public void TakeRegistration(ServerCallContext context) => Take(_registrations, "registrations", context);
+
+    /// <summary>Takes a look-up's (Where, Status) token for the caller's address, or refuses with RESOURCE_EXHAUSTED.</summary>
+    public void TakeLookup(ServerCallContext context) => Take(_lookups, "look-ups", context);
 
     private void Take(SourceRateLimiter limiter, string what, ServerCallContext context)
     {

@@ -88,6 +88,8 @@ public sealed class GuessingTests(ClusterFixture cluster, ITestOutputHelper outp
                 ["IMCELLS_Login__SourceLoginBurst"] = "3",
                 ["IMCELLS_Login__SourceRegistrationsPerHour"] = "1",
                 ["IMCELLS_Login__SourceRegistrationBurst"] = "2",
+                ["IMCELLS_Login__SourceLookupsPerMinute"] = "1",
+                ["IMCELLS_Login__SourceLookupBurst"] = "30",
             }, ct);
             try
             {
@@ -108,6 +110,29 @@ public sealed class GuessingTests(ClusterFixture cluster, ITestOutputHelper outp
                 output.WriteLine($"fourth login: {login.Message}");
                 Assert.Equal(StatusCode.ResourceExhausted, login.GrpcStatus);
                 Assert.StartsWith("too many logins from 127.0.0.1; try again in ", login.Message, StringComparison.Ordinal);
+
+                // Look-ups (Status, Where) have their own bucket: the readiness polls took some of its 30.
+                var lookups = 0;
+                ImClientException? refused = null;
+                while (refused is null && lookups <= 30)
+                {
+                    try
+                    {
+                        await limited.StatusAsync(ct);
+                        lookups++;
+                    }
+                    catch (ImClientException e)
+                    {
+                        refused = e;
+                    }
+                }
+
+                output.WriteLine($"look-ups answered before the limit: {lookups}; then: {refused?.Message}");
+                Assert.NotNull(refused);
+                Assert.Equal(StatusCode.ResourceExhausted, refused.GrpcStatus);
+                Assert.StartsWith("too many look-ups from 127.0.0.1; try again in ", refused.Message, StringComparison.Ordinal);
+                var where = await Assert.ThrowsAsync<ImClientException>(() => limited.WhereAsync(first, "not-a-token", ct));
+                Assert.Equal(StatusCode.ResourceExhausted, where.GrpcStatus);
 
                 // Each login server counts its own sources: the cluster's login 1 still answers.
                 using var login1 = new LoginApi(cluster.Layout.LoginUrl);

@@ -20,6 +20,7 @@ internal sealed class ClusterServers(ClusterLayout layout, ClusterApi api, Proce
         // login server of its own with them on), and a number's first lock is short enough to wait out.
         ["IMCELLS_Login__SourceLoginsPerMinute"] = "0",
         ["IMCELLS_Login__SourceRegistrationsPerHour"] = "0",
+        ["IMCELLS_Login__SourceLookupsPerMinute"] = "0",
         ["IMCELLS_Accounts__LockSeconds"] = "15",
         ["DOTNET_NOLOGO"] = "1",
     };

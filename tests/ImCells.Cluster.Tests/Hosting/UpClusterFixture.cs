@@ -89,6 +89,7 @@ public sealed class UpClusterFixture : IAsyncLifetime
                 // Every test client is 127.0.0.1, and the tests log in in loops: no per-source limits.
                 ["IMCELLS_Login__SourceLoginsPerMinute"] = "0",
                 ["IMCELLS_Login__SourceRegistrationsPerHour"] = "0",
+                ["IMCELLS_Login__SourceLookupsPerMinute"] = "0",
             },
         });
 

@@ -17,6 +17,8 @@ public sealed class LoginOptionsTests
         Assert.Equal(24, options.TokenLifetimeHours);
         Assert.Equal(30, options.SourceLoginsPerMinute);
         Assert.Equal(30, options.SourceLoginBurst);
+        Assert.Equal(120, options.SourceLookupsPerMinute);
+        Assert.Equal(60, options.SourceLookupBurst);
         Assert.Equal(20, options.SourceRegistrationsPerHour);
         Assert.Equal(5, options.SourceRegistrationBurst);
         Assert.Equal(100_000, options.MaxSources);
@@ -54,6 +56,8 @@ public sealed class LoginOptionsTests
     [InlineData("SourceLoginsPerMinute", "-1", "0..100000")]
     [InlineData("SourceLoginsPerMinute", "100001", "0..100000")]
     [InlineData("SourceLoginBurst", "0", "1..100000")]
+    [InlineData("SourceLookupsPerMinute", "-1", "0..100000")]
+    [InlineData("SourceLookupBurst", "0", "1..100000")]
     [InlineData("SourceRegistrationsPerHour", "-1", "0..1000000")]
     [InlineData("SourceRegistrationBurst", "0", "1..100000")]
     [InlineData("MaxSources", "999", "1000..10000000")]
