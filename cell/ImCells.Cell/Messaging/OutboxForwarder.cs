@@ -12,7 +12,7 @@ namespace ImCells.Cell.Messaging;
 
 /// <summary>
 /// Carries committed cross-cell messages to their home cells: per target cell, the oldest batch
-/// first (so per-sender order holds), one Deliver call per batch, rows removed only after the
+/// first (so per-sender order holds), one Deliver call per batch (<see cref="DeliverBatch"/>), rows removed only after the
 /// target acknowledged. A target that is down is retried with backoff until it answers.
 /// </summary>
 internal sealed partial class OutboxForwarder(
@@ -93,16 +93,7 @@ internal sealed partial class OutboxForwarder(
             return false;
         }
 
-        var request = new CellProto.DeliverRequest { FromCell = self.Id };
-        request.Messages.AddRange(rows.Select(r => new CellProto.RoutedMessage
-        {
-            MessageId = r.Message.MessageId,
-            From = r.Message.From,
-            To = r.Message.To,
-            Text = r.Message.Text,
-            SentAtMs = r.Message.SentAtMs,
-            FromCell = self.Id,
-        }));
+        var request = DeliverBatch.Build(self.Id, rows);
 
         CellProto.DeliverReply reply;
         try
@@ -133,7 +124,7 @@ internal sealed partial class OutboxForwarder(
         }
 
         Forwarded(logger, done.Count, target);
-        return rows.Count == BatchSize;
+        return rows.Count == BatchSize || request.Messages.Count < rows.Count;
     }
 
     private async Task RefusedAsync(RoutedMessage message, CellProto.DeliverResult result, CancellationToken cancellationToken)

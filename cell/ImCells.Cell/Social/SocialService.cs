@@ -80,6 +80,8 @@ internal sealed partial class SocialService(
             throw new ChatRequestException(ErrorCode.Conflict, $"{request.To} already asked you; accept their request");
         }
 
+        SocialCaps.CheckAsker(await social.CountsAsync(me, cancellationToken),
+            alreadyAsked: await social.FindRequestAsync(me, request.To, FriendDirection.Outgoing, cancellationToken) is not null);
         var reply = await UpdateAsync(request.To, new FriendUpdateRequest
         {
             Kind = FriendUpdateRequest.Types.Kind.Request,
@@ -97,6 +99,11 @@ internal sealed partial class SocialService(
     {
         var pending = await social.FindRequestAsync(me, respond.From, FriendDirection.Incoming, cancellationToken)
             ?? throw new ChatRequestException(ErrorCode.NotFound, $"no friend request from {respond.From}");
+        if (respond.Accept)
+        {
+            SocialCaps.CheckAccepting(await social.CountsAsync(me, cancellationToken));
+        }
+
         var (myPresence, mySeen) = tracker.Get(me);
         var reply = await UpdateAsync(respond.From, new FriendUpdateRequest
         {
@@ -194,6 +201,11 @@ internal sealed partial class SocialService(
     public async Task<BlockOk> BlockAsync(ulong me, BlockRequest request, CancellationToken cancellationToken)
     {
         SocialLimits.Require(request.User != me && request.User != 0, "cannot block that user");
+        if (request.Block && !await social.IsBlockedAsync(me, request.User, cancellationToken))
+        {
+            SocialCaps.CheckBlocking(await social.CountsAsync(me, cancellationToken));
+        }
+
         await social.SetBlockedAsync(me, request.User, request.Block, Now, cancellationToken);
         friendCache.Invalidate(me);
         if (request.Block)
@@ -254,6 +266,12 @@ internal sealed partial class SocialService(
                     return new FriendUpdateReply { Result = FriendUpdateReply.Types.Result.Conflict, Message = "already friends" };
                 }
 
+                var alreadyAsked = await social.FindRequestAsync(to, update.From, FriendDirection.Incoming, cancellationToken) is not null;
+                if (SocialCaps.CheckAsked(to, await social.CountsAsync(to, cancellationToken), alreadyAsked) is { } full)
+                {
+                    return full;
+                }
+
                 await social.AddRequestAsync(to, update.From, FriendDirection.Incoming, update.FromNickname, update.Message, Now, cancellationToken);
                 friendEvent.Kind = FriendEvent.Types.Kind.Request;
                 break;
@@ -262,6 +280,11 @@ internal sealed partial class SocialService(
                 if (!asked && !await social.AreFriendsAsync(to, update.From, cancellationToken))
                 {
                     return new FriendUpdateReply { Result = FriendUpdateReply.Types.Result.NotFound, Message = "no pending request" };
+                }
+
+                if (asked && SocialCaps.CheckAccepted(to, await social.CountsAsync(to, cancellationToken)) is { } noRoom)
+                {
+                    return noRoom;
                 }
 
                 await social.AddFriendAsync(to, update.From, update.FromNickname, Now, cancellationToken);

@@ -20,3 +20,6 @@ public static class FriendDirection
     public const string Incoming = "in";
     public const string Outgoing = "out";
 }
+
+/// <summary>The sizes of one user's social lists, for the per-user caps.</summary>
+public sealed record SocialCounts(long Friends, long Incoming, long Outgoing, long Blocked);

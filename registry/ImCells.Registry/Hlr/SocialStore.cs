@@ -56,6 +56,16 @@ public sealed class SocialStore(HlrDatabase database)
                 new { user = (long)user, after = (long)afterUser, limit }))
             .Select(r => new FriendRecord((ulong)r.Friend, r.Nickname, r.SinceMs)).ToList(), cancellationToken);
 
+    /// <summary>How many friends, pending requests each way and blocked users <paramref name="user"/> has (each counted on its primary key).</summary>
+    public Task<SocialCounts> CountsAsync(ulong user, CancellationToken cancellationToken) =>
+        database.ReadAsync(connection => connection.QuerySingleAsync<SocialCounts>(
+            """
+            SELECT (SELECT COUNT(*) FROM friends WHERE user_id = @user) AS Friends,
+                   (SELECT COUNT(*) FROM friend_requests WHERE user_id = @user AND direction = 'in') AS Incoming,
+                   (SELECT COUNT(*) FROM friend_requests WHERE user_id = @user AND direction = 'out') AS Outgoing,
+                   (SELECT COUNT(*) FROM blacklist WHERE user_id = @user) AS Blocked
+            """, new { user = (long)user }), cancellationToken);
+
     public Task<bool> AreFriendsAsync(ulong user, ulong other, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection => await connection.ExecuteScalarAsync<long?>(
             "SELECT 1 FROM friends WHERE user_id = @user AND friend_id = @other", new { user = (long)user, other = (long)other }) is not null,
