@@ -21,7 +21,7 @@ internal static class SocialCaps
     /// <summary>The asker's own side of a new friend request.</summary>
     public static void CheckAsker(SocialCounts mine, bool alreadyAsked)
     {
-        Require(mine.Friends < Friends, $"you have {Friends} friends, the most one user may have; remove one first");
+        CheckAccepting(mine);
         Require(alreadyAsked || mine.Outgoing < OutgoingRequests,
             $"you have {OutgoingRequests} friend requests waiting for an answer, the most one user may have; withdraw one (friend remove) first");
     }
@@ -29,9 +29,9 @@ internal static class SocialCaps
     /// <summary>The asked user's side of a new friend request; null when it may be added.</summary>
     public static FriendUpdateReply? CheckAsked(ulong user, SocialCounts theirs, bool alreadyAsked)
     {
-        if (theirs.Friends >= Friends)
+        if (CheckAccepted(user, theirs) is { } full)
         {
-            return Conflict($"user {user} has {Friends} friends, the most one user may have");
+            return full;
         }
 
         return alreadyAsked || theirs.Incoming < IncomingRequests
@@ -39,11 +39,11 @@ internal static class SocialCaps
             : Conflict($"user {user} has {IncomingRequests} friend requests waiting for an answer; try again later");
     }
 
-    /// <summary>Accepting a request: the accepting user's side.</summary>
+    /// <summary>Room for one more friend on the user's own side (asking or accepting).</summary>
     public static void CheckAccepting(SocialCounts mine) =>
         Require(mine.Friends < Friends, $"you have {Friends} friends, the most one user may have; remove one first");
 
-    /// <summary>The requester's side when its request is accepted; null when the friendship may be made.</summary>
+    /// <summary>Room for one more friend on the other user's side; null when there is.</summary>
     public static FriendUpdateReply? CheckAccepted(ulong user, SocialCounts theirs) =>
         theirs.Friends < Friends ? null : Conflict($"user {user} has {Friends} friends, the most one user may have");
 

@@ -80,8 +80,10 @@ internal sealed partial class SocialService(
             throw new ChatRequestException(ErrorCode.Conflict, $"{request.To} already asked you; accept their request");
         }
 
-        SocialCaps.CheckAsker(await social.CountsAsync(me, cancellationToken),
-            alreadyAsked: await social.FindRequestAsync(me, request.To, FriendDirection.Outgoing, cancellationToken) is not null);
+        // Asking the same user again is no new entry: looked up only when the cap would refuse.
+        var mine = await social.CountsAsync(me, cancellationToken);
+        SocialCaps.CheckAsker(mine, alreadyAsked: mine.Outgoing >= SocialCaps.OutgoingRequests
+            && await social.FindRequestAsync(me, request.To, FriendDirection.Outgoing, cancellationToken) is not null);
         var reply = await UpdateAsync(request.To, new FriendUpdateRequest
         {
             Kind = FriendUpdateRequest.Types.Kind.Request,
@@ -266,8 +268,10 @@ internal sealed partial class SocialService(
                     return new FriendUpdateReply { Result = FriendUpdateReply.Types.Result.Conflict, Message = "already friends" };
                 }
 
-                var alreadyAsked = await social.FindRequestAsync(to, update.From, FriendDirection.Incoming, cancellationToken) is not null;
-                if (SocialCaps.CheckAsked(to, await social.CountsAsync(to, cancellationToken), alreadyAsked) is { } full)
+                var theirs = await social.CountsAsync(to, cancellationToken);
+                var alreadyAsked = theirs.Incoming >= SocialCaps.IncomingRequests
+                    && await social.FindRequestAsync(to, update.From, FriendDirection.Incoming, cancellationToken) is not null;
+                if (SocialCaps.CheckAsked(to, theirs, alreadyAsked) is { } full)
                 {
                     return full;
                 }

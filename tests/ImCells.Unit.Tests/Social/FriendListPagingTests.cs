@@ -40,7 +40,7 @@ public sealed class FriendListPagingTests
             await store.SetBlockedAsync(me, other, true, 1, CancellationToken.None);
         }
 
-        var service = StoreOnly(store);
+        var service = StoreOnlySocialService.Create(store);
         var all = new FriendList();
         var request = new FriendListRequest();
         var pages = 0;
@@ -74,14 +74,10 @@ public sealed class FriendListPagingTests
     public async Task UnknownSection_IsABadRequest()
     {
         await using var hlr = await TempHlr.CreateAsync();
-        var service = StoreOnly(new SocialStore(hlr.Database));
+        var service = StoreOnlySocialService.Create(new SocialStore(hlr.Database));
 
         var refused = await Assert.ThrowsAsync<ImCells.Cell.Chat.ChatRequestException>(() =>
             service.ListAsync(10_000_000, new FriendListRequest { FromSection = (Section)9 }, CancellationToken.None));
         Assert.Equal(ErrorCode.BadRequest, refused.Code);
     }
-
-    // Without friends the list uses the store only (no presence): the rest of the service is not wired.
-    private static SocialService StoreOnly(SocialStore store) =>
-        new(new CellIdentity("a"), null!, null!, store, null!, null!, null!, null!, null!, null!, TimeProvider.System, NullLogger<SocialService>.Instance);
 }

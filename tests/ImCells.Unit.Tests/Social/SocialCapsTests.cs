@@ -23,7 +23,7 @@ public sealed class SocialCapsTests
         var me = await hlr.AddUserAsync("me");
         var store = new SocialStore(hlr.Database);
         await FillAsync(hlr, "INSERT INTO blacklist (user_id, blocked_id, since_ms) VALUES (@user, @other, 1)", me, SocialCaps.Blocked);
-        var service = StoreOnly(store);
+        var service = StoreOnlySocialService.Create(store);
 
         var refused = await Assert.ThrowsAsync<ChatRequestException>(() =>
             service.BlockAsync(me, new BlockRequest { User = 50_000_000, Block = true }, CancellationToken.None));
@@ -41,7 +41,7 @@ public sealed class SocialCapsTests
         var me = await hlr.AddUserAsync("me");
         await FillAsync(hlr, "INSERT INTO friend_requests (user_id, other_id, direction, nickname, message, created_at_ms) VALUES (@user, @other, 'out', '', '', 1)",
             me, SocialCaps.OutgoingRequests);
-        var service = StoreOnly(new SocialStore(hlr.Database));
+        var service = StoreOnlySocialService.Create(new SocialStore(hlr.Database));
 
         var refused = await Assert.ThrowsAsync<ChatRequestException>(() =>
             service.RequestAsync(me, new FriendRequest { To = 50_000_000 }, CancellationToken.None));
@@ -58,7 +58,7 @@ public sealed class SocialCapsTests
         var store = new SocialStore(hlr.Database);
         await FillAsync(hlr, "INSERT INTO friend_requests (user_id, other_id, direction, nickname, message, created_at_ms) VALUES (@user, @other, 'in', '', '', 1)",
             asked, SocialCaps.IncomingRequests);
-        var service = StoreOnly(store);
+        var service = StoreOnlySocialService.Create(store);
 
         var reply = await service.ApplyUpdateAsync(new FriendUpdateRequest
         {
@@ -80,7 +80,7 @@ public sealed class SocialCapsTests
         var store = new SocialStore(hlr.Database);
         await FillAsync(hlr, "INSERT INTO friends (user_id, friend_id, nickname, since_ms) VALUES (@user, @other, '', 1)", me, SocialCaps.Friends);
         await store.AddRequestAsync(me, 60_000_000, FriendDirection.Incoming, "", "hi", 1, CancellationToken.None);
-        var service = StoreOnly(store);
+        var service = StoreOnlySocialService.Create(store);
 
         var refused = await Assert.ThrowsAsync<ChatRequestException>(() =>
             service.RespondAsync(me, new FriendRespondRequest { From = 60_000_000, Accept = true }, CancellationToken.None));
@@ -93,8 +93,4 @@ public sealed class SocialCapsTests
     private static Task FillAsync(TempHlr hlr, string insert, ulong user, int count) =>
         hlr.Database.WriteAsync((connection, transaction) => connection.ExecuteAsync(insert,
             Enumerable.Range(0, count).Select(i => new { user = (long)user, other = 40_000_000L + i }), transaction), null, CancellationToken.None);
-
-    // The caps are checked on the store alone, before any other part of the service is needed.
-    private static SocialService StoreOnly(SocialStore store) =>
-        new(new CellIdentity("a"), null!, null!, store, null!, null!, null!, null!, null!, null!, TimeProvider.System, NullLogger<SocialService>.Instance);
 }
