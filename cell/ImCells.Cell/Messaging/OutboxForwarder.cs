@@ -14,6 +14,10 @@ namespace ImCells.Cell.Messaging;
 /// Carries committed cross-cell messages to their home cells: per target cell, the oldest batch
 /// first (so per-sender order holds), one Deliver call per batch (<see cref="DeliverBatch"/>), rows removed only after the
 /// target acknowledged. A target that is down is retried with backoff until it answers.
+/// The next batch is read after a cursor (the last row acknowledged) while the acknowledged rows
+/// are still being deleted: the delete waits for the cell's writer turn, behind the sends, and
+/// waiting for it made every batch pay two writer turns. After a restart the cursor starts over,
+/// so rows whose delete was lost are sent again, which the target acknowledges without storing.
 /// </summary>
 internal sealed partial class OutboxForwarder(
     CellIdentity self,
@@ -28,6 +32,7 @@ internal sealed partial class OutboxForwarder(
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly OutboxBackoff _backoff = new(time);
+    private readonly Dictionary<string, long> _acknowledgedUpTo = new(StringComparer.Ordinal);
 
     /// <summary>Something was added to the outbox: look now rather than at the next poll.</summary>
     public void Wake() => _wake.Writer.TryWrite(true);
@@ -39,10 +44,22 @@ internal sealed partial class OutboxForwarder(
             var busy = false;
             try
             {
-                foreach (var target in await mailboxes.OutboxTargetsAsync(stoppingToken))
+                // The targets are looked up once a pass (a pass ends after 64 rounds, so a new target
+                // waits at most that long); within it, batches go while any target has more.
+                var targets = await mailboxes.OutboxTargetsAsync(stoppingToken);
+                var rounds = 0;
+                bool more;
+                do
                 {
-                    busy |= await ForwardOneBatchAsync(target, stoppingToken);
+                    more = false;
+                    foreach (var target in targets)
+                    {
+                        more |= await ForwardOneBatchAsync(target, stoppingToken);
+                    }
+
+                    busy |= more;
                 }
+                while (more && ++rounds < 64 && !stoppingToken.IsCancellationRequested);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -80,7 +97,8 @@ internal sealed partial class OutboxForwarder(
             return false;
         }
 
-        var rows = await mailboxes.ReadOutboxAsync(target, BatchSize, stoppingToken);
+        var after = _acknowledgedUpTo.GetValueOrDefault(target);
+        var rows = await mailboxes.ReadOutboxAsync(target, after, BatchSize, stoppingToken);
         if (rows.Count == 0)
         {
             return false;
@@ -116,8 +134,26 @@ internal sealed partial class OutboxForwarder(
             }
         }
 
-        var done = rows.Where(r => answered.Contains(r.Message.MessageId)).Select(r => r.Id).ToList();
-        await mailboxes.RemoveFromOutboxAsync(done, CancellationToken.None);
+        var done = new List<long>(answered.Count);
+        var prefixAnswered = true;
+        foreach (var row in rows)
+        {
+            if (!answered.Contains(row.Message.MessageId))
+            {
+                prefixAnswered = false;
+                continue;
+            }
+
+            done.Add(row.Id);
+            if (prefixAnswered)
+            {
+                // Only past an unbroken run of acknowledged rows: one left out is read again next time.
+                after = row.Id;
+            }
+        }
+
+        _acknowledgedUpTo[target] = after;
+        _ = RemoveAsync(target, done);
         if (_backoff.RecordSuccess(target))
         {
             Recovered(logger, target);
@@ -125,6 +161,19 @@ internal sealed partial class OutboxForwarder(
 
         Forwarded(logger, done.Count, target);
         return rows.Count == BatchSize || request.Messages.Count < rows.Count;
+    }
+
+    /// <summary>Deletes acknowledged rows without holding up the next batch; a failed delete only means a resend after a restart.</summary>
+    private async Task RemoveAsync(string target, List<long> ids)
+    {
+        try
+        {
+            await mailboxes.RemoveFromOutboxAsync(ids, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            RemoveFailed(logger, ids.Count, target, e.Message);
+        }
     }
 
     private async Task RefusedAsync(RoutedMessage message, CellProto.DeliverResult result, CancellationToken cancellationToken)
@@ -152,6 +201,9 @@ internal sealed partial class OutboxForwarder(
 
     [LoggerMessage(4, LogLevel.Warning, "Message {MessageId} to {To} refused: {Reason}")]
     private static partial void Refused(ILogger logger, string messageId, ulong to, string reason);
+
+    [LoggerMessage(6, LogLevel.Warning, "Could not delete {Count} acknowledged outbox rows for cell {Cell} ({Problem}); they are sent again after a restart")]
+    private static partial void RemoveFailed(ILogger logger, int count, string cell, string problem);
 
     [LoggerMessage(5, LogLevel.Error, "Outbox forwarder pass failed; retrying")]
     private static partial void ForwarderFailed(ILogger logger, Exception exception);

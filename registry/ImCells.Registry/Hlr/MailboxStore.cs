@@ -199,11 +199,15 @@ public sealed class MailboxStore(HlrDatabase database)
         database.ReadAsync<IReadOnlyList<string>>(async connection =>
             (await connection.QueryAsync<string>("SELECT DISTINCT target_cell FROM outbox")).ToList(), cancellationToken);
 
-    public Task<IReadOnlyList<OutboxRow>> ReadOutboxAsync(string targetCell, int limit, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// The oldest rows for <paramref name="targetCell"/> after row <paramref name="afterId"/> (ids only
+    /// grow: AUTOINCREMENT, one writer), so a forwarder need not wait for its deletes before reading on.
+    /// </summary>
+    public Task<IReadOnlyList<OutboxRow>> ReadOutboxAsync(string targetCell, long afterId, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<OutboxRow>>(async connection =>
             (await connection.QueryAsync<OutboxDbRow>(
-                "SELECT id AS Id, target_cell AS TargetCell, message_id AS MessageId, from_user AS FromUser, to_user AS ToUser, text AS Text, sent_at_ms AS SentAtMs FROM outbox WHERE target_cell = @targetCell ORDER BY id LIMIT @limit",
-                new { targetCell, limit }))
+                "SELECT id AS Id, target_cell AS TargetCell, message_id AS MessageId, from_user AS FromUser, to_user AS ToUser, text AS Text, sent_at_ms AS SentAtMs FROM outbox WHERE target_cell = @targetCell AND id > @afterId ORDER BY id LIMIT @limit",
+                new { targetCell, afterId, limit }))
             .Select(r => new OutboxRow(r.Id, r.TargetCell, new RoutedMessage(r.MessageId, (ulong)r.FromUser, (ulong)r.ToUser, r.Text, r.SentAtMs)))
             .ToList(), cancellationToken);
 

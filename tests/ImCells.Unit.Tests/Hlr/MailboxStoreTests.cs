@@ -93,7 +93,7 @@ public sealed class MailboxStoreTests
             await hlr.Mailboxes.SendRemoteAsync(Message(alice, 11_000_001, $"m{i}"), $"c{i}", "b", null, CancellationToken.None);
         }
 
-        var rows = await hlr.Mailboxes.ReadOutboxAsync("b", 10, CancellationToken.None);
+        var rows = await hlr.Mailboxes.ReadOutboxAsync("b", 0, 10, CancellationToken.None);
         Assert.Equal(["m0", "m1", "m2"], rows.Select(r => r.Message.Text));
         Assert.Equal(3UL, await hlr.Mailboxes.HeadSeqAsync(alice, CancellationToken.None));
 
