@@ -22,7 +22,6 @@ public sealed partial class HlrDatabase : IAsyncDisposable
     private readonly DbConnection _writer;
     private readonly ILogger _logger;
     private readonly Task _writerLoop;
-    private readonly WalCheckpointer _checkpointer;
 
     private HlrDatabase(ISqlDialect dialect, string connectionString, DbConnection writer, ILogger logger)
     {
@@ -31,7 +30,6 @@ public sealed partial class HlrDatabase : IAsyncDisposable
         _writer = writer;
         _logger = logger;
         Commands = new WriterCommands(writer);
-        _checkpointer = new WalCheckpointer(OpenReadAsync, logger);
         _writerLoop = Task.Run(WriterLoopAsync);
     }
 
@@ -66,7 +64,6 @@ public sealed partial class HlrDatabase : IAsyncDisposable
             await check.AfterOpenAsync((SqliteConnection)writer, cancellationToken);
             await Migrations.RunAsync(writer, dialect, logger, cancellationToken);
             await check.AfterMigrationsAsync((SqliteConnection)writer, cancellationToken);
-            await dialect.PrepareWriterAsync(writer, cancellationToken);
             return new HlrDatabase(dialect, options.Connection, writer, logger);
         }
         catch (Exception e) when (e is HlrOpenException or SqliteException or IOException or UnauthorizedAccessException)
@@ -114,7 +111,6 @@ public sealed partial class HlrDatabase : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _writerLoop;
-        await _checkpointer.DisposeAsync();
         Commands.Dispose();
         await _writer.DisposeAsync();
     }
@@ -149,11 +145,6 @@ public sealed partial class HlrDatabase : IAsyncDisposable
                     await TryCommitAsync([write]);
                 }
             }
-
-            if (_checkpointer.TakeFinishRequest())
-            {
-                await _checkpointer.FinishOnWriterAsync(_writer);
-            }
         }
     }
 
@@ -183,7 +174,6 @@ public sealed partial class HlrDatabase : IAsyncDisposable
             return e;
         }
 
-        _checkpointer.Committed(writes.Count);
         foreach (var write in writes)
         {
             write.Committed();

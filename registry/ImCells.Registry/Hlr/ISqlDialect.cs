@@ -13,9 +13,6 @@ public interface ISqlDialect
 
     Task<DbConnection> OpenAsync(string connectionString, CancellationToken cancellationToken);
 
-    /// <summary>Settings of the one writer connection, after the migrations.</summary>
-    Task PrepareWriterAsync(DbConnection writer, CancellationToken cancellationToken);
-
     /// <summary>Increments a user's head_seq and returns the new value. Parameter: @User.</summary>
     string NextSeqSql { get; }
 

@@ -34,20 +34,8 @@ public sealed class SqliteDialect : ISqlDialect
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var pragma = connection.CreateCommand();
-        // mmap: pages are read from the OS page cache in place instead of copied by a pread each
-        // (writes still go through the WAL); shared by every connection, so it costs no memory per connection.
-        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA mmap_size=268435456;";
+        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
-    }
-
-    public async Task PrepareWriterAsync(DbConnection writer, CancellationToken cancellationToken)
-    {
-        // Checkpoints move off the commit path (WalCheckpointer); the writer keeps the hot pages
-        // (users' head_seq, conversations, index roots) in a larger cache of its own: 64 MiB. A WAL
-        // file that grew under a burst is cut back to 64 MiB when it starts over.
-        await using var pragma = writer.CreateCommand();
-        pragma.CommandText = "PRAGMA wal_autocheckpoint=0; PRAGMA cache_size=-65536; PRAGMA journal_size_limit=67108864;";
-        await pragma.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -18,8 +18,6 @@ internal sealed class TempHlr : IAsyncDisposable
 
     public HlrDatabase Database { get; }
 
-    public string DatabasePath => Path.Combine(_folder, "cell.db");
-
     public AccountStore Accounts { get; }
 
     public MailboxStore Mailboxes { get; }
