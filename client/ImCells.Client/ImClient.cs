@@ -101,7 +101,21 @@ public sealed partial class ImClient : IAsyncDisposable
     public async Task<SendAck> SendAsync(ulong to, string text, string? clientMsgId = null, CancellationToken ct = default)
     {
         var request = new SendRequest { To = to, Text = text, ClientMsgId = clientMsgId ?? Guid.NewGuid().ToString("N") };
-        return await Current().SendAsync(request, ct);
+        var connection = Current();
+        var ack = await connection.SendAsync(request, ct);
+        if (ack.OwnCopyInAck)
+        {
+            // The server pushes no NewMessage of our own copy to this device: the ack stands for it, in seq order like a push.
+            _events.Writer.TryWrite(new PumpItem(connection, new Frame
+            {
+                NewMessage = new NewMessage
+                {
+                    Message = new ChatMessage { Id = ack.MessageId, From = UserId, To = to, Seq = ack.Seq, Text = text, SentAtMs = ack.SentAtMs },
+                },
+            }));
+        }
+
+        return ack;
     }
 
     public Task<SyncResult> SyncAsync(ulong fromSeq, uint limit = 0, CancellationToken ct = default) =>

@@ -9,7 +9,13 @@ namespace ImCells.Cell.Delivery;
 /// </summary>
 internal sealed class Notifier(SessionRegistry sessions, VisitorPushForwarder? visitors = null)
 {
-    public void NewEntries(IEnumerable<MailboxEntry> entries)
+    public void NewEntries(IEnumerable<MailboxEntry> entries) => NewEntries(entries, 0, "");
+
+    /// <summary>
+    /// Like <see cref="NewEntries(IEnumerable{MailboxEntry})"/>, except that <paramref name="sendingDevice"/>
+    /// of <paramref name="sender"/> gets nothing: its SendAck stood for its own copy.
+    /// </summary>
+    public void NewEntries(IEnumerable<MailboxEntry> entries, ulong sender, string sendingDevice)
     {
         foreach (var entry in entries)
         {
@@ -19,7 +25,8 @@ internal sealed class Notifier(SessionRegistry sessions, VisitorPushForwarder? v
             }
 
             // One frame object for every device: it is serialized per connection, never mutated.
-            Push(entry.UserId, new Frame { NewMessage = new NewMessage { Message = ToProto(entry) } }, exceptDevice: "");
+            Push(entry.UserId, new Frame { NewMessage = new NewMessage { Message = ToProto(entry) } },
+                exceptDevice: entry.UserId == sender ? sendingDevice : "");
         }
     }
 

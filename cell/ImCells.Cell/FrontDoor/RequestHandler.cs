@@ -75,8 +75,14 @@ internal sealed partial class RequestHandler(
             return await ScheduleAsync(caller, request, clientMsgId, now, cancellationToken);
         }
 
-        var result = await router.SendAsync(caller.UserId, request.To, request.Text, clientMsgId, cancellationToken);
-        return new SendAck { MessageId = result.MessageId, Seq = result.SenderSeq, SentAtMs = result.SentAtMs };
+        var result = await router.SendAsync(caller.UserId, request.To, request.Text, clientMsgId, caller.DeviceId, cancellationToken);
+        return new SendAck
+        {
+            MessageId = result.MessageId,
+            Seq = result.SenderSeq,
+            SentAtMs = result.SentAtMs,
+            OwnCopyInAck = MessageRouter.OwnCopyInAck(result) && caller.DeviceId.Length > 0,
+        };
     }
 
     /// <summary>Cut by count (Chat:MaxSyncBatch) and by bytes (<see cref="ResponsePage"/>); at least one message when any is there.</summary>

@@ -22,8 +22,12 @@ internal sealed class MessageRouter(
     MessageIds ids,
     TimeProvider time)
 {
-    /// <summary>Throws <see cref="ChatRequestException"/> (UNKNOWN_RECIPIENT) when the recipient does not exist.</summary>
-    public async Task<SendResult> SendAsync(ulong from, ulong to, string text, string clientMsgId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Throws <see cref="ChatRequestException"/> (UNKNOWN_RECIPIENT) when the recipient does not exist.
+    /// <paramref name="sendingDevice"/> (empty: none, e.g. a scheduled send) gets no NewMessage for
+    /// the sender's copy of a stored message: its SendAck stands for it (<see cref="OwnCopyInAck"/>).
+    /// </summary>
+    public async Task<SendResult> SendAsync(ulong from, ulong to, string text, string clientMsgId, string sendingDevice, CancellationToken cancellationToken)
     {
         var owner = topology.Current.Locate(to)
             ?? throw new ChatRequestException(ErrorCode.UnknownRecipient, $"no cell owns number {to}");
@@ -34,7 +38,7 @@ internal sealed class MessageRouter(
         {
             var result = await mailboxes.SendLocalAsync(message, clientMsgId, r =>
             {
-                notifier.NewEntries(r.Appended);
+                notifier.NewEntries(r.Appended, from, OwnCopyInAck(r) ? sendingDevice : "");
                 if (r.Outcome is not SendOutcome.Stored and not SendOutcome.UnknownRecipient)
                 {
                     // Refused like a foreign cell refuses: acknowledged, then SendFailed.
@@ -50,10 +54,15 @@ internal sealed class MessageRouter(
             throw UnknownRecipient(to);
         }
 
-        var sent = await mailboxes.SendRemoteAsync(message, clientMsgId, owner.Id, r => notifier.NewEntries(r.Appended), CancellationToken.None);
+        var sent = await mailboxes.SendRemoteAsync(
+            message, clientMsgId, owner.Id, r => notifier.NewEntries(r.Appended, from, OwnCopyInAck(r) ? sendingDevice : ""), CancellationToken.None);
         forwarder.Wake();
         return sent;
     }
+
+    /// <summary>A newly stored message: its sender's copy is exactly what the SendAck and the request say.</summary>
+    public static bool OwnCopyInAck(SendResult result) =>
+        result.Outcome == SendOutcome.Stored && !result.Duplicate && result.Appended.Count > 0;
 
     private static ChatRequestException UnknownRecipient(ulong to) =>
         new(SendOutcomes.Code(SendOutcome.UnknownRecipient), SendOutcomes.Reason(SendOutcome.UnknownRecipient, to));

@@ -58,7 +58,7 @@ internal sealed partial class Scheduler(
     {
         try
         {
-            var result = await router.SendAsync(entry.Sender, entry.To, entry.Text, "sched:" + entry.Id, cancellationToken);
+            var result = await router.SendAsync(entry.Sender, entry.To, entry.Text, "sched:" + entry.Id, sendingDevice: "", cancellationToken);
             Fired(logger, entry.Id, entry.Sender, entry.To, result.MessageId);
         }
         catch (ChatRequestException e)
