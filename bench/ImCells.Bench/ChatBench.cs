@@ -50,7 +50,8 @@ internal static class ChatBench
             }
 
             var setupSeconds = clock.Elapsed.TotalSeconds;
-            var run = new ChatRun(peers.AsSpan(0, pairs).ToArray(), peers.AsSpan(pairs).ToArray(), options);
+            var cpu = new CpuMeter(options.Cluster, sameCell ? ["a"] : ["a", "b"]);
+            var run = new ChatRun(peers.AsSpan(0, pairs).ToArray(), peers.AsSpan(pairs).ToArray(), options, cpu);
             var result = await run.ExecuteAsync(ct);
             result["login_url"] = options.Cluster.LoginUrl;
             result["mode"] = options.Mode;
@@ -211,6 +212,9 @@ internal sealed class StepStats(int step, double rate, int pairs)
     public long StartTimestamp { get; set; }
 
     public double SendSeconds { get; set; }
+
+    /// <summary>CPU microseconds per delivered message, by process (<see cref="CpuMeter"/>); null when not measured.</summary>
+    public System.Text.Json.Nodes.JsonObject? CpuPerMessage { get; set; }
 }
 
 /// <summary>Runs the steps over connected pairs and turns the counters into the result line.</summary>
@@ -224,12 +228,14 @@ internal sealed class ChatRun
     private readonly string _padding;
     private volatile StepStats? _current;
     private volatile bool _sending;
+    private readonly CpuMeter? _cpu;
 
-    public ChatRun(ChatPeer[] senders, ChatPeer[] receivers, ChatBench.ChatOptions options)
+    public ChatRun(ChatPeer[] senders, ChatPeer[] receivers, ChatBench.ChatOptions options, CpuMeter? cpu = null)
     {
         _senders = senders;
         _receivers = receivers;
         _options = options;
+        _cpu = cpu;
         _padding = new string('x', Math.Max(0, options.TextBytes - 36));
     }
 
@@ -323,6 +329,7 @@ internal sealed class ChatRun
                    $"errors {Interlocked.Read(ref stats.Errors)}, p99 so far {stats.Latency.PercentileMs(99):0.0} ms";
         });
 
+        var cpuBefore = _cpu is null ? null : await _cpu.ReadAsync(ct);
         stats.StartTimestamp = Stopwatch.GetTimestamp();
         _sending = true;
         var duration = TimeSpan.FromSeconds(_options.Seconds);
@@ -355,6 +362,11 @@ internal sealed class ChatRun
             }
 
             await Task.Delay(20, ct);
+        }
+
+        if (_cpu is not null)
+        {
+            stats.CpuPerMessage = CpuMeter.PerMessage(cpuBefore, await _cpu.ReadAsync(ct), Interlocked.Read(ref stats.Delivered));
         }
 
         return stats;
@@ -548,6 +560,7 @@ internal sealed class ChatRun
             ["out_of_order"] = Interlocked.Read(ref stats.OutOfOrder),
             ["latency"] = stats.Latency.ToJson(),
             ["ack_latency"] = stats.AckLatency.ToJson(),
+            ["cpu_us_per_msg"] = stats.CpuPerMessage?.DeepClone(),
             ["good"] = verdict == "good",
             ["verdict"] = verdict,
         };

@@ -32,6 +32,7 @@ internal static class ProcessStatus
             Pid = Environment.ProcessId,
             RssBytes = (ulong)process.WorkingSet64,
             ManagedHeapBytes = (ulong)GC.GetTotalMemory(forceFullCollection: false),
+            CpuSeconds = process.TotalProcessorTime.TotalSeconds,
         };
         foreach (var (caller, count) in refusals.ByCaller())
         {
