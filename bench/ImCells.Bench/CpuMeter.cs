@@ -12,7 +12,7 @@ internal sealed class CpuMeter(BenchCluster cluster, IReadOnlyList<string> cells
 {
     public sealed record Reading(IReadOnlyDictionary<string, double> CellSeconds, double LoadGeneratorSeconds);
 
-    /// <summary>A reading, or null when a cell cannot be asked (the run goes on without the figure).</summary>
+    /// <summary>A reading, or null when a cell cannot be asked or does not report its CPU (the run goes on without the figure).</summary>
     public async Task<Reading?> ReadAsync(CancellationToken ct)
     {
         var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -20,7 +20,13 @@ internal sealed class CpuMeter(BenchCluster cluster, IReadOnlyList<string> cells
         {
             foreach (var cell in cells)
             {
-                seconds[cell] = (await ClusterStatus.CellAsync(cluster, cell, ct, collectGarbage: false)).CpuSeconds;
+                var cpu = (await ClusterStatus.CellAsync(cluster, cell, ct, collectGarbage: false)).CpuSeconds;
+                if (cpu <= 0)
+                {
+                    return null; // a cell older than the figure
+                }
+
+                seconds[cell] = cpu;
             }
         }
         catch (BenchException)
