@@ -14,14 +14,15 @@ internal static class ClusterStatus
 {
     private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(30);
 
-    public static async Task<StatusReply> CellAsync(BenchCluster cluster, string cellId, CancellationToken ct)
+    /// <param name="collectGarbage">False for a cheap look at the counts (polling), without a forced GC in the cell.</param>
+    public static async Task<StatusReply> CellAsync(BenchCluster cluster, string cellId, CancellationToken ct, bool collectGarbage = true)
     {
         var grpc = await GrpcUrlAsync(cluster, cellId, ct);
         using var channel = OperatorChannel.ToCell(grpc, cellId, cluster.PkiDirectory);
         try
         {
             return await new CellAdmin.CellAdminClient(channel).StatusAsync(
-                new StatusRequest { CollectGarbage = true }, deadline: DateTime.UtcNow.Add(CallDeadline), cancellationToken: ct);
+                new StatusRequest { CollectGarbage = collectGarbage }, deadline: DateTime.UtcNow.Add(CallDeadline), cancellationToken: ct);
         }
         catch (RpcException e)
         {
