@@ -9,6 +9,10 @@ public static class BenchCommand
           chat --users N --mode same-cell|cross-cell (--rate R | --closed-loop | --find-max) --seconds D
                [--start-rate 500] [--step-factor 1.5] [--max-steps 20] [--p99-limit-ms 50] [--grace 5] [--text-bytes 64]
           login --count N [--concurrency C] [--cell ID] [--iterations-note N]
+          reconnect --count N [--storm-concurrency K] [--tls-name NAME] [--processes P] [--cell ID] [--addresses A] [--concurrency K]
+               N devices log in once and connect; the bench closes every socket (the cell keeps running), then all
+               reconnect at once with their tokens and Sync: seconds until all online and synced, per-device steps.
+               --tls-name sends that TLS server name instead of the IP, which lets .NET resume the TLS session.
         common: --login URL (default: topology.json's login server), --pool NAME (a separate user file),
                 --timeout SECONDS (the whole run; default 900 plus the hold),
                 --pki DIR (default data/pki: its operator-admin certificate asks a cell for its status after
@@ -50,6 +54,7 @@ public static class BenchCommand
                 "connections" => await ConnectionsBench.RunAsync(args, options, cancel.Token),
                 "chat" => await ChatBench.RunAsync(args, options, cancel.Token),
                 "login" => await LoginBench.RunAsync(args, options, cancel.Token),
+                "reconnect" => await ReconnectBench.RunAsync(args, options, cancel.Token),
                 "_worker" => await HolderWorkerMain.RunAsync(options, cancel.Token),
                 _ => throw new BenchException($"unknown benchmark '{args[0]}'"),
             };

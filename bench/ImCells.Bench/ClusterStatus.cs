@@ -14,6 +14,7 @@ internal static class ClusterStatus
 {
     private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(30);
 
+    /// <param name="collectGarbage">False for a cheap look at the counts (polling), without a forced GC in the cell.</param>
     public static async Task<StatusReply> CellAsync(BenchCluster cluster, string cellId, CancellationToken ct, bool collectGarbage = true)
     {
         var grpc = await GrpcUrlAsync(cluster, cellId, ct);

@@ -24,9 +24,10 @@ internal sealed record PhaseResult(int Ok, int Failed, long StartMs, long EndMs,
 /// <summary>
 /// Logs a slice of the users in, then holds one idle authenticated <see cref="LeanConnection"/>
 /// each, pinging every heartbeat_seconds the server asked for. Runs inside the bench process or
-/// inside a worker copy of it (one process holds at most ~19 000 sockets).
+/// inside a worker copy of it (one process holds at most ~19 000 sockets). The reconnect storm
+/// (drop every connection, then all reconnect with their tokens) is in ConnectionHolder.Storm.cs.
 /// </summary>
-internal sealed class ConnectionHolder(
+internal sealed partial class ConnectionHolder(
     BenchCluster cluster, IReadOnlyList<BenchUser> users, int globalOffset, int addresses, int concurrency) : IAsyncDisposable
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(20);
@@ -34,8 +35,9 @@ internal sealed class ConnectionHolder(
 
     private readonly LoginResult?[] _logins = new LoginResult?[users.Count];
     private readonly LeanConnection?[] _connections = new LeanConnection?[users.Count];
-    private readonly CancellationTokenSource _stop = new();
+    private readonly ulong[] _heads = new ulong[users.Count];
     private readonly List<Task> _readLoops = [];
+    private CancellationTokenSource _stop = new();
     private Task _pingLoop = Task.CompletedTask;
     private int _loggedIn;
     private int _connected;
@@ -55,7 +57,7 @@ internal sealed class ConnectionHolder(
         {
             _logins[i] = await api.LoginAsync(users[i].Number, users[i].Password, "bench-hold", ct);
             Interlocked.Increment(ref _loggedIn);
-        }, ct);
+        }, concurrency, ct);
     }
 
     public async Task<PhaseResult> ConnectAsync(CancellationToken ct)
@@ -70,14 +72,9 @@ internal sealed class ConnectionHolder(
             var source = IPAddress.Parse($"127.0.0.{1 + ((globalOffset + i) % addresses)}");
             var connection = await LeanConnection.ConnectAsync(
                 login.ChatEndpoints[0], source, login.Token, cluster.Trust, login.CellId, ConnectTimeout, ct);
-            _connections[i] = connection;
-            lock (_readLoops)
-            {
-                _readLoops.Add(connection.RunReadLoopAsync(static _ => { }, _stop.Token));
-            }
-
-            Interlocked.Increment(ref _connected);
-        }, ct);
+            _heads[i] = connection.AuthOk.HeadSeq;
+            Hold(i, connection);
+        }, concurrency, ct);
         _pingLoop = PingLoopAsync(_stop.Token);
         return result;
     }
@@ -100,14 +97,14 @@ internal sealed class ConnectionHolder(
         _stop.Dispose();
     }
 
-    private async Task<PhaseResult> RunPhaseAsync(Func<int, Task> step, CancellationToken ct)
+    private async Task<PhaseResult> RunPhaseAsync(Func<int, Task> step, int parallel, CancellationToken ct)
     {
         var start = BenchEnvironment.NowMs();
         var next = -1;
         var ok = 0;
         var failed = 0;
         string? firstError = null;
-        await Task.WhenAll(Enumerable.Range(0, Math.Min(concurrency, Math.Max(users.Count, 1))).Select(async _ =>
+        await Task.WhenAll(Enumerable.Range(0, Math.Min(parallel, Math.Max(users.Count, 1))).Select(async _ =>
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < users.Count && !ct.IsCancellationRequested)
@@ -126,6 +123,17 @@ internal sealed class ConnectionHolder(
             }
         }));
         return new PhaseResult(ok, failed, start, BenchEnvironment.NowMs(), firstError);
+    }
+
+    private void Hold(int i, LeanConnection connection)
+    {
+        _connections[i] = connection;
+        lock (_readLoops)
+        {
+            _readLoops.Add(connection.RunReadLoopAsync(static _ => { }, _stop.Token));
+        }
+
+        Interlocked.Increment(ref _connected);
     }
 
     // Spreads the pings: each second one heartbeat_seconds-th of the connections sends its Ping.

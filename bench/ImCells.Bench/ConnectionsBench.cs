@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace ImCells.Bench;
@@ -11,13 +10,10 @@ namespace ImCells.Bench;
 /// </summary>
 internal static class ConnectionsBench
 {
-    /// <summary>Sockets one load process may hold: the open-files limit is 20 000 per process.</summary>
-    private const int PerProcess = 19_000;
-
     public static async Task<int> RunAsync(string[] commandArgs, BenchArgs args, CancellationToken ct)
     {
         var count = args.Int("count", 10_000, min: 1, max: 1_000_000);
-        var processes = args.Int("processes", (count + PerProcess - 1) / PerProcess, min: 1, max: 64);
+        var processes = args.Int("processes", Holders.DefaultProcesses(count), min: 1, max: 64);
         var hold = args.Int("hold", 10, min: 0, max: 3600);
         var cell = args.String("cell", "a");
         var addresses = args.Int("addresses", Math.Clamp((count + 4_999) / 5_000, 1, 250), min: 1, max: 250);
@@ -25,46 +21,23 @@ internal static class ConnectionsBench
         var pool = args.String("pool");
         var cluster = BenchCluster.From(args);
         args.RejectUnknown();
-        if ((count + processes - 1) / processes > PerProcess)
-        {
-            throw new BenchException($"{count} connections over {processes} process(es) is more than {PerProcess} per process; use --processes {(count + PerProcess - 1) / PerProcess}");
-        }
+        Holders.CheckFits(count, processes);
 
         using var api = cluster.OpenLogin();
         var (users, registered) = await UserPool.EnsureAsync(api, cell, pool, count, concurrency, ct);
-        var holders = new List<IHolder>();
+        var holders = Holders.Start(cluster, users, cell, pool, processes, addresses, concurrency, 900 + hold);
         var clock = Stopwatch.StartNew();
         try
         {
-            var slice = (count + processes - 1) / processes;
-            for (var p = 0; p < processes; p++)
-            {
-                var offset = p * slice;
-                var size = Math.Min(slice, count - offset);
-                if (size <= 0)
-                {
-                    break;
-                }
-
-                holders.Add(processes == 1
-                    ? new LocalHolder(new ConnectionHolder(cluster, users.Skip(offset).Take(size).ToList(), offset, addresses, concurrency))
-                    : RemoteHolder.Start($"worker {p + 1}",
-                    [
-                        "_worker", "--users-file", UserPool.FileFor(cell, pool), "--offset", Str(offset), "--count", Str(size),
-                        "--global-offset", Str(offset), "--addresses", Str(addresses), "--concurrency", Str(Math.Max(1, concurrency / processes)),
-                        "--deadline-seconds", Str(900 + hold), .. cluster.WorkerArgs(),
-                    ]));
-            }
-
             var phase = "login";
             await using var progress = new ProgressReporter(() =>
                 $"{phase}: logged in {holders.Sum(h => h.LoggedIn)}/{count}, connected {holders.Sum(h => h.Connected)}/{count} ({clock.Elapsed.TotalSeconds:0} s)");
 
-            var logins = Merge(await Task.WhenAll(holders.Select(h => h.LoginAsync(ct))));
+            var logins = Holders.Merge(await Task.WhenAll(holders.Select(h => h.LoginAsync(ct))));
             phase = "status before";
             var before = await ClusterStatus.CellAsync(cluster, cell, ct);
             phase = "connect";
-            var connects = Merge(await Task.WhenAll(holders.Select(h => h.ConnectAsync(ct))));
+            var connects = Holders.Merge(await Task.WhenAll(holders.Select(h => h.ConnectAsync(ct))));
 
             // Let the server finish its side (session registration, buffers) before measuring.
             phase = "settle";
@@ -92,10 +65,10 @@ internal static class ConnectionsBench
                 ["register"] = LoginBench.Register(registered),
                 ["logins_ok"] = logins.Ok,
                 ["logins_failed"] = logins.Failed,
-                ["logins_per_s"] = Rate(logins),
+                ["logins_per_s"] = Holders.Rate(logins),
                 ["connects_ok"] = connects.Ok,
                 ["connects_failed"] = connects.Failed,
-                ["connects_per_s"] = Rate(connects),
+                ["connects_per_s"] = Holders.Rate(connects),
                 ["first_error"] = logins.FirstError ?? connects.FirstError,
                 ["hold_seconds"] = hold,
                 ["held_at_end"] = open,
@@ -110,19 +83,7 @@ internal static class ConnectionsBench
         }
         finally
         {
-            foreach (var holder in holders)
-            {
-                await holder.DisposeAsync();
-            }
+            await Holders.DisposeAllAsync(holders);
         }
     }
-
-    private static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static PhaseResult Merge(PhaseResult[] results) => new(
-        results.Sum(r => r.Ok), results.Sum(r => r.Failed), results.Min(r => r.StartMs), results.Max(r => r.EndMs),
-        results.Select(r => r.FirstError).FirstOrDefault(e => e is not null));
-
-    private static double Rate(PhaseResult phase) =>
-        BenchEnvironment.Round(phase.Ok / Math.Max((phase.EndMs - phase.StartMs) / 1000.0, 0.001));
 }

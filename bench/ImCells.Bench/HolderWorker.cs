@@ -17,13 +17,32 @@ internal interface IHolder : IAsyncDisposable
 
     /// <summary>Closes every connection; returns how many were still open just before.</summary>
     Task<int> StopAsync(CancellationToken ct);
+
+    /// <summary>Devices of the running reconnect storm that got AuthOk / whose Sync was answered.</summary>
+    int Online { get; }
+
+    int Synced { get; }
+
+    /// <summary>Closes every connection but keeps the tokens; returns how many were open.</summary>
+    Task<int> DropAsync(CancellationToken ct);
+
+    /// <summary>Every device reconnects with its token and Syncs (see <see cref="ConnectionHolder.StormAsync"/>).</summary>
+    Task<StormResult> StormAsync(CancellationToken ct);
 }
 
-internal sealed class LocalHolder(ConnectionHolder holder) : IHolder
+internal sealed class LocalHolder(ConnectionHolder holder, StormOptions storm = default) : IHolder
 {
     public int LoggedIn => holder.LoggedIn;
 
     public int Connected => holder.Connected;
+
+    public int Online => holder.Online;
+
+    public int Synced => holder.Synced;
+
+    public Task<int> DropAsync(CancellationToken ct) => holder.DropAsync();
+
+    public Task<StormResult> StormAsync(CancellationToken ct) => holder.StormAsync(storm, ct);
 
     public Task<PhaseResult> LoginAsync(CancellationToken ct) => holder.LoginAsync(ct);
 
@@ -40,9 +59,9 @@ internal sealed class LocalHolder(ConnectionHolder holder) : IHolder
 }
 
 /// <summary>
-/// A copy of the bench running "_worker ...": it takes LOGIN / CONNECT / STOP on stdin and answers
-/// LOGGED / HELD / STOPPED with a JSON body on stdout (PROGRESS lines in between). Disposing kills
-/// it by its Process object, so no worker outlives the bench.
+/// A copy of the bench running "_worker ...": it takes LOGIN / CONNECT / DROP / STORM / STOP on stdin
+/// and answers LOGGED / HELD / DROPPED / STORMED / STOPPED with a JSON body on stdout (PROGRESS lines
+/// in between). Disposing kills it by its Process object, so no worker outlives the bench.
 /// </summary>
 internal sealed class RemoteHolder : IHolder
 {
@@ -51,11 +70,15 @@ internal sealed class RemoteHolder : IHolder
     {
         ["LOGGED"] = new(TaskCreationOptions.RunContinuationsAsynchronously),
         ["HELD"] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+        ["DROPPED"] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+        ["STORMED"] = new(TaskCreationOptions.RunContinuationsAsynchronously),
         ["STOPPED"] = new(TaskCreationOptions.RunContinuationsAsynchronously),
     };
 
     private int _loggedIn;
     private int _connected;
+    private int _online;
+    private int _synced;
 
     private RemoteHolder(Process process, string name)
     {
@@ -80,6 +103,10 @@ internal sealed class RemoteHolder : IHolder
     public int LoggedIn => Volatile.Read(ref _loggedIn);
 
     public int Connected => Volatile.Read(ref _connected);
+
+    public int Online => Volatile.Read(ref _online);
+
+    public int Synced => Volatile.Read(ref _synced);
 
     public static RemoteHolder Start(string name, IEnumerable<string> workerArgs)
     {
@@ -108,9 +135,13 @@ internal sealed class RemoteHolder : IHolder
         return holder;
     }
 
-    public Task<PhaseResult> LoginAsync(CancellationToken ct) => CommandAsync("LOGIN", "LOGGED", ct);
+    public async Task<PhaseResult> LoginAsync(CancellationToken ct) => PhaseResult.FromJson(await CommandAsync("LOGIN", "LOGGED", ct));
 
-    public Task<PhaseResult> ConnectAsync(CancellationToken ct) => CommandAsync("CONNECT", "HELD", ct);
+    public async Task<PhaseResult> ConnectAsync(CancellationToken ct) => PhaseResult.FromJson(await CommandAsync("CONNECT", "HELD", ct));
+
+    public async Task<int> DropAsync(CancellationToken ct) => (int)(await CommandAsync("DROP", "DROPPED", ct))["open"]!;
+
+    public async Task<StormResult> StormAsync(CancellationToken ct) => StormResult.FromJson(await CommandAsync("STORM", "STORMED", ct));
 
     public async Task<int> StopAsync(CancellationToken ct)
     {
@@ -153,11 +184,11 @@ internal sealed class RemoteHolder : IHolder
             : (processPath, bench);
     }
 
-    private async Task<PhaseResult> CommandAsync(string command, string answer, CancellationToken ct)
+    private async Task<JsonNode> CommandAsync(string command, string answer, CancellationToken ct)
     {
         await _process.StandardInput.WriteLineAsync(command);
         await _process.StandardInput.FlushAsync(ct);
-        return PhaseResult.FromJson(await _answers[answer].Task.WaitAsync(ct));
+        return await _answers[answer].Task.WaitAsync(ct);
     }
 
     private void OnLine(string? line)
@@ -175,6 +206,8 @@ internal sealed class RemoteHolder : IHolder
             var parts = rest.Split(' ');
             Volatile.Write(ref _loggedIn, int.Parse(parts[0], CultureInfo.InvariantCulture));
             Volatile.Write(ref _connected, int.Parse(parts[1], CultureInfo.InvariantCulture));
+            Volatile.Write(ref _online, int.Parse(parts[2], CultureInfo.InvariantCulture));
+            Volatile.Write(ref _synced, int.Parse(parts[3], CultureInfo.InvariantCulture));
         }
         else if (_answers.TryGetValue(word, out var answer))
         {
@@ -195,7 +228,10 @@ internal sealed class RemoteHolder : IHolder
     }
 }
 
-/// <summary>The worker side: "_worker --users-file F --offset O --count C ..." driven by stdin.</summary>
+/// <summary>
+/// The worker side: "_worker --users-file F --offset O --count C [--storm-concurrency K] [--tls-name N] ..."
+/// driven by stdin.
+/// </summary>
 internal static class HolderWorkerMain
 {
     public static async Task<int> RunAsync(BenchArgs args, CancellationToken ct)
@@ -207,6 +243,7 @@ internal static class HolderWorkerMain
         var addresses = args.Int("addresses", 1, min: 1, max: 250);
         var concurrency = args.Int("concurrency", 64, min: 1);
         var deadline = TimeSpan.FromSeconds(args.Int("deadline-seconds", 600, min: 1));
+        var storm = new StormOptions(args.Int("storm-concurrency", concurrency, min: 1), args.String("tls-name"));
         var cluster = BenchCluster.From(args);
         args.RejectUnknown();
 
@@ -220,7 +257,7 @@ internal static class HolderWorkerMain
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
             while (await timer.WaitForNextTickAsync(bounded.Token).AsTask().ContinueWith(t => t is { IsCompletedSuccessfully: true, Result: true }))
             {
-                stdout.WriteLine($"PROGRESS {holder.LoggedIn} {holder.Connected}");
+                stdout.WriteLine($"PROGRESS {holder.LoggedIn} {holder.Connected} {holder.Online} {holder.Synced}");
             }
         });
         try
@@ -235,6 +272,12 @@ internal static class HolderWorkerMain
                         break;
                     case "CONNECT":
                         stdout.WriteLine("HELD " + (await holder.ConnectAsync(bounded.Token)).ToJson().ToJsonString());
+                        break;
+                    case "DROP":
+                        stdout.WriteLine("DROPPED " + new JsonObject { ["open"] = await holder.DropAsync() }.ToJsonString());
+                        break;
+                    case "STORM":
+                        stdout.WriteLine("STORMED " + (await holder.StormAsync(storm, bounded.Token)).ToJson().ToJsonString());
                         break;
                     case "STOP":
                         var open = holder.Open;

@@ -48,12 +48,23 @@ internal sealed class LeanConnection : IDisposable
     /// endpoint (the server must be a serving place of <paramref name="cellId"/> when
     /// <paramref name="trust"/> is given), authenticates, and returns once AuthOk arrived.
     /// </summary>
+    /// <param name="phases">When given, gets the moment each step of the connect ended.</param>
+    /// <param name="tlsName">
+    /// The server name sent in the handshake instead of the endpoint's IP address (needs <paramref name="trust"/>,
+    /// which checks the certificate by identity, not by name): .NET on Linux resumes TLS sessions only by host name.
+    /// </param>
     /// <exception cref="BenchException">The server refused the Auth or closed the connection.</exception>
     /// <exception cref="ImClientException">The TLS handshake failed.</exception>
     public static async Task<LeanConnection> ConnectAsync(
-        string endpoint, IPAddress? source, string token, ClusterTrust? trust, string cellId, TimeSpan timeout, CancellationToken ct)
+        string endpoint, IPAddress? source, string token, ClusterTrust? trust, string cellId, TimeSpan timeout, CancellationToken ct,
+        ConnectPhases? phases = null, string? tlsName = null)
     {
         var (chat, target) = ParseEndpoint(endpoint);
+        if (tlsName is not null && trust is not null)
+        {
+            chat = chat with { Host = tlsName };
+        }
+
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         SslStream? stream = null;
         try
@@ -75,15 +86,18 @@ internal sealed class LeanConnection : IDisposable
             }
 
             await socket.ConnectAsync(target, deadline.Token);
+            phases?.Mark(ref phases.TcpDone);
             if (chat.Tls)
             {
                 stream = await ChatTls.HandshakeAsync(socket, endpoint, chat, trust, cellId, timeout, ct);
             }
 
+            phases?.Mark(ref phases.TlsDone);
             var connection = new LeanConnection(socket, stream);
             connection.Send(new Frame { Seq = 1, Auth = new Auth { Token = token } });
             var reply = await connection.ReadFrameAsync(deadline.Token)
                 ?? throw new BenchException($"{endpoint} closed the connection before AuthOk");
+            phases?.Mark(ref phases.AuthDone);
             return reply.BodyCase switch
             {
                 Frame.BodyOneofCase.AuthOk => connection.WithAuthOk(reply.AuthOk),
@@ -96,6 +110,27 @@ internal sealed class LeanConnection : IDisposable
             stream?.Dispose();
             socket.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> and reads until the frame answering its seq arrives (notifies in
+    /// between are skipped). Only before <see cref="RunReadLoopAsync"/>: the caller is the one reader.
+    /// </summary>
+    public async Task<Frame> RequestAsync(Frame request, CancellationToken ct)
+    {
+        if (!Send(request))
+        {
+            throw new BenchException("the connection is closed");
+        }
+
+        while (true)
+        {
+            var frame = await ReadFrameAsync(ct) ?? throw new BenchException($"the server closed the connection before answering {request.BodyCase}");
+            if (frame.Seq == request.Seq)
+            {
+                return frame;
+            }
         }
     }
 
