@@ -21,10 +21,22 @@ public static class ClusterTls
         EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
         ClientCertificates = clientCertificate is null ? null : [clientCertificate],
         LocalCertificateSelectionCallback = clientCertificate is null ? null : (_, _, _, _, _) => clientCertificate,
-        RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-            trust.TryValidate(certificate, out var identity, out _) && acceptServer(identity),
+        // The handshake builds the chain against the cluster CA only, once: checking it again in the
+        // callback, after a default build against the system's trust store, made certificate checks
+        // the largest cost of a client's reconnect (docs/PERFORMANCE.md, issue 14).
+        CertificateChainPolicy = trust.ChainPolicy(),
+        RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+            ChainsToCluster(errors) && certificate is X509Certificate2 presented
+            && CertificateIdentity.Of(presented) is { } identity && acceptServer(identity),
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
     };
+
+    /// <summary>
+    /// The chain built under <see cref="ClusterTrust.ChainPolicy"/> ends at the cluster CA. The host
+    /// name is not the check: the certificate's cluster identity is, against the topology.
+    /// </summary>
+    private static bool ChainsToCluster(SslPolicyErrors errors) =>
+        (errors & ~SslPolicyErrors.RemoteCertificateNameMismatch) == SslPolicyErrors.None;
 
     /// <summary>An HTTP/2 handler for gRPC channels to cluster processes (see <see cref="ClientOptions"/>).</summary>
     public static SocketsHttpHandler Handler(

@@ -27,6 +27,19 @@ public sealed class ClusterTrust
         return roots.Count > 0 ? new ClusterTrust(roots) : throw new InvalidDataException($"{caCertificatePath} holds no certificate");
     }
 
+    /// <summary>How a chain to the cluster CA is built: its roots only, no revocation look-ups.</summary>
+    public X509ChainPolicy ChainPolicy()
+    {
+        var policy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+            VerificationFlags = X509VerificationFlags.NoFlag,
+        };
+        policy.CustomTrustStore.AddRange(_roots);
+        return policy;
+    }
+
     public bool TryValidate(X509Certificate? presented, [NotNullWhen(true)] out ClusterIdentity? identity, out string problem)
     {
         identity = null;
@@ -37,11 +50,7 @@ public sealed class ClusterTrust
         }
 
         var certificate = presented as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(presented.GetRawCertData());
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(_roots);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.VerificationFlags = X509VerificationFlags.NoFlag;
+        using var chain = new X509Chain { ChainPolicy = ChainPolicy() };
         if (!chain.Build(certificate))
         {
             problem = "not signed by the cluster CA (" + string.Join(", ", chain.ChainStatus.Select(s => s.Status)) + ")";

@@ -100,7 +100,20 @@ public sealed class LoginTlsTests : IDisposable
         var check = handler!.SslOptions.RemoteCertificateValidationCallback!;
         Assert.True(check(this, _pki.Certificate(ClusterIdentity.Login(1)), null, System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch));
         Assert.False(check(this, _pki.Certificate(ClusterIdentity.Cell("a")), null, System.Net.Security.SslPolicyErrors.None));
-        Assert.False(check(this, _otherPki.Certificate(ClusterIdentity.Login(1)), null, System.Net.Security.SslPolicyErrors.None));
+        // The handshake builds the chain under the handler's policy (the cluster CA only): a login
+        // certificate of another CA does not chain, which the callback is told as a chain error.
+        Assert.False(check(this, _otherPki.Certificate(ClusterIdentity.Login(1)), null, System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors));
+        var policy = handler.SslOptions.CertificateChainPolicy!;
+        using (var ours = new System.Security.Cryptography.X509Certificates.X509Chain { ChainPolicy = policy.Clone() })
+        {
+            Assert.True(ours.Build(_pki.Certificate(ClusterIdentity.Login(1))));
+        }
+
+        using (var foreign = new System.Security.Cryptography.X509Certificates.X509Chain { ChainPolicy = policy.Clone() })
+        {
+            Assert.False(foreign.Build(_otherPki.Certificate(ClusterIdentity.Login(1))));
+        }
+
         Assert.Null(handler.SslOptions.ClientCertificates);
     }
 
