@@ -29,7 +29,8 @@ internal sealed class ChatConnectionHandler : ConnectionHandler
         lifetime.ApplicationStopped.Register(_timeouts.Dispose);
     }
 
-    public override async Task OnConnectedAsync(ConnectionContext connection)
+    /// <remarks>Not async: the session's task is returned as it is, with no state machine of its own kept per connection.</remarks>
+    public override Task OnConnectedAsync(ConnectionContext connection)
     {
         if (connection.Features.Get<ISslStreamFeature>()?.SslStream is { } tls && !TlsIdleBuffers.TryApply(tls)
             && Interlocked.Exchange(ref _tlsBuffersLogged, 1) == 0)
@@ -37,7 +38,7 @@ internal sealed class ChatConnectionHandler : ConnectionHandler
             SessionLog.TlsBuffersKept(_logger);
         }
 
-        await new ChatSession(connection.Transport, _backend, _options, _time, _logger, connection.ConnectionId,
+        return new ChatSession(connection.Transport, _backend, _options, _time, _logger, connection.ConnectionId,
             connection.RemoteEndPoint?.ToString() ?? "?", LocalText(connection.LocalEndPoint),
             () => connection.Abort(new ConnectionAbortedException("the client does not read what it is sent")), _timeouts).RunAsync(connection.ConnectionClosed);
     }

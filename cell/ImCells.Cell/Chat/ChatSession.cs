@@ -38,7 +38,7 @@ internal sealed partial class ChatSession : TimeoutEntry
     private long _pendingBytes;
     private int _slowReaderLogged;
     private bool _attached;
-    private readonly RequestRate _rate;
+    private RequestRate _rate; // a mutable struct: not readonly
     private readonly TimeProvider _time;
     private readonly Action? _abortTransport;
 
