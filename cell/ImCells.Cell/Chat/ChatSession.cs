@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.IO.Pipelines;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 using ImCells.Protos;
 using ImCells.Protos.Client;
@@ -14,25 +12,33 @@ namespace ImCells.Cell.Chat;
 /// What waits for the client is bounded in frames (Chat:MaxPendingFrames) and in bytes
 /// (Chat:MaxPendingBytes, counted from queueing until the transport has taken the bytes): a client
 /// that does not read is closed, whatever it asks for.
+/// An idle connection holds as little as possible: no timer of its own (the auth and heartbeat
+/// timeouts are entries in the listener's <see cref="ConnectionTimeouts"/>), one cancellation
+/// source, a pending read without a cancellation registration, and no writer parked while nothing
+/// is queued (a write is started on the thread pool when a frame is queued; see OutgoingQueue.cs).
 /// </summary>
-internal sealed partial class ChatSession
+internal sealed partial class ChatSession : TimeoutEntry
 {
     private readonly IDuplexPipe _transport;
     private readonly IChatBackend _backend;
     private readonly ChatOptions _options;
     private readonly ILogger _logger;
-    private readonly Channel<Outgoing> _outbound;
-    private readonly CancellationTokenSource _aborted = new();
-    private readonly CancellationTokenSource _idle;
+    /// <summary>Cancelled when the session must end: aborted, closed, timed out or the listener stopping.</summary>
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConnectionTimeouts _timeouts;
+    private readonly bool _ownsTimeouts;
     private readonly Lock _gate = new();
     private List<Outgoing>? _early = [];
     private volatile bool _ready;
     private volatile bool _kicked;
     private volatile bool _closing;
+    private volatile bool _timedOut;
+    /// <summary>Closed from outside or as a slow reader: nothing more is queued for it (a timeout or a close still lets frames in).</summary>
+    private volatile bool _aborted;
     private long _pendingBytes;
     private int _slowReaderLogged;
     private bool _attached;
-    private readonly RequestRate _rate;
+    private RequestRate _rate; // a mutable struct: not readonly
     private readonly TimeProvider _time;
     private readonly Action? _abortTransport;
 
@@ -40,26 +46,26 @@ internal sealed partial class ChatSession
     /// Drops the connection at once (its socket); called when the client does not take what it was
     /// sent, whose unsent bytes would otherwise keep the transport waiting for ever.
     /// </param>
+    /// <param name="timeouts">
+    /// The listener's shared auth and heartbeat timeouts (on the same clock as <paramref name="time"/>);
+    /// without one the session keeps its own.
+    /// </param>
     public ChatSession(
         IDuplexPipe transport, IChatBackend backend, ChatOptions options, TimeProvider time, ILogger logger, string connectionId, string remote,
-        string local = "", Action? abortTransport = null)
+        string local = "", Action? abortTransport = null, ConnectionTimeouts? timeouts = null)
     {
         LocalEndpoint = local;
         _abortTransport = abortTransport;
         _rate = new RequestRate(options.MaxRequestsPerSecond, time);
         _time = time;
-        _idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time); // auth and heartbeat timeouts run on this clock
+        _ownsTimeouts = timeouts is null;
+        _timeouts = timeouts ?? new ConnectionTimeouts(time, options.AuthTimeout, options.IdleTimeout);
         _transport = transport;
         _backend = backend;
         _options = options;
         _logger = logger;
         ConnectionId = connectionId;
         Remote = remote;
-        _outbound = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(options.MaxPendingFrames)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
     }
 
     public string ConnectionId { get; }
@@ -105,7 +111,7 @@ internal sealed partial class ChatSession
             {
                 if (_early is not null)
                 {
-                    if (_aborted.IsCancellationRequested || !TryReserve(item))
+                    if (_aborted || !TryReserve(item))
                     {
                         return false;
                     }
@@ -122,14 +128,34 @@ internal sealed partial class ChatSession
     /// <summary>Closes the connection from outside (slow reader, kicked, shutdown).</summary>
     public void Abort()
     {
+        _aborted = true;
+        End();
+    }
+
+    /// <summary>Ends the read loop: cancels what it waits for.</summary>
+    private void End()
+    {
         try
         {
-            _aborted.Cancel();
+            _stop.Cancel();
         }
         catch (ObjectDisposedException)
         {
         }
+
+        // The read waits without a cancellation token (no registration held while idle): end it here.
+        CancelPendingRead();
     }
+
+    /// <summary>The auth or heartbeat timeout passed (called by <see cref="ConnectionTimeouts"/>).</summary>
+    public override void OnTimedOut()
+    {
+        _timedOut = true;
+        End();
+    }
+
+    /// <summary>The listener stops: the cell shuts down.</summary>
+    public override void OnStopped() => End();
 
     /// <summary>
     /// Tells the client why (a Kicked notify) and closes the connection once the request being
@@ -139,9 +165,14 @@ internal sealed partial class ChatSession
     {
         TryPush(new Frame { Kicked = new Kicked { Reason = reason } });
         _kicked = true;
+        // Ends a read in progress; otherwise the read loop sees the flag after the current request.
+        CancelPendingRead();
+    }
+
+    private void CancelPendingRead()
+    {
         try
         {
-            // Ends a read in progress; otherwise the read loop sees the flag after the current request.
             _transport.Input.CancelPendingRead();
         }
         catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
@@ -152,14 +183,13 @@ internal sealed partial class ChatSession
 
     public async Task RunAsync(CancellationToken connectionClosed)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed, _aborted.Token, _idle.Token);
-        var writer = WriteLoopAsync();
-        _idle.CancelAfter(_options.AuthTimeout);
+        using var closed = connectionClosed.UnsafeRegister(static s => ((ChatSession)s!).End(), this);
+        _timeouts.Add(this);
         try
         {
-            await ReadLoopAsync(stop.Token);
+            await ReadLoopAsync(_stop.Token);
         }
-        catch (OperationCanceledException) when (_idle.IsCancellationRequested && !connectionClosed.IsCancellationRequested)
+        catch (OperationCanceledException) when (_timedOut && !connectionClosed.IsCancellationRequested)
         {
             if (IsAuthenticated)
             {
@@ -185,13 +215,14 @@ internal sealed partial class ChatSession
         }
         finally
         {
+            _timeouts.Remove(this);
             if (_attached)
             {
                 _backend.Detach(this);
             }
 
             _closing = true;
-            _outbound.Writer.TryComplete();
+            var writer = CompleteOutgoing();
             var drained = Volatile.Read(ref _slowReaderLogged) == 0;
             try
             {
@@ -213,7 +244,11 @@ internal sealed partial class ChatSession
             await _transport.Input.CompleteAsync();
             // With an error when not drained: what is left unsent is dropped, not written.
             await _transport.Output.CompleteAsync(drained ? null : new ConnectionAbortedException("the client does not read what it is sent"));
-            _idle.Dispose();
+            if (_ownsTimeouts)
+            {
+                _timeouts.Dispose();
+            }
+
             SessionLog.Closed(_logger, ConnectionId, UserId, DeviceId);
         }
     }
@@ -223,7 +258,9 @@ internal sealed partial class ChatSession
         var input = _transport.Input;
         while (true)
         {
-            var result = await input.ReadAsync(stop);
+            // No token: a token would hold a registration for as long as the connection is idle; Abort cancels the read instead.
+            var result = await input.ReadAsync();
+            stop.ThrowIfCancellationRequested();
             var buffer = result.Buffer;
             try
             {
@@ -252,7 +289,7 @@ internal sealed partial class ChatSession
                     // Any whole frame proves the peer is alive.
                     if (IsAuthenticated)
                     {
-                        _idle.CancelAfter(_options.IdleTimeout);
+                        _timeouts.Touch(this);
                     }
 
                     if (!await HandleAsync(frame!, stop) || _kicked)
@@ -348,7 +385,7 @@ internal sealed partial class ChatSession
             return false;
         }
 
-        _idle.CancelAfter(_options.IdleTimeout);
+        _timeouts.Touch(this);
         Reply(new Frame
         {
             Seq = frame.Seq,
@@ -373,7 +410,7 @@ internal sealed partial class ChatSession
             foreach (var item in _early!)
             {
                 // Already counted in bytes when it was pushed.
-                if (!_outbound.Writer.TryWrite(item))
+                if (!TryQueueLocked(item))
                 {
                     DropSlowReader("MaxPendingFrames", _options.MaxPendingFrames, PendingBytes);
                     Release(item.Bytes);
@@ -409,7 +446,7 @@ internal sealed partial class ChatSession
         var frame = ErrorFrame(seq, code, message);
         var item = new Outgoing(frame, frame.CalculateSize());
         Interlocked.Add(ref _pendingBytes, item.Bytes);
-        if (!_outbound.Writer.TryWrite(item))
+        if (!TryQueue(item))
         {
             Release(item.Bytes);
         }
@@ -418,12 +455,12 @@ internal sealed partial class ChatSession
     private bool TryEnqueue(Outgoing item)
     {
         // Closed as a slow reader (or from outside): nothing more is queued for it.
-        if (_aborted.IsCancellationRequested || !TryReserve(item))
+        if (_aborted || !TryReserve(item))
         {
             return false;
         }
 
-        if (_outbound.Writer.TryWrite(item))
+        if (TryQueue(item))
         {
             return true;
         }
@@ -456,51 +493,17 @@ internal sealed partial class ChatSession
     private void DropSlowReader(string setting, long limit, long bytes)
     {
         // A frame pushed while the session ends is not a slow reader's fault.
-        if (_closing || _aborted.IsCancellationRequested || Interlocked.Exchange(ref _slowReaderLogged, 1) != 0)
+        if (_closing || _aborted || Interlocked.Exchange(ref _slowReaderLogged, 1) != 0)
         {
             return;
         }
 
-        SessionLog.SlowReader(_logger, ConnectionId, UserId, Remote, bytes, _outbound.Reader.Count, limit, setting);
+        SessionLog.SlowReader(_logger, ConnectionId, UserId, Remote, bytes, QueuedFrames, limit, setting);
         Abort();
     }
 
     private static Frame ErrorFrame(uint seq, ErrorCode code, string message) =>
         new() { Seq = seq, Error = new Error { Code = code, Message = message } };
-
-    private async Task WriteLoopAsync()
-    {
-        var output = _transport.Output;
-        var reader = _outbound.Reader;
-        try
-        {
-            while (await reader.WaitToReadAsync())
-            {
-                long batch = 0;
-                while (reader.TryRead(out var item))
-                {
-                    FrameCodec.Write(output, item.Frame, item.Size);
-                    batch += item.Bytes;
-                }
-
-                // The bytes count until the transport has taken them: its pipe holds this flush at
-                // its own threshold (Kestrel's socket transport: 64 KiB), so queue and pipe together
-                // stay within the budget plus that threshold.
-                var flushed = await output.FlushAsync();
-                Release(batch);
-                if (flushed.IsCompleted || flushed.IsCanceled)
-                {
-                    break;
-                }
-            }
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException)
-        {
-            // The peer is gone; the read loop ends on its own.
-        }
-
-        Abort();
-    }
 
     /// <summary>A queued frame and its body size, measured once when it is queued.</summary>
     private readonly record struct Outgoing(Frame Frame, int Size)

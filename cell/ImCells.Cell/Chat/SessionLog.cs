@@ -37,4 +37,7 @@ internal static partial class SessionLog
 
     [LoggerMessage(12, LogLevel.Error, "Connection {ConnectionId} of user {UserId}: a {Body} frame of {Size} bytes is over the largest frame a server sends ({Max}); not sent")]
     public static partial void OversizedFrame(ILogger logger, string connectionId, ulong userId, string body, int size, int max);
+
+    [LoggerMessage(13, LogLevel.Information, "TLS record buffers cannot be released between records on this runtime (SSL_MODE_RELEASE_BUFFERS): each idle TLS connection keeps about 34 KB more")]
+    public static partial void TlsBuffersKept(ILogger logger);
 }
