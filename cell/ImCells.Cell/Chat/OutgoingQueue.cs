@@ -128,6 +128,11 @@ internal sealed partial class ChatSession : IThreadPoolWorkItem
         {
             // The peer is gone; the read loop ends on its own.
         }
+        catch (Exception e)
+        {
+            // Nothing may escape a thread-pool work item; the session ends as below.
+            SessionLog.Unexpected(_logger, e, ConnectionId);
+        }
 
         // The transport takes nothing more: the session ends (first, so what is pushed meanwhile is
         // refused as for a closing session, not taken for a slow reader), and nothing more is queued.
