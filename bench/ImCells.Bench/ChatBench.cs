@@ -62,8 +62,8 @@ internal static class ChatBench
             result["text_bytes"] = options.TextBytes;
             result["setup_seconds"] = BenchEnvironment.Round(setupSeconds, 2);
             result["register"] = new JsonArray(LoginBench.Register(regA), LoginBench.Register(regB));
-            result["target_msgs_per_s"] = sameCell ? 60_000 : 30_000;
-            result["target_p99_ms"] = 50;
+            result["target_msgs_per_s"] = sameCell ? 20_000 : 12_000; // issue 14: durable, open loop, p99 <= 100 ms, no loss
+            result["target_p99_ms"] = 100;
             BenchEnvironment.Publish("chat", commandArgs, result);
             return (bool)result["ok"]! ? 0 : 1;
         }
@@ -93,7 +93,7 @@ internal static class ChatBench
                 StartRate: args.Double("start-rate", 500, min: 1),
                 Factor: args.Double("step-factor", 1.5, min: 1.01),
                 MaxSteps: args.Int("max-steps", 20, min: 1, max: 50),
-                P99LimitMs: args.Double("p99-limit-ms", 50, min: 0.1),
+                P99LimitMs: args.Double("p99-limit-ms", 100, min: 0.1),
                 GraceSeconds: args.Int("grace", 5, min: 0, max: 120),
                 TextBytes: args.Int("text-bytes", 64, min: 40, max: 16_000),
                 Pool: args.String("pool"),
