@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The whole ImCells test suite, on a fresh machine of this kind (Debian, .NET 10 SDK, root).
-# Installs what the tests need (etcd, from Debian's packages), builds once in Release, then runs
-# the unit tests and the cluster tests (real master, login and cell processes on free loopback
-# ports, SQLite per cell in a temp folder; the discovery tests start their own throwaway etcd).
+# Installs what the tests need (etcd and PostgreSQL, from Debian's packages), starts a throwaway
+# PostgreSQL server (tests/postgres.sh: loopback, a free port, data in a temp folder, stopped at
+# the end), builds once in Release, then runs the unit tests (the HLR store tests on SQLite and on
+# PostgreSQL, and on SQL Server when IMCELLS_TEST_SQLSERVER holds a connection string) and the
+# cluster tests (real master, login and cell processes on free loopback ports; cells a and c on
+# SQLite in a temp folder, cell b on PostgreSQL; the discovery tests start their own etcd).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -14,6 +17,16 @@ if ! command -v etcd >/dev/null 2>&1; then
   if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq etcd-server etcd-client >/dev/null
+fi
+
+echo "== PostgreSQL (throwaway server for the tests)"
+PG_DIR="$(mktemp -d /tmp/imcells-pg.XXXXXX)"
+trap 'tests/postgres.sh stop "$PG_DIR"; rm -rf "$PG_DIR"' EXIT
+IMCELLS_TEST_POSTGRES="$(tests/postgres.sh start "$PG_DIR")"
+export IMCELLS_TEST_POSTGRES IMCELLS_TEST_POSTGRES_DIR="$PG_DIR"
+echo "   $IMCELLS_TEST_POSTGRES"
+if [ -z "${IMCELLS_TEST_SQLSERVER:-}" ]; then
+  echo "skipped: no SQL Server given (IMCELLS_TEST_SQLSERVER unset: the HLR store tests run on SQLite and PostgreSQL only)"
 fi
 
 echo "== build ($CFG)"

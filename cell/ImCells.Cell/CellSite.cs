@@ -71,7 +71,7 @@ internal sealed partial class CellSite(CellOptions options, HlrOptions hlrOption
             throw new StartupException(e.Message, inner: e);
         }
 
-        _databaseConnection = effective.Connection;
+        _databaseConnection = _database.Description;
     }
 
     public string Listening() =>

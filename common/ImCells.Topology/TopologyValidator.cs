@@ -7,7 +7,7 @@ namespace ImCells.Topology;
 public static partial class TopologyValidator
 {
     /// <summary>Database providers a cell can open.</summary>
-    public static readonly IReadOnlySet<string> Providers = new HashSet<string> { "sqlite" };
+    public static readonly IReadOnlySet<string> Providers = new HashSet<string> { "sqlite", "postgres", "sqlserver" };
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,31}$")]
     private static partial Regex CellIdPattern();

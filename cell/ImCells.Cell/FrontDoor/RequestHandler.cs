@@ -214,6 +214,12 @@ internal sealed partial class RequestHandler(
             throw ChatRequestException.BadRequest("text is empty");
         }
 
+        // PostgreSQL's text cannot hold U+0000: refused everywhere, so a cell's provider never decides whether a message can be sent.
+        if (request.Text.Contains('\0', StringComparison.Ordinal))
+        {
+            throw ChatRequestException.BadRequest("text may not contain the NUL character (U+0000)");
+        }
+
         var bytes = Encoding.UTF8.GetByteCount(request.Text);
         if (bytes > options.MaxTextBytes)
         {

@@ -1,6 +1,7 @@
+using System.Data;
 using System.Data.Common;
+using System.Diagnostics;
 using System.Threading.Channels;
-using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -11,21 +12,29 @@ namespace ImCells.Registry.Hlr;
 /// write through one connection and one writer loop (SQLite has a single writer anyway, and a seq
 /// must never be handed out twice). Writes that queue up while a transaction runs are committed
 /// together in the next one (group commit); each write's after-commit callback then runs in queue
-/// order on the writer loop, which is how notifies leave in seq order.
+/// order on the writer loop, which is how notifies leave in seq order. On a database server the
+/// writer connection may break (the server restarts): the writes of that moment fail with
+/// <see cref="HlrUnavailableException"/> and the loop reconnects, at most once a second, on the
+/// next write.
 /// </summary>
 public sealed partial class HlrDatabase : IAsyncDisposable
 {
     /// <summary>Most writes committed in one transaction.</summary>
     private const int MaxBatch = 256;
 
+    private static readonly TimeSpan ReconnectPause = TimeSpan.FromSeconds(1);
+
     private readonly Channel<IWrite> _queue = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly DbConnection _writer;
     private readonly ILogger _logger;
     private readonly Task _writerLoop;
+    private readonly Stopwatch _sinceReconnect = new();
+    private DbConnection _writer;
+    private bool _writerBroken;
 
     private HlrDatabase(ISqlDialect dialect, string connectionString, DbConnection writer, ILogger logger)
     {
         Dialect = dialect;
+        Statements = new HlrStatements(dialect);
         ConnectionString = connectionString;
         _writer = writer;
         _logger = logger;
@@ -33,17 +42,28 @@ public sealed partial class HlrDatabase : IAsyncDisposable
         _writerLoop = Task.Run(WriterLoopAsync);
     }
 
+    /// <summary>The providers a cell can be put on.</summary>
+    public static IReadOnlyList<string> Providers { get; } = ["sqlite", "postgres", "sqlserver"];
+
     public ISqlDialect Dialect { get; }
 
-    /// <summary>Prepared commands of the writer connection; only for use inside a write.</summary>
-    internal WriterCommands Commands { get; }
+    internal HlrStatements Statements { get; }
 
+    /// <summary>Prepared commands of the writer connection; only for use inside a write (replaced when the writer reconnects).</summary>
+    internal WriterCommands Commands { get; private set; }
+
+    /// <summary>The connection string in use, environment variables filled in: never log it (see <see cref="Description"/>).</summary>
     public string ConnectionString { get; }
+
+    /// <summary>Where the database is, without secrets: a file path or a server address.</summary>
+    public string Description => Dialect.Describe(ConnectionString);
 
     public static ISqlDialect DialectFor(string provider) => provider switch
     {
         "sqlite" => new SqliteDialect(),
-        _ => throw new ArgumentException($"database provider '{provider}' is not supported (sqlite)", nameof(provider)),
+        "postgres" => new PostgresDialect(),
+        "sqlserver" => new SqlServerDialect(),
+        _ => throw new ArgumentException($"database provider '{provider}' is not supported ({string.Join(", ", Providers)})", nameof(provider)),
     };
 
     public static async Task<HlrDatabase> OpenAsync(HlrOptions options, ILogger logger, CancellationToken cancellationToken)
@@ -54,17 +74,40 @@ public sealed partial class HlrDatabase : IAsyncDisposable
         }
 
         var dialect = DialectFor(options.Provider);
-        var file = SqliteFiles.PathOf(options.Connection);
+        string connection;
+        try
+        {
+            connection = ConnectionSecrets.Expand(options.Connection);
+        }
+        catch (ArgumentException e)
+        {
+            throw new HlrOpenException($"{dialect.Name} database cannot be opened: {e.Message}", e);
+        }
+
+        if (dialect.ConnectionProblem(connection) is { } problem)
+        {
+            throw new HlrOpenException($"{dialect.Name} database cannot be opened: the connection string is not usable: {problem}");
+        }
+
+        return dialect is SqliteDialect
+            ? await OpenSqliteAsync(dialect, connection, options, logger, cancellationToken)
+            : await OpenServerAsync(dialect, connection, logger, cancellationToken);
+    }
+
+    private static async Task<HlrDatabase> OpenSqliteAsync(
+        ISqlDialect dialect, string connection, HlrOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        var file = SqliteFiles.PathOf(connection);
         var check = new SqliteStartupCheck(file, options, logger);
         DbConnection? writer = null;
         try
         {
             check.BeforeOpen();
-            writer = await dialect.OpenAsync(options.Connection, cancellationToken);
+            writer = await dialect.OpenAsync(connection, cancellationToken);
             await check.AfterOpenAsync((SqliteConnection)writer, cancellationToken);
-            await Migrations.RunAsync(writer, dialect, logger, cancellationToken);
+            await HlrMigrations.RunAsync(writer, dialect, logger, cancellationToken);
             await check.AfterMigrationsAsync((SqliteConnection)writer, cancellationToken);
-            return new HlrDatabase(dialect, options.Connection, writer, logger);
+            return new HlrDatabase(dialect, connection, writer, logger);
         }
         catch (Exception e) when (e is HlrOpenException or SqliteException or IOException or UnauthorizedAccessException)
         {
@@ -78,8 +121,38 @@ public sealed partial class HlrDatabase : IAsyncDisposable
         }
     }
 
-    public Task<DbConnection> OpenReadAsync(CancellationToken cancellationToken) =>
-        Dialect.OpenAsync(ConnectionString, cancellationToken);
+    /// <summary>A database server: reachable now, migrated; the start fails (one line) if not.</summary>
+    private static async Task<HlrDatabase> OpenServerAsync(ISqlDialect dialect, string connection, ILogger logger, CancellationToken cancellationToken)
+    {
+        DbConnection? writer = null;
+        try
+        {
+            writer = await dialect.OpenAsync(connection, cancellationToken);
+            await HlrMigrations.RunAsync(writer, dialect, logger, cancellationToken);
+            return new HlrDatabase(dialect, connection, writer, logger);
+        }
+        catch (Exception e) when (e is DbException or IOException or TimeoutException or InvalidOperationException)
+        {
+            if (writer is not null)
+            {
+                await writer.DisposeAsync();
+            }
+
+            throw new HlrOpenException($"database {dialect.Describe(connection)} cannot be opened: {e.Message}", e);
+        }
+    }
+
+    public async Task<DbConnection> OpenReadAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Dialect.OpenAsync(ConnectionString, cancellationToken);
+        }
+        catch (Exception e) when (Dialect.IsUnavailable(e))
+        {
+            throw Unavailable(e);
+        }
+    }
 
     /// <summary>
     /// Runs <paramref name="work"/> in a transaction on the writer connection (possibly together
@@ -104,7 +177,16 @@ public sealed partial class HlrDatabase : IAsyncDisposable
     public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadAsync(cancellationToken);
-        return await work(connection);
+        try
+        {
+            return await work(connection);
+        }
+        catch (Exception e) when (Dialect.IsUnavailable(e))
+        {
+            // The pool's other connections went with the server: forget them all.
+            Dialect.ClearPool(connection);
+            throw Unavailable(e);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -112,7 +194,7 @@ public sealed partial class HlrDatabase : IAsyncDisposable
         _queue.Writer.TryComplete();
         await _writerLoop;
         Commands.Dispose();
-        await _writer.DisposeAsync();
+        await DisposeQuietlyAsync(_writer);
     }
 
     private async Task WriterLoopAsync()
@@ -135,14 +217,36 @@ public sealed partial class HlrDatabase : IAsyncDisposable
                 continue;
             }
 
+            if (_writerBroken && await ReconnectAsync() is { } unreachable)
+            {
+                FailAll(batch, unreachable);
+                continue;
+            }
+
             var failure = await TryCommitAsync(batch);
-            if (failure is not null)
+            if (failure is not null && IsWriterDown(failure))
+            {
+                WriterLost(_logger, Description, failure.Message);
+                _writerBroken = true;
+                FailAll(batch, Unavailable(failure));
+            }
+            else if (failure is not null)
             {
                 // One write spoiled the batch: run each in its own transaction, so only it fails.
                 BatchRetried(_logger, batch.Count, failure.Message);
                 foreach (var write in batch)
                 {
-                    await TryCommitAsync([write]);
+                    if (_writerBroken)
+                    {
+                        write.Fail(Unavailable(failure));
+                    }
+                    else if (await TryCommitAsync([write]) is { } down)
+                    {
+                        // Only a lost connection comes back from a single write: the rest would fail alike.
+                        WriterLost(_logger, Description, down.Message);
+                        _writerBroken = true;
+                        write.Fail(Unavailable(down));
+                    }
                 }
             }
         }
@@ -165,7 +269,7 @@ public sealed partial class HlrDatabase : IAsyncDisposable
         }
         catch (Exception e)
         {
-            if (writes.Count == 1)
+            if (writes.Count == 1 && !IsWriterDown(e))
             {
                 writes[0].Fail(e);
                 return null;
@@ -182,8 +286,66 @@ public sealed partial class HlrDatabase : IAsyncDisposable
         return null;
     }
 
+    private bool IsWriterDown(Exception e) => Dialect.IsUnavailable(e) || _writer.State != ConnectionState.Open;
+
+    private HlrUnavailableException Unavailable(Exception e) =>
+        e as HlrUnavailableException ?? new HlrUnavailableException($"the cell's database ({Description}) is unavailable: {e.Message}", e);
+
+    private static void FailAll(List<IWrite> batch, Exception exception)
+    {
+        foreach (var write in batch)
+        {
+            write.Fail(exception);
+        }
+    }
+
+    /// <summary>A new writer connection, or why not (then the writes fail fast until the next try, a second later).</summary>
+    private async Task<HlrUnavailableException?> ReconnectAsync()
+    {
+        if (_sinceReconnect.IsRunning && _sinceReconnect.Elapsed < ReconnectPause)
+        {
+            return new HlrUnavailableException($"the cell's database ({Description}) is unavailable; reconnecting");
+        }
+
+        _sinceReconnect.Restart();
+        try
+        {
+            Dialect.ClearPool(_writer);
+            var writer = await Dialect.OpenAsync(ConnectionString, CancellationToken.None);
+            Commands.Dispose();
+            await DisposeQuietlyAsync(_writer);
+            _writer = writer;
+            Commands = new WriterCommands(writer);
+            _writerBroken = false;
+            WriterReconnected(_logger, Description);
+            return null;
+        }
+        catch (Exception e) when (Dialect.IsUnavailable(e) || e is DbException)
+        {
+            return Unavailable(e);
+        }
+    }
+
+    private static async Task DisposeQuietlyAsync(DbConnection connection)
+    {
+        try
+        {
+            await connection.DisposeAsync();
+        }
+        catch (Exception)
+        {
+            // A connection to a server that went away may fail to close; it is gone either way.
+        }
+    }
+
     [LoggerMessage(2, LogLevel.Warning, "A batch of {Count} writes failed ({Problem}); retrying them one by one")]
     private static partial void BatchRetried(ILogger logger, int count, string problem);
+
+    [LoggerMessage(3, LogLevel.Error, "The cell's database {Database} is unavailable ({Problem}); writes fail until it is back, reconnecting")]
+    private static partial void WriterLost(ILogger logger, string database, string problem);
+
+    [LoggerMessage(4, LogLevel.Information, "Reconnected to the cell's database {Database}")]
+    private static partial void WriterReconnected(ILogger logger, string database);
 
     private interface IWrite
     {
@@ -223,42 +385,5 @@ public sealed partial class HlrDatabase : IAsyncDisposable
         }
 
         public void Fail(Exception exception) => _done.TrySetException(exception);
-    }
-
-    /// <summary>Versioned .sql scripts embedded next to this code, applied once each in order.</summary>
-    private static partial class Migrations
-    {
-        public static async Task RunAsync(DbConnection connection, ISqlDialect dialect, ILogger logger, CancellationToken cancellationToken)
-        {
-            await connection.ExecuteAsync(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at_ms INTEGER NOT NULL)");
-            var applied = (await connection.QueryAsync<long>("SELECT version FROM schema_migrations")).ToHashSet();
-            var assembly = typeof(HlrDatabase).Assembly;
-            var prefix = $"{assembly.GetName().Name}.Migrations.{dialect.Name}.";
-            var scripts = assembly.GetManifestResourceNames()
-                .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
-                .Select(n => (Name: n, Version: long.Parse(n.AsSpan(prefix.Length, 3))))
-                .OrderBy(s => s.Version);
-            foreach (var (name, version) in scripts)
-            {
-                if (applied.Contains(version))
-                {
-                    continue;
-                }
-
-                using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
-                var sql = await reader.ReadToEndAsync(cancellationToken);
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await connection.ExecuteAsync(sql, transaction: transaction);
-                await connection.ExecuteAsync(
-                    "INSERT INTO schema_migrations (version, applied_at_ms) VALUES (@version, @now)",
-                    new { version, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, transaction);
-                await transaction.CommitAsync(cancellationToken);
-                MigrationApplied(logger, version, name);
-            }
-        }
-
-        [LoggerMessage(1, LogLevel.Information, "HLR migration {Version} applied ({Script})")]
-        private static partial void MigrationApplied(ILogger logger, long version, string script);
     }
 }

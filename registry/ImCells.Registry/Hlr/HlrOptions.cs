@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace ImCells.Registry.Hlr;
@@ -8,12 +7,13 @@ public sealed class HlrOptions
 {
     public const string Section = "Hlr";
 
-    /// <summary>Database provider; only "sqlite" (the default) in this version.</summary>
+    /// <summary>Database provider: "sqlite" (the default, embedded), "postgres" or "sqlserver".</summary>
     public string Provider { get; set; } = "sqlite";
 
     /// <summary>
-    /// ADO.NET connection string, e.g. "Data Source=data/cell-a.db". Default empty: the cell's
-    /// database connection in the topology.
+    /// ADO.NET connection string of the provider, e.g. "Data Source=data/cell-a.db"; ${NAME} is
+    /// filled from the environment variable NAME. Default empty: the cell's database connection in
+    /// the topology.
     /// </summary>
     public string Connection { get; set; } = "";
 
@@ -45,15 +45,15 @@ internal sealed class HlrOptionsValidation : IValidateOptions<HlrOptions>
     public ValidateOptionsResult Validate(string? name, HlrOptions options)
     {
         var errors = new ValidateOptionsResultBuilder();
-        if (options.Provider != "sqlite")
+        if (!HlrDatabase.Providers.Contains(options.Provider))
         {
-            errors.AddError($"Hlr:Provider = '{options.Provider}': must be 'sqlite' (the only provider in this version)");
+            errors.AddError($"Hlr:Provider = '{options.Provider}': must be one of {string.Join(", ", HlrDatabase.Providers)}");
         }
 
         // The value is not repeated: a connection string may hold a password.
-        if (!string.IsNullOrEmpty(options.Connection) && SqliteConnectionProblem(options.Connection) is { } problem)
+        else if (!string.IsNullOrEmpty(options.Connection) && ConnectionProblem(options) is { } problem)
         {
-            errors.AddError($"Hlr:Connection: must be empty (the topology's) or a SQLite connection string such as 'Data Source=data/cell-a.db': {problem}");
+            errors.AddError($"Hlr:Connection: must be empty (the topology's) or a {options.Provider} connection string: {problem}");
         }
 
         if (options.PasswordIterations is < 1_000 or > 10_000_000)
@@ -74,11 +74,11 @@ internal sealed class HlrOptionsValidation : IValidateOptions<HlrOptions>
         return errors.Build();
     }
 
-    private static string? SqliteConnectionProblem(string connection)
+    private static string? ConnectionProblem(HlrOptions options)
     {
         try
         {
-            return string.IsNullOrWhiteSpace(new SqliteConnectionStringBuilder(connection).DataSource) ? "it names no Data Source" : null;
+            return HlrDatabase.DialectFor(options.Provider).ConnectionProblem(ConnectionSecrets.Expand(options.Connection));
         }
         catch (ArgumentException e)
         {

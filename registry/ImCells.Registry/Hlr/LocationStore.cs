@@ -10,10 +10,9 @@ public sealed class LocationStore(HlrDatabase database)
 {
     public Task SetAsync(DeviceLocationRecord location, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, transaction) => connection.ExecuteAsync(
-            """
-            INSERT INTO locations (user_id, device_id, serving_cell, chat_endpoint, since_ms) VALUES (@user, @DeviceId, @ServingCell, @ChatEndpoint, @SinceMs)
-            ON CONFLICT (user_id, device_id) DO UPDATE SET serving_cell = excluded.serving_cell, chat_endpoint = excluded.chat_endpoint, since_ms = excluded.since_ms
-            """,
+            database.Dialect.Upsert(
+                "locations", "user_id, device_id, serving_cell, chat_endpoint, since_ms", "@user, @DeviceId, @ServingCell, @ChatEndpoint, @SinceMs",
+                "user_id, device_id", set: "serving_cell = excluded.serving_cell, chat_endpoint = excluded.chat_endpoint, since_ms = excluded.since_ms"),
             new { user = (long)location.UserId, location.DeviceId, location.ServingCell, location.ChatEndpoint, location.SinceMs }, transaction),
             null, cancellationToken);
 

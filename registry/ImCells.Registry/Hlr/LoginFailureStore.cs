@@ -25,11 +25,9 @@ public sealed class LoginFailureStore(HlrDatabase database, LoginFailurePolicy p
             if (attempt.Admitted)
             {
                 await connection.ExecuteAsync(
-                    """
-                    INSERT INTO login_failures (user_id, failures, locked_until_ms, last_failure_ms) VALUES (@id, @failures, @lockedUntil, @last)
-                    ON CONFLICT (user_id) DO UPDATE SET failures = excluded.failures, locked_until_ms = excluded.locked_until_ms,
-                        last_failure_ms = excluded.last_failure_ms
-                    """,
+                    database.Dialect.Upsert(
+                        "login_failures", "user_id, failures, locked_until_ms, last_failure_ms", "@id, @failures, @lockedUntil, @last", "user_id",
+                        set: "failures = excluded.failures, locked_until_ms = excluded.locked_until_ms, last_failure_ms = excluded.last_failure_ms"),
                     new { id = (long)userId, failures = attempt.State.Failures, lockedUntil = attempt.State.LockedUntilMs, last = attempt.State.LastFailureMs },
                     transaction);
             }

@@ -134,7 +134,7 @@ public sealed class MailboxStore(HlrDatabase database)
         database.ReadAsync(async connection =>
         {
             var hasMore = await TakeAsync(connection.QueryUnbufferedAsync<MailboxRow>(
-                $"SELECT {MailboxColumns} FROM mailbox WHERE user_id = @user AND seq > @fromSeq ORDER BY seq LIMIT @take",
+                $"SELECT {MailboxColumns} FROM mailbox WHERE user_id = @user AND seq > @fromSeq ORDER BY seq {database.Dialect.Limit("@take")}",
                 new { user = (long)userId, fromSeq = (long)fromSeq, take = limit + 1 }), limit, take, cancellationToken);
             // Read after the rows, so the head is never below the last message returned.
             var head = await connection.ExecuteScalarAsync<long?>("SELECT head_seq FROM users WHERE id = @user", new { user = (long)userId }) ?? 0;
@@ -170,7 +170,7 @@ public sealed class MailboxStore(HlrDatabase database)
     /// <summary>Moves a device's cursor forward (never back).</summary>
     public Task AdvanceCursorAsync(ulong userId, string deviceId, ulong seq, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
-            await connection.ExecuteAsync(database.Dialect.AdvanceCursorSql,
+            await connection.ExecuteAsync(database.Statements.AdvanceCursor,
                 new { User = (long)userId, Device = deviceId, Seq = (long)seq, Now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() },
                 transaction),
             null, cancellationToken);
@@ -201,20 +201,32 @@ public sealed class MailboxStore(HlrDatabase database)
 
     /// <summary>
     /// The oldest rows for <paramref name="targetCell"/> after row <paramref name="afterId"/> (ids only
-    /// grow: AUTOINCREMENT, one writer), so a forwarder need not wait for its deletes before reading on.
+    /// grow: AUTOINCREMENT or IDENTITY, one writer), so a forwarder need not wait for its deletes before reading on.
     /// </summary>
     public Task<IReadOnlyList<OutboxRow>> ReadOutboxAsync(string targetCell, long afterId, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<OutboxRow>>(async connection =>
             (await connection.QueryAsync<OutboxDbRow>(
-                "SELECT id AS Id, target_cell AS TargetCell, message_id AS MessageId, from_user AS FromUser, to_user AS ToUser, text AS Text, sent_at_ms AS SentAtMs FROM outbox WHERE target_cell = @targetCell AND id > @afterId ORDER BY id LIMIT @limit",
+                $"SELECT id AS Id, target_cell AS TargetCell, message_id AS MessageId, from_user AS FromUser, to_user AS ToUser, text AS Text, sent_at_ms AS SentAtMs FROM outbox WHERE target_cell = @targetCell AND id > @afterId ORDER BY id {database.Dialect.Limit("@limit")}",
                 new { targetCell, afterId, limit }))
             .Select(r => new OutboxRow(r.Id, r.TargetCell, new RoutedMessage(r.MessageId, (ulong)r.FromUser, (ulong)r.ToUser, r.Text, r.SentAtMs)))
             .ToList(), cancellationToken);
 
     public Task<int> RemoveFromOutboxAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, transaction) =>
-            connection.ExecuteAsync("DELETE FROM outbox WHERE id IN @ids", new { ids }, transaction),
-            null, cancellationToken);
+        {
+            // The list spelled out: Dapper would pass it to Npgsql as one array parameter, which "IN" does not take.
+            var parameters = new DynamicParameters();
+            var names = new string[ids.Count];
+            for (var i = 0; i < ids.Count; i++)
+            {
+                names[i] = "@id" + i.ToString(CultureInfo.InvariantCulture);
+                parameters.Add(names[i], ids[i]);
+            }
+
+            return ids.Count == 0
+                ? Task.FromResult(0)
+                : connection.ExecuteAsync($"DELETE FROM outbox WHERE id IN ({string.Join(", ", names)})", parameters, transaction);
+        }, null, cancellationToken);
 
     public Task<long> OutboxPendingAsync(CancellationToken cancellationToken) =>
         database.ReadAsync(connection => connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox"), cancellationToken);
@@ -222,7 +234,7 @@ public sealed class MailboxStore(HlrDatabase database)
     private async Task<MailboxEntry> AppendAsync(DbConnection connection, DbTransaction transaction, ulong owner, RoutedMessage message, SendOutcome? failed = null)
     {
         var commands = database.Commands;
-        var next = WriterCommands.Bind(commands.Get(transaction, database.Dialect.NextSeqSql), "@User", (long)owner);
+        var next = WriterCommands.Bind(commands.Get(transaction, database.Statements.NextSeq), "@User", (long)owner);
         var seq = Convert.ToInt64(await next.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
         var entry = new MailboxEntry(owner, (ulong)seq, message.MessageId, message.From, message.To, message.Text, message.SentAtMs, failed);
 
@@ -239,7 +251,7 @@ public sealed class MailboxStore(HlrDatabase database)
         WriterCommands.Bind(insert, "@failed", failed?.ToString());
         await insert.ExecuteNonQueryAsync();
 
-        var touch = commands.Get(transaction, database.Dialect.TouchConversationSql);
+        var touch = commands.Get(transaction, database.Statements.TouchConversation);
         WriterCommands.Bind(touch, "@User", (long)owner);
         WriterCommands.Bind(touch, "@Peer", (long)entry.Peer);
         WriterCommands.Bind(touch, "@Seq", seq);
@@ -255,8 +267,8 @@ public sealed class MailboxStore(HlrDatabase database)
     {
         var check = database.Commands.Get(transaction, """
             SELECT u.only_friends,
-                   EXISTS (SELECT 1 FROM blacklist WHERE user_id = @to AND blocked_id = @from),
-                   EXISTS (SELECT 1 FROM friends WHERE user_id = @to AND friend_id = @from)
+                   CASE WHEN EXISTS (SELECT 1 FROM blacklist WHERE user_id = @to AND blocked_id = @from) THEN 1 ELSE 0 END,
+                   CASE WHEN EXISTS (SELECT 1 FROM friends WHERE user_id = @to AND friend_id = @from) THEN 1 ELSE 0 END
             FROM users u WHERE u.id = @to
             """);
         WriterCommands.Bind(check, "@to", (long)recipient);
@@ -267,9 +279,10 @@ public sealed class MailboxStore(HlrDatabase database)
             return SendOutcome.UnknownRecipient;
         }
 
-        var onlyFriends = reader.GetInt64(0) != 0;
-        var blocked = reader.GetInt64(1) != 0;
-        var friends = reader.GetInt64(2) != 0;
+        // The integer types differ by provider (64-bit in SQLite, 32-bit CASE results elsewhere).
+        var onlyFriends = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture) != 0;
+        var blocked = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture) != 0;
+        var friends = Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture) != 0;
         return blocked ? SendOutcome.Blocked : onlyFriends && !friends && recipient != sender ? SendOutcome.NotFriends : SendOutcome.Stored;
     }
 

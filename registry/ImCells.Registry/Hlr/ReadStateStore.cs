@@ -36,7 +36,7 @@ public sealed class ReadStateStore(HlrDatabase database)
             var total = await connection.ExecuteScalarAsync<long?>(
                 "SELECT SUM(unread) FROM conversations WHERE user_id = @user", args, transaction) ?? 0;
             var newestRead = await connection.ExecuteScalarAsync<string?>(
-                "SELECT message_id FROM mailbox WHERE user_id = @user AND peer = @peer AND from_user = @peer AND seq <= @readSeq ORDER BY seq DESC LIMIT 1",
+                $"SELECT message_id FROM mailbox WHERE user_id = @user AND peer = @peer AND from_user = @peer AND seq <= @readSeq ORDER BY seq DESC {database.Dialect.Limit("1")}",
                 new { args.user, args.peer, readSeq }, transaction);
             var receipts = await connection.ExecuteScalarAsync<long>(
                 "SELECT read_receipts FROM users WHERE id = @user", args, transaction) != 0;
@@ -64,7 +64,7 @@ public sealed class ReadStateStore(HlrDatabase database)
     public Task<bool> HistoryAsync(
         ulong user, ulong peer, ulong beforeSeq, int limit, Func<MailboxEntry, bool> take, CancellationToken cancellationToken) =>
         database.ReadAsync(connection => MailboxStore.TakeAsync(connection.QueryUnbufferedAsync<MailboxStore.MailboxRow>(
-                $"SELECT {MailboxStore.MailboxColumns} FROM mailbox WHERE user_id = @user AND peer = @peer AND seq < @before ORDER BY seq DESC LIMIT @take",
+                $"SELECT {MailboxStore.MailboxColumns} FROM mailbox WHERE user_id = @user AND peer = @peer AND seq < @before ORDER BY seq DESC {database.Dialect.Limit("@take")}",
                 new { user = (long)user, peer = (long)peer, before = beforeSeq == 0 ? long.MaxValue : (long)beforeSeq, take = limit + 1 }),
             limit, take, cancellationToken), cancellationToken);
 
@@ -92,7 +92,7 @@ public sealed class ReadStateStore(HlrDatabase database)
         {
             var args = new { user = (long)user, before = beforeSeq == 0 ? long.MaxValue : (long)beforeSeq, take = limit + 1 };
             var heads = (await connection.QueryAsync<(long Peer, long LastSeq, long ReadSeq, long Unread)>(
-                "SELECT peer, last_seq, read_seq, unread FROM conversations WHERE user_id = @user AND last_seq < @before ORDER BY last_seq DESC LIMIT @take", args)).ToList();
+                $"SELECT peer, last_seq, read_seq, unread FROM conversations WHERE user_id = @user AND last_seq < @before ORDER BY last_seq DESC {database.Dialect.Limit("@take")}", args)).ToList();
             var hasMore = heads.Count > limit;
             foreach (var head in heads.Take(limit))
             {

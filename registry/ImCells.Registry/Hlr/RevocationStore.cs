@@ -21,11 +21,10 @@ public sealed class RevocationStore(HlrDatabase database)
         {
             var row = new { user = (long)revocation.UserId, device = revocation.DeviceId, at = revocation.RevokedAtMs };
             await connection.ExecuteAsync(
-                """
-                INSERT INTO token_revocations (user_id, device_id, revoked_at_ms) VALUES (@user, @device, @at)
-                ON CONFLICT (user_id, device_id) DO UPDATE SET revoked_at_ms = excluded.revoked_at_ms
-                WHERE excluded.revoked_at_ms > token_revocations.revoked_at_ms
-                """, row, transaction);
+                database.Dialect.Upsert(
+                    "token_revocations", "user_id, device_id, revoked_at_ms", "@user, @device, @at", "user_id, device_id",
+                    set: "revoked_at_ms = excluded.revoked_at_ms", where: "excluded.revoked_at_ms > token_revocations.revoked_at_ms"),
+                row, transaction);
             if (revocation.DeviceId == TokenRevocationRecord.AllDevices)
             {
                 await connection.ExecuteAsync(

@@ -51,7 +51,7 @@ public sealed class ScheduledStore(HlrDatabase database)
             await foreach (var row in connection.QueryUnbufferedAsync<Row>(
                 $"""
                 SELECT {Columns} FROM scheduled WHERE sender = @sender AND status = 'pending'
-                AND (deliver_at_ms > @at OR (deliver_at_ms = @at AND id > @id)) ORDER BY deliver_at_ms, id LIMIT @take
+                AND (deliver_at_ms > @at OR (deliver_at_ms = @at AND id > @id)) ORDER BY deliver_at_ms, id {database.Dialect.Limit("@take")}
                 """,
                 new { sender = (long)sender, at = afterDeliverAtMs, id = afterId, take = limit + 1 }).WithCancellation(cancellationToken))
             {
@@ -78,7 +78,7 @@ public sealed class ScheduledStore(HlrDatabase database)
     public Task<IReadOnlyList<ScheduledEntry>> DueAsync(long nowMs, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<ScheduledEntry>>(async connection =>
             (await connection.QueryAsync<Row>(
-                $"SELECT {Columns} FROM scheduled WHERE status = 'pending' AND deliver_at_ms <= @nowMs ORDER BY deliver_at_ms, id LIMIT @limit",
+                $"SELECT {Columns} FROM scheduled WHERE status = 'pending' AND deliver_at_ms <= @nowMs ORDER BY deliver_at_ms, id {database.Dialect.Limit("@limit")}",
                 new { nowMs, limit })).Select(r => r.ToEntry()).ToList(), cancellationToken);
 
     /// <summary>The earliest pending time, or null when nothing is pending.</summary>

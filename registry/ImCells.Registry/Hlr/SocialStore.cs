@@ -34,7 +34,7 @@ public sealed class SocialStore(HlrDatabase database)
 
     public Task AddWatcherAsync(ulong user, string cell, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, transaction) => connection.ExecuteAsync(
-            "INSERT INTO profile_watchers (user_id, cell) VALUES (@user, @cell) ON CONFLICT DO NOTHING", new { user = (long)user, cell }, transaction),
+            database.Dialect.Upsert("profile_watchers", "user_id, cell", "@user, @cell", "user_id, cell"), new { user = (long)user, cell }, transaction),
             null, cancellationToken);
 
     public Task<IReadOnlyList<string>> WatchersAsync(ulong user, CancellationToken cancellationToken) =>
@@ -52,7 +52,7 @@ public sealed class SocialStore(HlrDatabase database)
     public Task<IReadOnlyList<FriendRecord>> FriendsAsync(ulong user, ulong afterUser, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<FriendRecord>>(async connection =>
             (await connection.QueryAsync<(long Friend, string Nickname, long SinceMs)>(
-                "SELECT friend_id, nickname, since_ms FROM friends WHERE user_id = @user AND friend_id > @after ORDER BY friend_id LIMIT @limit",
+                $"SELECT friend_id, nickname, since_ms FROM friends WHERE user_id = @user AND friend_id > @after ORDER BY friend_id {database.Dialect.Limit("@limit")}",
                 new { user = (long)user, after = (long)afterUser, limit }))
             .Select(r => new FriendRecord((ulong)r.Friend, r.Nickname, r.SinceMs)).ToList(), cancellationToken);
 
@@ -77,7 +77,7 @@ public sealed class SocialStore(HlrDatabase database)
         {
             var args = new { user = (long)user, friend = (long)friend, nickname, nowMs };
             await connection.ExecuteAsync(
-                "INSERT INTO friends (user_id, friend_id, nickname, since_ms) VALUES (@user, @friend, @nickname, @nowMs) ON CONFLICT DO NOTHING", args, transaction);
+                database.Dialect.Upsert("friends", "user_id, friend_id, nickname, since_ms", "@user, @friend, @nickname, @nowMs", "user_id, friend_id"), args, transaction);
             return await connection.ExecuteAsync("DELETE FROM friend_requests WHERE user_id = @user AND other_id = @friend", args, transaction);
         }, null, cancellationToken);
 
@@ -88,10 +88,9 @@ public sealed class SocialStore(HlrDatabase database)
 
     public Task AddRequestAsync(ulong user, ulong other, string direction, string nickname, string message, long nowMs, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, transaction) => connection.ExecuteAsync(
-            """
-            INSERT INTO friend_requests (user_id, other_id, direction, nickname, message, created_at_ms) VALUES (@user, @other, @direction, @nickname, @message, @nowMs)
-            ON CONFLICT (user_id, other_id, direction) DO UPDATE SET nickname = excluded.nickname, message = excluded.message
-            """,
+            database.Dialect.Upsert(
+                "friend_requests", "user_id, other_id, direction, nickname, message, created_at_ms", "@user, @other, @direction, @nickname, @message, @nowMs",
+                "user_id, other_id, direction", set: "nickname = excluded.nickname, message = excluded.message"),
             new { user = (long)user, other = (long)other, direction, nickname, message, nowMs }, transaction),
             null, cancellationToken);
 
@@ -113,14 +112,14 @@ public sealed class SocialStore(HlrDatabase database)
     public Task<IReadOnlyList<FriendRequestRecord>> RequestsAsync(ulong user, string direction, ulong afterUser, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<FriendRequestRecord>>(async connection =>
             (await connection.QueryAsync<(long Other, string Nickname, string Message, long CreatedAtMs)>(
-                "SELECT other_id, nickname, message, created_at_ms FROM friend_requests WHERE user_id = @user AND direction = @direction AND other_id > @after ORDER BY other_id LIMIT @limit",
+                $"SELECT other_id, nickname, message, created_at_ms FROM friend_requests WHERE user_id = @user AND direction = @direction AND other_id > @after ORDER BY other_id {database.Dialect.Limit("@limit")}",
                 new { user = (long)user, direction, after = (long)afterUser, limit }))
             .Select(r => new FriendRequestRecord((ulong)r.Other, r.Nickname, r.Message, r.CreatedAtMs)).ToList(), cancellationToken);
 
     public Task SetBlockedAsync(ulong user, ulong other, bool blocked, long nowMs, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, transaction) => connection.ExecuteAsync(
             blocked
-                ? "INSERT INTO blacklist (user_id, blocked_id, since_ms) VALUES (@user, @other, @nowMs) ON CONFLICT DO NOTHING"
+                ? database.Dialect.Upsert("blacklist", "user_id, blocked_id, since_ms", "@user, @other, @nowMs", "user_id, blocked_id")
                 : "DELETE FROM blacklist WHERE user_id = @user AND blocked_id = @other",
             new { user = (long)user, other = (long)other, nowMs }, transaction),
             null, cancellationToken);
@@ -137,7 +136,7 @@ public sealed class SocialStore(HlrDatabase database)
     public Task<IReadOnlyList<ulong>> BlockedAsync(ulong user, ulong afterUser, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<ulong>>(async connection =>
             (await connection.QueryAsync<long>(
-                "SELECT blocked_id FROM blacklist WHERE user_id = @user AND blocked_id > @after ORDER BY blocked_id LIMIT @limit",
+                $"SELECT blocked_id FROM blacklist WHERE user_id = @user AND blocked_id > @after ORDER BY blocked_id {database.Dialect.Limit("@limit")}",
                 new { user = (long)user, after = (long)afterUser, limit }))
             .Select(b => (ulong)b).ToList(), cancellationToken);
 

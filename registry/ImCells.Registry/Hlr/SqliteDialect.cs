@@ -12,16 +12,35 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string NextSeqSql => "UPDATE users SET head_seq = head_seq + 1 WHERE id = @User RETURNING head_seq";
 
-    public string AdvanceCursorSql => """
-        INSERT INTO device_cursors (user_id, device_id, acked_seq, updated_at_ms) VALUES (@User, @Device, @Seq, @Now)
-        ON CONFLICT (user_id, device_id) DO UPDATE SET acked_seq = excluded.acked_seq, updated_at_ms = excluded.updated_at_ms
-        WHERE excluded.acked_seq > device_cursors.acked_seq
-        """;
+    // SQLite has one writer per file: the migration transaction (BEGIN IMMEDIATE) already excludes the others.
+    public string LockMigrationsSql => "";
 
-    public string TouchConversationSql => """
-        INSERT INTO conversations (user_id, peer, last_seq, read_seq, unread) VALUES (@User, @Peer, @Seq, 0, @Incoming)
-        ON CONFLICT (user_id, peer) DO UPDATE SET last_seq = excluded.last_seq, unread = conversations.unread + excluded.unread
-        """;
+    public string CreateMigrationsTableSql =>
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at_ms INTEGER NOT NULL)";
+
+    public string Upsert(string table, string columns, string values, string key, string? set = null, string? where = null) =>
+        SqlUpsert.OnConflict(table, columns, values, key, set, where);
+
+    public string Limit(string count) => $"LIMIT {count}";
+
+    public string? ConnectionProblem(string connectionString)
+    {
+        try
+        {
+            return string.IsNullOrWhiteSpace(new SqliteConnectionStringBuilder(connectionString).DataSource) ? "it names no Data Source" : null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+    }
+
+    public string Describe(string connectionString) => SqliteFiles.PathOf(connectionString) ?? "(in memory)";
+
+    // A file on this machine: it is never "unreachable", a failure is about the statement or the file.
+    public bool IsUnavailable(Exception exception) => false;
+
+    public void ClearPool(DbConnection connection) => SqliteConnection.ClearPool((SqliteConnection)connection);
 
     public async Task<DbConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {

@@ -2,10 +2,11 @@ namespace ImCells.Unit.Tests.Hlr;
 
 public sealed class AccountStoreTests
 {
-    [Fact]
-    public async Task ConcurrentRegistrations_NeverShareANumber()
+    [Theory]
+    [HlrProviders]
+    public async Task ConcurrentRegistrations_NeverShareANumber(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
 
         var ids = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => hlr.AddUserAsync($"u{i}"))));
 
@@ -13,10 +14,11 @@ public sealed class AccountStoreTests
         Assert.Equal(Enumerable.Range(0, 40).Select(i => 10_000_000UL + (ulong)i), ids.Order());
     }
 
-    [Fact]
-    public async Task FullRange_IsSkipped_AndAllFullReturnsNull()
+    [Theory]
+    [HlrProviders]
+    public async Task FullRange_IsSkipped_AndAllFullReturnsNull(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         (ulong, ulong)[] ranges = [(100, 101), (200, 200)];
 
         var got = new List<ulong?>();
@@ -28,10 +30,11 @@ public sealed class AccountStoreTests
         Assert.Equal([100UL, 101UL, 200UL, null], got);
     }
 
-    [Fact]
-    public async Task Authenticate_RightPasswordOnly()
+    [Theory]
+    [HlrProviders]
+    public async Task Authenticate_RightPasswordOnly(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var id = await hlr.AddUserAsync("alice");
 
         Assert.Equal("alice", (await hlr.Accounts.AuthenticateAsync(id, "pw", CancellationToken.None))?.Name);

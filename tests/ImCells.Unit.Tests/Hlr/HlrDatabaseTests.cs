@@ -4,10 +4,11 @@ namespace ImCells.Unit.Tests.Hlr;
 
 public sealed class HlrDatabaseTests
 {
-    [Fact]
-    public async Task QueuedWrites_OneFails_OthersCommitAndCallbacksRunInQueueOrder()
+    [Theory]
+    [HlrProviders]
+    public async Task QueuedWrites_OneFails_OthersCommitAndCallbacksRunInQueueOrder(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         await hlr.Database.WriteAsync((c, t) => c.ExecuteAsync("CREATE TABLE t (id INTEGER PRIMARY KEY)", transaction: t), null, CancellationToken.None);
         var order = new List<int>();
 
@@ -23,7 +24,7 @@ public sealed class HlrDatabaseTests
                 await w;
                 return true;
             }
-            catch (Microsoft.Data.Sqlite.SqliteException)
+            catch (System.Data.Common.DbException)
             {
                 return false;
             }

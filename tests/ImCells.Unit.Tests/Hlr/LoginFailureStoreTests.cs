@@ -8,10 +8,11 @@ public sealed class LoginFailureStoreTests
     private static readonly LoginFailurePolicy Policy = new(5, TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(15), TimeSpan.FromHours(1));
     private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
 
-    [Fact]
-    public async Task TwoHundredAttemptsAtOnce_OnlyFailuresBeforeLockAdmitted()
+    [Theory]
+    [HlrProviders]
+    public async Task TwoHundredAttemptsAtOnce_OnlyFailuresBeforeLockAdmitted(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var store = new LoginFailureStore(hlr.Database, Policy, _time);
 
         var attempts = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => Task.Run(() => store.ReserveAsync(10_000_000, CancellationToken.None))));
@@ -22,10 +23,11 @@ public sealed class LoginFailureStoreTests
         Assert.Equal(5, (await store.FindAsync(10_000_000, CancellationToken.None))?.Failures);
     }
 
-    [Fact]
-    public async Task Lock_EndsAfterItsTime_ThenTheNextFailureLocksLonger()
+    [Theory]
+    [HlrProviders]
+    public async Task Lock_EndsAfterItsTime_ThenTheNextFailureLocksLonger(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var store = new LoginFailureStore(hlr.Database, Policy, _time);
         for (var i = 0; i < 5; i++)
         {
@@ -42,10 +44,11 @@ public sealed class LoginFailureStoreTests
         Assert.Equal(120_000, next.State.LockedUntilMs - next.State.LastFailureMs);
     }
 
-    [Fact]
-    public async Task Clear_ForgetsTheCountAndTheLock()
+    [Theory]
+    [HlrProviders]
+    public async Task Clear_ForgetsTheCountAndTheLock(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var store = new LoginFailureStore(hlr.Database, Policy, _time);
         for (var i = 0; i < 5; i++)
         {
@@ -58,10 +61,11 @@ public sealed class LoginFailureStoreTests
         Assert.Equal(1, (await store.ReserveAsync(7, CancellationToken.None)).State.Failures);
     }
 
-    [Fact]
-    public async Task EachNumberHasItsOwnCount()
+    [Theory]
+    [HlrProviders]
+    public async Task EachNumberHasItsOwnCount(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var store = new LoginFailureStore(hlr.Database, Policy, _time);
         for (var i = 0; i < 5; i++)
         {
@@ -72,10 +76,11 @@ public sealed class LoginFailureStoreTests
         Assert.True((await store.ReserveAsync(8, CancellationToken.None)).Admitted);
     }
 
-    [Fact]
-    public async Task Purge_DropsOnlyWhatThePolicyHasForgotten()
+    [Theory]
+    [HlrProviders]
+    public async Task Purge_DropsOnlyWhatThePolicyHasForgotten(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var store = new LoginFailureStore(hlr.Database, Policy, _time);
         await store.ReserveAsync(1, CancellationToken.None);
         _time.Advance(TimeSpan.FromMinutes(50));
@@ -87,10 +92,11 @@ public sealed class LoginFailureStoreTests
         Assert.NotNull(await store.FindAsync(2, CancellationToken.None));
     }
 
-    [Fact]
-    public async Task RegisteringANumber_ForgetsGuessesMadeAtItBefore()
+    [Theory]
+    [HlrProviders]
+    public async Task RegisteringANumber_ForgetsGuessesMadeAtItBefore(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var store = new LoginFailureStore(hlr.Database, Policy, _time);
         for (var i = 0; i < 5; i++)
         {

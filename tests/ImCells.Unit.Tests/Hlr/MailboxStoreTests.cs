@@ -7,10 +7,11 @@ public sealed class MailboxStoreTests
     private static RoutedMessage Message(ulong from, ulong to, string text) =>
         new(Guid.NewGuid().ToString("N"), from, to, text, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
 
-    [Fact]
-    public async Task ConcurrentSends_ToOneUser_GetDenseDistinctSeqs()
+    [Theory]
+    [HlrProviders]
+    public async Task ConcurrentSends_ToOneUser_GetDenseDistinctSeqs(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var bob = await hlr.AddUserAsync("bob");
         var senders = new List<ulong>();
         for (var i = 0; i < 8; i++)
@@ -38,10 +39,11 @@ public sealed class MailboxStoreTests
         }
     }
 
-    [Fact]
-    public async Task SameClientMsgId_SentTwice_StoresOneMessage()
+    [Theory]
+    [HlrProviders]
+    public async Task SameClientMsgId_SentTwice_StoresOneMessage(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var alice = await hlr.AddUserAsync("alice");
         var bob = await hlr.AddUserAsync("bob");
 
@@ -56,10 +58,11 @@ public sealed class MailboxStoreTests
         Assert.Equal(1UL, await hlr.Mailboxes.HeadSeqAsync(alice, CancellationToken.None));
     }
 
-    [Fact]
-    public async Task SendToUnknownLocalUser_IsRefusedAndStoresNothing()
+    [Theory]
+    [HlrProviders]
+    public async Task SendToUnknownLocalUser_IsRefusedAndStoresNothing(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var alice = await hlr.AddUserAsync("alice");
 
         var result = await hlr.Mailboxes.SendLocalAsync(Message(alice, 10_555_555, "hi"), "x", null, CancellationToken.None);
@@ -68,10 +71,11 @@ public sealed class MailboxStoreTests
         Assert.Equal(0UL, await hlr.Mailboxes.HeadSeqAsync(alice, CancellationToken.None));
     }
 
-    [Fact]
-    public async Task RepeatedDeliverBatch_AppendsOnce_AndReturnsTheSameSeqs()
+    [Theory]
+    [HlrProviders]
+    public async Task RepeatedDeliverBatch_AppendsOnce_AndReturnsTheSameSeqs(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var bob = await hlr.AddUserAsync("bob");
         var batch = Enumerable.Range(0, 5).Select(i => Message(11_000_000, bob, $"m{i}")).ToList();
 
@@ -83,10 +87,11 @@ public sealed class MailboxStoreTests
         Assert.Equal(5UL, await hlr.Mailboxes.HeadSeqAsync(bob, CancellationToken.None));
     }
 
-    [Fact]
-    public async Task RemoteSend_WritesSenderMailboxAndOutbox_InOrder()
+    [Theory]
+    [HlrProviders]
+    public async Task RemoteSend_WritesSenderMailboxAndOutbox_InOrder(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var alice = await hlr.AddUserAsync("alice");
         for (var i = 0; i < 3; i++)
         {
@@ -101,10 +106,11 @@ public sealed class MailboxStoreTests
         Assert.Equal(0, await hlr.Mailboxes.OutboxPendingAsync(CancellationToken.None));
     }
 
-    [Fact]
-    public async Task DeviceCursor_MovesForwardOnly()
+    [Theory]
+    [HlrProviders]
+    public async Task DeviceCursor_MovesForwardOnly(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var bob = await hlr.AddUserAsync("bob");
 
         await hlr.Mailboxes.AdvanceCursorAsync(bob, "phone", 5, CancellationToken.None);

@@ -7,10 +7,11 @@ public sealed class ReadStateStoreTests
     private static RoutedMessage Message(ulong from, ulong to, string text) =>
         new(Guid.NewGuid().ToString("N"), from, to, text, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
 
-    [Fact]
-    public async Task MarkRead_CountsOnlyThePeersLaterMessages_AndNeverMovesBack()
+    [Theory]
+    [HlrProviders]
+    public async Task MarkRead_CountsOnlyThePeersLaterMessages_AndNeverMovesBack(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var alice = await hlr.AddUserAsync("alice");
         var bob = await hlr.AddUserAsync("bob");
         var carol = await hlr.AddUserAsync("carol");
@@ -41,10 +42,11 @@ public sealed class ReadStateStoreTests
         Assert.Null(await store.MarkReadAsync(bob, 10_999_999, 1, CancellationToken.None));
     }
 
-    [Fact]
-    public async Task History_PagesNewestFirst_WithoutOverlap()
+    [Theory]
+    [HlrProviders]
+    public async Task History_PagesNewestFirst_WithoutOverlap(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var alice = await hlr.AddUserAsync("alice");
         var bob = await hlr.AddUserAsync("bob");
         var store = new ReadStateStore(hlr.Database);
@@ -64,10 +66,11 @@ public sealed class ReadStateStoreTests
         Assert.False(third.HasMore);
     }
 
-    [Fact]
-    public async Task ScheduledEntries_AreIdempotentByClientId_AndCancellable()
+    [Theory]
+    [HlrProviders]
+    public async Task ScheduledEntries_AreIdempotentByClientId_AndCancellable(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var store = new ScheduledStore(hlr.Database);
         var first = await store.AddAsync(new ScheduledEntry("s1", 1, 2, "later", "c1", 1000), CancellationToken.None);
         var again = await store.AddAsync(new ScheduledEntry("s2", 1, 2, "later", "c1", 1000), CancellationToken.None);

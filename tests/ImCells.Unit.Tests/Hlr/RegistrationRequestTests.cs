@@ -7,10 +7,11 @@ public sealed class RegistrationRequestTests
 {
     private static readonly (ulong, ulong)[] Range = [(10_000_000, 10_999_999)];
 
-    [Fact]
-    public async Task SameRequestIdTwice_SameNumber_OneAccount()
+    [Theory]
+    [HlrProviders]
+    public async Task SameRequestIdTwice_SameNumber_OneAccount(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
 
         var first = await hlr.Accounts.RegisterAsync("alice", "pw", Range, "req-1", CancellationToken.None);
         var again = await hlr.Accounts.RegisterAsync("alice", "pw", Range, "req-1", CancellationToken.None);
@@ -21,10 +22,11 @@ public sealed class RegistrationRequestTests
         Assert.Equal(1, await hlr.Accounts.CountAsync(CancellationToken.None));
     }
 
-    [Fact]
-    public async Task SameRequestIdAtOnce_OneAccount()
+    [Theory]
+    [HlrProviders]
+    public async Task SameRequestIdAtOnce_OneAccount(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
 
         var all = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
             Task.Run(() => hlr.Accounts.RegisterAsync("alice", "pw", Range, "req-1", CancellationToken.None))));
@@ -48,10 +50,11 @@ public sealed class RegistrationRequestTests
         Assert.Equal(1, await hlr.Accounts.CountAsync(CancellationToken.None));
     }
 
-    [Fact]
-    public async Task Find_KnowsOnlyIdsItRegistered_NameComparedAsStored()
+    [Theory]
+    [HlrProviders]
+    public async Task Find_KnowsOnlyIdsItRegistered_NameComparedAsStored(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var created = await hlr.Accounts.RegisterAsync("Zoë", "pw", Range, "req-1", CancellationToken.None);
 
         Assert.Null(await hlr.Accounts.FindRegistrationAsync("req-2", "Zoë", "pw", CancellationToken.None));
@@ -60,10 +63,11 @@ public sealed class RegistrationRequestTests
         Assert.Equal(new Registration(RegistrationOutcome.Replayed, created.Account), found);
     }
 
-    [Fact]
-    public async Task Purge_ForgetsOldIds_AccountsStay()
+    [Theory]
+    [HlrProviders]
+    public async Task Purge_ForgetsOldIds_AccountsStay(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var first = await hlr.Accounts.RegisterAsync("alice", "pw", Range, "req-1", CancellationToken.None);
 
         Assert.Equal(0, await hlr.Accounts.PurgeRegistrationRequestsAsync(DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds(), CancellationToken.None));

@@ -16,10 +16,11 @@ public sealed class ResponsePagingTests
     private const int Messages = 300;
     private const int MaxTextBytes = 16 * 1024;
 
-    [Fact]
-    public async Task SyncOfMaximumSizeMessages_IsCutByBytes_AndReadsToTheEnd()
+    [Theory]
+    [HlrProviders]
+    public async Task SyncOfMaximumSizeMessages_IsCutByBytes_AndReadsToTheEnd(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var (stranger, victim) = (await hlr.AddUserAsync("stranger"), await hlr.AddUserAsync("victim"));
         var sent = await FillAsync(hlr, stranger, victim);
 
@@ -51,10 +52,11 @@ public sealed class ResponsePagingTests
         Assert.InRange(pages, 5, 7);
     }
 
-    [Fact]
-    public async Task HistoryOfMaximumSizeMessages_IsCutByBytes_AndReadsToTheStart()
+    [Theory]
+    [HlrProviders]
+    public async Task HistoryOfMaximumSizeMessages_IsCutByBytes_AndReadsToTheStart(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var (stranger, victim) = (await hlr.AddUserAsync("stranger"), await hlr.AddUserAsync("victim"));
         var sent = await FillAsync(hlr, stranger, victim);
         var store = new ReadStateStore(hlr.Database);
@@ -81,10 +83,11 @@ public sealed class ResponsePagingTests
         Assert.Equal(sent.AsEnumerable().Reverse(), read.Select(m => m.Text));
     }
 
-    [Fact]
-    public async Task ConversationsPage_StopsAtTheFirstRefused_AndGoesOnBeforeItsSeq()
+    [Theory]
+    [HlrProviders]
+    public async Task ConversationsPage_StopsAtTheFirstRefused_AndGoesOnBeforeItsSeq(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var victim = await hlr.AddUserAsync("victim");
         var peers = new List<ulong>();
         for (var i = 0; i < 5; i++)
@@ -127,10 +130,11 @@ public sealed class ResponsePagingTests
         Assert.Equal(peers.AsEnumerable().Reverse(), listed);
     }
 
-    [Fact]
-    public async Task ScheduledList_GoesOnAfterTheLastItem_EvenAmongEqualDeliverTimes()
+    [Theory]
+    [HlrProviders]
+    public async Task ScheduledList_GoesOnAfterTheLastItem_EvenAmongEqualDeliverTimes(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var (me, to) = (await hlr.AddUserAsync("me"), await hlr.AddUserAsync("to"));
         var store = new ScheduledStore(hlr.Database);
         var added = new List<string>();

@@ -5,20 +5,24 @@ namespace ImCells.Unit.Tests.Hlr;
 public sealed class RevocationStoreTests : IAsyncLifetime
 {
     private const ulong User = 10_000_001;
-    private TempHlr _hlr = null!;
+    private TempHlr? _hlr;
     private RevocationStore _store = null!;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
-        _hlr = await TempHlr.CreateAsync();
-        _store = new RevocationStore(_hlr.Database);
+        if (_hlr is not null)
+        {
+            await _hlr.DisposeAsync();
+        }
     }
 
-    public async Task DisposeAsync() => await _hlr.DisposeAsync();
-
-    [Fact]
-    public async Task LaterRevocation_ReplacesTheEarlier_AnEarlierOneDoesNot()
+    [Theory]
+    [HlrProviders]
+    public async Task LaterRevocation_ReplacesTheEarlier_AnEarlierOneDoesNot(string provider)
     {
+        await OpenAsync(provider);
         await _store.AddAsync(new TokenRevocationRecord(User, "phone", 200), CancellationToken.None);
         await _store.AddAsync(new TokenRevocationRecord(User, "phone", 300), CancellationToken.None);
         await _store.AddAsync(new TokenRevocationRecord(User, "phone", 250), CancellationToken.None);
@@ -28,9 +32,11 @@ public sealed class RevocationStoreTests : IAsyncLifetime
         Assert.Equal(new TokenRevocationRecord(User, "phone", 300), loaded);
     }
 
-    [Fact]
-    public async Task EveryDevice_DropsTheDeviceRowsItCovers()
+    [Theory]
+    [HlrProviders]
+    public async Task EveryDevice_DropsTheDeviceRowsItCovers(string provider)
     {
+        await OpenAsync(provider);
         await _store.AddAsync(new TokenRevocationRecord(User, "phone", 100), CancellationToken.None);
         await _store.AddAsync(new TokenRevocationRecord(User, "tablet", 500), CancellationToken.None);
         await _store.AddAsync(new TokenRevocationRecord(User + 1, "phone", 100), CancellationToken.None);
@@ -43,13 +49,21 @@ public sealed class RevocationStoreTests : IAsyncLifetime
             loaded.Select(r => (r.UserId, r.DeviceId, r.RevokedAtMs)).Order());
     }
 
-    [Fact]
-    public async Task Load_DeletesWhatIsTooOldToMatter()
+    [Theory]
+    [HlrProviders]
+    public async Task Load_DeletesWhatIsTooOldToMatter(string provider)
     {
+        await OpenAsync(provider);
         await _store.AddAsync(new TokenRevocationRecord(User, "old", 100), CancellationToken.None);
         await _store.AddAsync(new TokenRevocationRecord(User, "new", 101), CancellationToken.None);
 
         Assert.Equal("new", Assert.Single(await _store.LoadAfterAsync(100, CancellationToken.None)).DeviceId);
         Assert.Equal("new", Assert.Single(await _store.LoadAfterAsync(0, CancellationToken.None)).DeviceId);
+    }
+
+    private async Task OpenAsync(string provider)
+    {
+        _hlr = await TempHlr.CreateAsync(provider);
+        _store = new RevocationStore(_hlr.Database);
     }
 }

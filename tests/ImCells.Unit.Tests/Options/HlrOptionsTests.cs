@@ -40,8 +40,23 @@ public sealed class HlrOptionsTests
     }
 
     [Fact]
-    public void Provider_NotSqlite_FailsNamingTheSetting() =>
-        Assert.Equal(["Hlr:Provider = 'postgres': must be 'sqlite' (the only provider in this version)"], Failures(("Hlr:Provider", "postgres")));
+    public void Provider_Unknown_FailsNamingTheSetting() =>
+        Assert.Equal(["Hlr:Provider = 'oracle': must be one of sqlite, postgres, sqlserver"], Failures(("Hlr:Provider", "oracle")));
+
+    [Theory]
+    [InlineData("postgres", "Host=db1;Username=imcells;Password=${IMCELLS_TEST_UNSET_PASSWORD}", "the database connection names environment variable IMCELLS_TEST_UNSET_PASSWORD, which is not set")]
+    [InlineData("postgres", "Username=imcells", "it names no Host")]
+    [InlineData("sqlserver", "Database=imcells", "it names no Server")]
+    public void Connection_OfAServerProvider_IsCheckedByThatProvider(string provider, string value, string problem)
+    {
+        var failure = Assert.Single(Failures(("Hlr:Provider", provider), ("Hlr:Connection", value)));
+
+        Assert.Equal($"Hlr:Connection: must be empty (the topology's) or a {provider} connection string: {problem}", failure);
+    }
+
+    [Fact]
+    public void Connection_OfAServerProvider_Passes() =>
+        Assert.Empty(Failures(("Hlr:Provider", "postgres"), ("Hlr:Connection", "Host=127.0.0.1;Port=5432;Username=imcells;Password=x")));
 
     [Theory]
     [InlineData("999")]
@@ -57,7 +72,7 @@ public sealed class HlrOptionsTests
     {
         var failure = Assert.Single(Failures(("Hlr:Connection", value)));
 
-        Assert.StartsWith("Hlr:Connection: must be empty (the topology's) or a SQLite connection string", failure, StringComparison.Ordinal);
+        Assert.StartsWith("Hlr:Connection: must be empty (the topology's) or a sqlite connection string", failure, StringComparison.Ordinal);
         Assert.DoesNotContain(value, failure, StringComparison.Ordinal);
     }
 }

@@ -15,10 +15,11 @@ namespace ImCells.Unit.Tests.Social;
 /// </summary>
 public sealed class FriendListPagingTests
 {
-    [Fact]
-    public async Task LongListWithLargeRequests_IsReadWholeInOneFramePages()
+    [Theory]
+    [HlrProviders]
+    public async Task LongListWithLargeRequests_IsReadWholeInOneFramePages(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var me = await hlr.AddUserAsync("me");
         var store = new SocialStore(hlr.Database);
         // Requests as large as another cell might hand over: cut by bytes long before 500 of them.
@@ -70,10 +71,11 @@ public sealed class FriendListPagingTests
         Assert.InRange(pages, 5, 8);
     }
 
-    [Fact]
-    public async Task UnknownSection_IsABadRequest()
+    [Theory]
+    [HlrProviders]
+    public async Task UnknownSection_IsABadRequest(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var service = StoreOnlySocialService.Create(new SocialStore(hlr.Database));
 
         var refused = await Assert.ThrowsAsync<ImCells.Cell.Chat.ChatRequestException>(() =>

@@ -16,10 +16,11 @@ namespace ImCells.Unit.Tests.Social;
 /// </summary>
 public sealed class SocialCapsTests
 {
-    [Fact]
-    public async Task Blocking_AtTheCap_IsRefused_ButBlockingAgainAndUnblockingWork()
+    [Theory]
+    [HlrProviders]
+    public async Task Blocking_AtTheCap_IsRefused_ButBlockingAgainAndUnblockingWork(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var me = await hlr.AddUserAsync("me");
         var store = new SocialStore(hlr.Database);
         await FillAsync(hlr, "INSERT INTO blacklist (user_id, blocked_id, since_ms) VALUES (@user, @other, 1)", me, SocialCaps.Blocked);
@@ -34,10 +35,11 @@ public sealed class SocialCapsTests
         Assert.Equal(SocialCaps.Blocked, (await store.CountsAsync(me, CancellationToken.None)).Blocked);
     }
 
-    [Fact]
-    public async Task FriendRequest_WhenTheAskerHasTooManyWaiting_IsRefusedBeforeAnyCellIsAsked()
+    [Theory]
+    [HlrProviders]
+    public async Task FriendRequest_WhenTheAskerHasTooManyWaiting_IsRefusedBeforeAnyCellIsAsked(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var me = await hlr.AddUserAsync("me");
         await FillAsync(hlr, "INSERT INTO friend_requests (user_id, other_id, direction, nickname, message, created_at_ms) VALUES (@user, @other, 'out', '', '', 1)",
             me, SocialCaps.OutgoingRequests);
@@ -50,10 +52,11 @@ public sealed class SocialCapsTests
         Assert.Contains($"you have {SocialCaps.OutgoingRequests} friend requests waiting", refused.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task FriendRequest_ToAUserWithTooManyWaiting_IsRefusedAtItsHome_AndNotStored()
+    [Theory]
+    [HlrProviders]
+    public async Task FriendRequest_ToAUserWithTooManyWaiting_IsRefusedAtItsHome_AndNotStored(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var asked = await hlr.AddUserAsync("asked");
         var store = new SocialStore(hlr.Database);
         await FillAsync(hlr, "INSERT INTO friend_requests (user_id, other_id, direction, nickname, message, created_at_ms) VALUES (@user, @other, 'in', '', '', 1)",
@@ -72,10 +75,11 @@ public sealed class SocialCapsTests
         Assert.Null(await store.FindRequestAsync(asked, 50_000_000, FriendDirection.Incoming, CancellationToken.None));
     }
 
-    [Fact]
-    public async Task Accepting_WithAFullFriendList_IsRefused_AndTheRequestStays()
+    [Theory]
+    [HlrProviders]
+    public async Task Accepting_WithAFullFriendList_IsRefused_AndTheRequestStays(string provider)
     {
-        await using var hlr = await TempHlr.CreateAsync();
+        await using var hlr = await TempHlr.CreateAsync(provider);
         var me = await hlr.AddUserAsync("me");
         var store = new SocialStore(hlr.Database);
         await FillAsync(hlr, "INSERT INTO friends (user_id, friend_id, nickname, since_ms) VALUES (@user, @other, '', 1)", me, SocialCaps.Friends);

@@ -1,0 +1,105 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace ImCells.Registry.Hlr;
+
+/// <summary>
+/// A cell on a PostgreSQL server (Npgsql). Seqs stay dense because one writer loop per cell makes
+/// every write, and even so "UPDATE ... RETURNING" locks the user's row until commit, so a second
+/// writer would wait and read the incremented value. Commits are synchronous (the server's
+/// default), so an acknowledged write is on the server's disk.
+/// </summary>
+public sealed class PostgresDialect : ISqlDialect
+{
+    /// <summary>The advisory lock key the migrations take: "imcells-hlr" in ASCII.</summary>
+    private const long MigrationLockKey = 0x696d63656c6c73;
+
+    private string? _given;
+    private string _effective = "";
+
+    public string Name => "postgres";
+
+    public string NextSeqSql => "UPDATE users SET head_seq = head_seq + 1 WHERE id = @User RETURNING head_seq";
+
+    // Released at commit; a second process waits here, then sees the versions the first applied.
+    public string LockMigrationsSql => $"SELECT pg_advisory_xact_lock({MigrationLockKey})";
+
+    public string CreateMigrationsTableSql =>
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at_ms BIGINT NOT NULL)";
+
+    public string Upsert(string table, string columns, string values, string key, string? set = null, string? where = null) =>
+        SqlUpsert.OnConflict(table, columns, values, key, set, where);
+
+    public string Limit(string count) => $"LIMIT {count}";
+
+    public string? ConnectionProblem(string connectionString)
+    {
+        try
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            return string.IsNullOrWhiteSpace(builder.Host) ? "it names no Host" : null;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException)
+        {
+            return e.Message;
+        }
+    }
+
+    public string Describe(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return $"postgres://{builder.Username}@{builder.Host}:{builder.Port}/{builder.Database}";
+    }
+
+    public bool IsUnavailable(Exception exception) => exception switch
+    {
+        // Connection refused or broken, the server shutting down (57P..), too many connections (53300), timeouts.
+        NpgsqlException { IsTransient: true } => true,
+        PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal) || p.SqlState.StartsWith("57P", StringComparison.Ordinal),
+        NpgsqlException { InnerException: IOException or System.Net.Sockets.SocketException or TimeoutException } => true,
+        InvalidOperationException when exception.Message.Contains("connection", StringComparison.OrdinalIgnoreCase) => true,
+        _ => false,
+    };
+
+    public void ClearPool(DbConnection connection) => NpgsqlConnection.ClearPool((NpgsqlConnection)connection);
+
+    public async Task<DbConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        if (!ReferenceEquals(connectionString, _given))
+        {
+            _effective = WithDefaults(connectionString);
+            _given = connectionString;
+        }
+
+        var connection = new NpgsqlConnection(_effective);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+
+        return connection;
+    }
+
+    /// <summary>Bounded waits unless the operator chose others: 5 s to connect, 15 s per statement.</summary>
+    private static string WithDefaults(string connectionString)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.ContainsKey("Timeout"))
+        {
+            builder.Timeout = 5;
+        }
+
+        if (!given.ContainsKey("Command Timeout") && !given.ContainsKey("CommandTimeout"))
+        {
+            builder.CommandTimeout = 15;
+        }
+
+        return builder.ConnectionString;
+    }
+}
