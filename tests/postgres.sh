@@ -5,7 +5,7 @@
 #                                 the server in DIR on first use, starts it and prints its admin
 #                                 connection string (Npgsql form)
 #   tests/postgres.sh stop DIR    stops it (fast shutdown: open connections are cut)
-# Starting again after a stop reuses DIR's data and port.
+# Starting again after a stop reuses DIR's data and port; starting a running server does nothing.
 set -euo pipefail
 
 cmd="${1:?start|stop}"
@@ -36,7 +36,7 @@ case "$cmd" in
       as_pg "'$bin/initdb' -D '$dir/data' -U postgres --auth=trust -E UTF8 >'$dir/initdb.log' 2>&1"
     fi
     port="$(cat "$dir/port")"
-    as_pg "'$bin/pg_ctl' -D '$dir/data' -l '$dir/pg.log' -w -t 60 \
+    as_pg "'$bin/pg_ctl' -D '$dir/data' status >/dev/null" || as_pg "'$bin/pg_ctl' -D '$dir/data' -l '$dir/pg.log' -w -t 60 \
       -o \"-p $port -c listen_addresses=127.0.0.1 -k '$dir' -c max_connections=300\" start >/dev/null"
     echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
     ;;

@@ -28,7 +28,11 @@ internal static class CellServices
     public static IServiceCollection AddImCellsCell(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddChatProcess<CellServingPlace>(configuration);
-        services.AddImCellsGrpc(o => o.MaxReceiveMessageSize = 16 * 1024 * 1024);
+        services.AddImCellsGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = 16 * 1024 * 1024;
+            o.Interceptors.Add<DatabaseUnavailableInterceptor>();
+        });
         services.AddStartupStep((sp, ct) => sp.GetRequiredService<CellSite>().OpenDatabaseAsync(ct));
         services.AddSingleton(sp => sp.GetRequiredService<CellSite>().Database);
         // The users' logouts, read before the chat port opens: ChatTokens checks them on every Auth.

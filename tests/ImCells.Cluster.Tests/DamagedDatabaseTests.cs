@@ -18,9 +18,9 @@ public sealed class DamagedDatabaseTests(ClusterFixture cluster, ITestOutputHelp
     {
         await cluster.RunAsync(output, TimeSpan.FromSeconds(90), async (_, ct) =>
         {
-            // A real cell database (cell b's file as it is on disk), its first 16 bytes ("SQLite format 3") wiped.
+            // A real cell database (cell a's file as it is on disk), its first 16 bytes ("SQLite format 3") wiped.
             var damaged = Path.Combine(cluster.Layout.TempDir, $"damaged-{Guid.NewGuid():N}.db");
-            File.Copy(DatabaseOf("b"), damaged);
+            File.Copy(DatabaseOf("a"), damaged);
             await using (var file = new FileStream(damaged, FileMode.Open))
             {
                 await file.WriteAsync(new byte[16], ct);

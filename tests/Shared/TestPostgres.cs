@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Npgsql;
 
 namespace ImCells.Tests.Shared;
@@ -53,5 +54,32 @@ internal static class TestPostgres
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return await command.ExecuteScalarAsync();
+    }
+
+    /// <summary>Stops the run's server (fast shutdown: every open connection is cut).</summary>
+    public static Task StopServerAsync() => ServerScriptAsync("stop");
+
+    /// <summary>Starts the run's server again, on the same data and port.</summary>
+    public static Task StartServerAsync() => ServerScriptAsync("start");
+
+    private static async Task ServerScriptAsync(string command)
+    {
+        var dir = ServerDirectory ?? throw new InvalidOperationException("IMCELLS_TEST_POSTGRES_DIR is not set: run ./test.sh");
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "ImCells.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var script = Path.Combine(root?.FullName ?? throw new InvalidOperationException("no ImCells.sln above the tests"), "tests", "postgres.sh");
+        using var process = Process.Start(new ProcessStartInfo(script, [command, dir]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var output = process.StandardOutput.ReadToEndAsync(bound.Token);
+        var errors = process.StandardError.ReadToEndAsync(bound.Token);
+        await process.WaitForExitAsync(bound.Token);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"tests/postgres.sh {command} exited {process.ExitCode}: {await output}{await errors}");
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using ImCells.Protos;
 using ImCells.Protos.Client;
+using ImCells.Registry.Hlr;
 
 namespace ImCells.Cell.Chat;
 
@@ -342,6 +343,11 @@ internal sealed partial class ChatSession : TimeoutEntry
         catch (ChatRequestException e)
         {
             Reply(ErrorFrame(frame.Seq, e.Code, e.Message));
+        }
+        catch (HlrUnavailableException)
+        {
+            // Nothing was written; the HLR logged the outage once and reconnects by itself.
+            Reply(ErrorFrame(frame.Seq, ErrorCode.Unavailable, "the cell's database is unavailable; nothing was stored, try again"));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -8,7 +8,8 @@ public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>;
 
 /// <summary>
 /// A whole cluster in real processes, shared by the tests of the "cluster" collection: one master,
-/// two login servers and cells a, b and c (<see cref="ClusterLayout"/>), started through
+/// two login servers and cells a, b and c (<see cref="ClusterLayout"/>; cell b on the run's
+/// PostgreSQL server when it has one), started through
 /// ImCells.ClusterHost. Every process's output goes to one log: the last lines in memory, all of
 /// it in a file that is kept when a test failed; a failing test prints the lines of its own run.
 /// </summary>
@@ -42,6 +43,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        await Layout.CreatePostgresDatabaseAsync();
         Layout.WriteInitialTopology();
         Layout.PreparePki();
         try
@@ -67,6 +69,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             File.Delete(file);
         }
 
+        await Layout.DropPostgresDatabaseAsync();
         Layout.Dispose();
     }
 

@@ -10,7 +10,8 @@ namespace ImCells.Cluster.Tests.Hosting;
 
 /// <summary>
 /// Where the test cluster lives: a temp folder with topology.json, the token key, a SQLite
-/// database per cell and the cluster's certificates (data/pki, where the servers look by default),
+/// database per cell (but cell b's, on PostgreSQL when the run has a server: <see cref="PostgresCell"/>)
+/// and the cluster's certificates (data/pki, where the servers look by default),
 /// and reserved loopback ports (see <see cref="PortReservation"/>) for master, two login servers and
 /// cells "a" (eu, 10 000 000-10 999 999), "b" (us, 11 000 000-11 999 999) and "c" (ap,
 /// 12 000 000-12 999 999). Cells added later take the ports add-cell wrote. Internal gRPC is
@@ -36,6 +37,28 @@ internal sealed class ClusterLayout : IDisposable
     }
 
     public string TempDir { get; }
+
+    /// <summary>The cell put on PostgreSQL when the test run has a server (./test.sh starts one).</summary>
+    public const string PostgresCell = "b";
+
+    /// <summary>Cell b's database on the run's PostgreSQL server, or null: every cell on SQLite.</summary>
+    public (string Name, string Connection)? PostgresDatabase { get; private set; }
+
+    public async Task CreatePostgresDatabaseAsync()
+    {
+        if (ImCells.Tests.Shared.TestPostgres.AdminConnection is not null)
+        {
+            PostgresDatabase = await ImCells.Tests.Shared.TestPostgres.CreateDatabaseAsync("imcells_cluster");
+        }
+    }
+
+    public async Task DropPostgresDatabaseAsync()
+    {
+        if (PostgresDatabase is { } database)
+        {
+            await ImCells.Tests.Shared.TestPostgres.DropDatabaseAsync(database.Name);
+        }
+    }
 
     public string TopologyPath => Path.Combine(TempDir, "topology.json");
 
@@ -123,11 +146,9 @@ internal sealed class ClusterLayout : IDisposable
                 ["ranges"] = new JsonArray(new JsonObject { ["first"] = first, ["last"] = first + 999_999 }),
                 ["grpc"] = CellGrpcUrl(id),
                 ["chat"] = new JsonArray(ChatEndpoint(id)),
-                ["database"] = new JsonObject
-                {
-                    ["provider"] = "sqlite",
-                    ["connection"] = $"Data Source={Path.Combine(TempDir, $"cell-{id}.db")}",
-                },
+                ["database"] = id == PostgresCell && PostgresDatabase is { } postgres
+                    ? new JsonObject { ["provider"] = "postgres", ["connection"] = postgres.Connection }
+                    : new JsonObject { ["provider"] = "sqlite", ["connection"] = $"Data Source={Path.Combine(TempDir, $"cell-{id}.db")}" },
             });
         }
 
