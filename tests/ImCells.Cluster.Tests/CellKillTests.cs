@@ -54,6 +54,7 @@ public sealed class CellKillTests(ClusterFixture cluster, ITestOutputHelper outp
 
     private async Task RunAsync(TestUsers users, CancellationToken ct)
     {
+        output.WriteLine($"cell b's database: {(cluster.Layout.PostgresDatabase is { } postgres ? $"postgres ({postgres.Name})" : "sqlite")}");
         var logs = new SenderLog[Senders];
         for (var i = 0; i < Senders; i++)
         {
