@@ -226,9 +226,7 @@ public sealed partial class HlrDatabase : IAsyncDisposable
             var failure = await TryCommitAsync(batch);
             if (failure is not null && IsWriterDown(failure))
             {
-                WriterLost(_logger, Description, failure.Message);
-                _writerBroken = true;
-                FailAll(batch, Unavailable(failure));
+                FailAll(batch, LoseWriter(failure));
             }
             else if (failure is not null)
             {
@@ -243,9 +241,7 @@ public sealed partial class HlrDatabase : IAsyncDisposable
                     else if (await TryCommitAsync([write]) is { } down)
                     {
                         // Only a lost connection comes back from a single write: the rest would fail alike.
-                        WriterLost(_logger, Description, down.Message);
-                        _writerBroken = true;
-                        write.Fail(Unavailable(down));
+                        write.Fail(LoseWriter(down));
                     }
                 }
             }
@@ -284,6 +280,14 @@ public sealed partial class HlrDatabase : IAsyncDisposable
         }
 
         return null;
+    }
+
+    /// <summary>The writer connection is gone: said once, and reopened on the next write.</summary>
+    private HlrUnavailableException LoseWriter(Exception e)
+    {
+        WriterLost(_logger, Description, e.Message);
+        _writerBroken = true;
+        return Unavailable(e);
     }
 
     private bool IsWriterDown(Exception e) => Dialect.IsUnavailable(e) || _writer.State != ConnectionState.Open;

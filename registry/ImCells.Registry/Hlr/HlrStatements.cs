@@ -3,6 +3,9 @@ namespace ImCells.Registry.Hlr;
 /// <summary>The hot-path statements that differ by provider, spelled once per database (the writer caches commands by text).</summary>
 internal sealed class HlrStatements(ISqlDialect dialect)
 {
+    /// <summary>The whole append in one statement, where the provider has one (see <see cref="ISqlDialect.AppendSql"/>).</summary>
+    public string? Append { get; } = dialect.AppendSql;
+
     /// <summary>Parameter: @User.</summary>
     public string NextSeq { get; } = dialect.NextSeqSql;
 

@@ -25,6 +25,13 @@ public interface ISqlDialect
     string NextSeqSql { get; }
 
     /// <summary>
+    /// Appends one message to a mailbox in one round trip, or null where the three statements
+    /// (<see cref="NextSeqSql"/>, the insert, the conversation upsert) run one by one. Returns the
+    /// new seq. Parameters: @owner, @id, @from, @to, @peer, @text, @sentAt, @failed, @incoming.
+    /// </summary>
+    string? AppendSql { get; }
+
+    /// <summary>
     /// Inserts a row, or when a row with the same <paramref name="key"/> exists, applies
     /// <paramref name="set"/> (null: leaves it alone) if <paramref name="where"/> holds. In
     /// <paramref name="set"/> and <paramref name="where"/>, "excluded.col" is the new value and

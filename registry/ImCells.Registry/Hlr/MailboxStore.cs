@@ -234,30 +234,46 @@ public sealed class MailboxStore(HlrDatabase database)
     private async Task<MailboxEntry> AppendAsync(DbConnection connection, DbTransaction transaction, ulong owner, RoutedMessage message, SendOutcome? failed = null)
     {
         var commands = database.Commands;
+        var peer = owner == message.From ? message.To : message.From;
+        var incoming = owner == message.From ? 0 : 1;
+        if (database.Statements.Append is { } append)
+        {
+            var all = BindMessage(commands.Get(transaction, append), owner, message, peer, failed);
+            WriterCommands.Bind(all, "@incoming", incoming);
+            var stored = Convert.ToInt64(await all.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+            return new MailboxEntry(owner, (ulong)stored, message.MessageId, message.From, message.To, message.Text, message.SentAtMs, failed);
+        }
+
         var next = WriterCommands.Bind(commands.Get(transaction, database.Statements.NextSeq), "@User", (long)owner);
         var seq = Convert.ToInt64(await next.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
         var entry = new MailboxEntry(owner, (ulong)seq, message.MessageId, message.From, message.To, message.Text, message.SentAtMs, failed);
 
-        var insert = commands.Get(transaction,
-            "INSERT INTO mailbox (user_id, seq, message_id, from_user, to_user, peer, text, sent_at_ms, failed) VALUES (@owner, @seq, @id, @from, @to, @peer, @text, @sentAt, @failed)");
-        WriterCommands.Bind(insert, "@owner", (long)owner);
+        var insert = BindMessage(commands.Get(transaction,
+            "INSERT INTO mailbox (user_id, seq, message_id, from_user, to_user, peer, text, sent_at_ms, failed) VALUES (@owner, @seq, @id, @from, @to, @peer, @text, @sentAt, @failed)"),
+            owner, message, peer, failed);
         WriterCommands.Bind(insert, "@seq", seq);
-        WriterCommands.Bind(insert, "@id", message.MessageId);
-        WriterCommands.Bind(insert, "@from", (long)message.From);
-        WriterCommands.Bind(insert, "@to", (long)message.To);
-        WriterCommands.Bind(insert, "@peer", (long)entry.Peer);
-        WriterCommands.Bind(insert, "@text", message.Text);
-        WriterCommands.Bind(insert, "@sentAt", message.SentAtMs);
-        WriterCommands.Bind(insert, "@failed", failed?.ToString());
         await insert.ExecuteNonQueryAsync();
 
         var touch = commands.Get(transaction, database.Statements.TouchConversation);
         WriterCommands.Bind(touch, "@User", (long)owner);
-        WriterCommands.Bind(touch, "@Peer", (long)entry.Peer);
+        WriterCommands.Bind(touch, "@Peer", (long)peer);
         WriterCommands.Bind(touch, "@Seq", seq);
-        WriterCommands.Bind(touch, "@Incoming", owner == message.From ? 0 : 1);
+        WriterCommands.Bind(touch, "@Incoming", incoming);
         await touch.ExecuteNonQueryAsync();
         return entry;
+    }
+
+    private static DbCommand BindMessage(DbCommand command, ulong owner, RoutedMessage message, ulong peer, SendOutcome? failed)
+    {
+        WriterCommands.Bind(command, "@owner", (long)owner);
+        WriterCommands.Bind(command, "@id", message.MessageId);
+        WriterCommands.Bind(command, "@from", (long)message.From);
+        WriterCommands.Bind(command, "@to", (long)message.To);
+        WriterCommands.Bind(command, "@peer", (long)peer);
+        WriterCommands.Bind(command, "@text", message.Text);
+        WriterCommands.Bind(command, "@sentAt", message.SentAtMs);
+        WriterCommands.Bind(command, "@failed", failed?.ToString());
+        return command;
     }
 
     /// <summary>

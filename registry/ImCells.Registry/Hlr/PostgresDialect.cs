@@ -21,6 +21,19 @@ public sealed class PostgresDialect : ISqlDialect
 
     public string NextSeqSql => "UPDATE users SET head_seq = head_seq + 1 WHERE id = @User RETURNING head_seq";
 
+    // One round trip instead of three: the statements of a WITH run once each, on the seq the UPDATE returned.
+    public string? AppendSql => """
+        WITH next AS (UPDATE users SET head_seq = head_seq + 1 WHERE id = @owner RETURNING head_seq),
+        stored AS (
+            INSERT INTO mailbox (user_id, seq, message_id, from_user, to_user, peer, text, sent_at_ms, failed)
+            SELECT @owner, head_seq, @id, @from, @to, @peer, @text, @sentAt, @failed FROM next),
+        touched AS (
+            INSERT INTO conversations (user_id, peer, last_seq, read_seq, unread)
+            SELECT @owner, @peer, head_seq, 0, @incoming FROM next
+            ON CONFLICT (user_id, peer) DO UPDATE SET last_seq = excluded.last_seq, unread = conversations.unread + excluded.unread)
+        SELECT head_seq FROM next
+        """;
+
     // Released at commit; a second process waits here, then sees the versions the first applied.
     public string LockMigrationsSql => $"SELECT pg_advisory_xact_lock({MigrationLockKey})";
 
@@ -85,7 +98,11 @@ public sealed class PostgresDialect : ISqlDialect
         return connection;
     }
 
-    /// <summary>Bounded waits unless the operator chose others: 5 s to connect, 15 s per statement.</summary>
+    /// <summary>
+    /// Unless the operator chose otherwise: bounded waits (5 s to connect, 15 s per statement), and
+    /// statements prepared on the server once used twice (the writer runs the same ten statements
+    /// per send; preparing them took same-cell sends from about 500 to 740 a second here).
+    /// </summary>
     private static string WithDefaults(string connectionString)
     {
         var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
@@ -98,6 +115,12 @@ public sealed class PostgresDialect : ISqlDialect
         if (!given.ContainsKey("Command Timeout") && !given.ContainsKey("CommandTimeout"))
         {
             builder.CommandTimeout = 15;
+        }
+
+        if (!given.ContainsKey("Max Auto Prepare"))
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
         }
 
         return builder.ConnectionString;

@@ -23,6 +23,9 @@ public sealed class SqlServerDialect : ISqlDialect
 
     public string NextSeqSql => "UPDATE users SET head_seq = head_seq + 1 OUTPUT inserted.head_seq WHERE id = @User";
 
+    // Kept to the three plain statements: this dialect stays small while it cannot be tested here.
+    public string? AppendSql => null;
+
     // Held until the migration transaction ends; a second process waits here.
     public string LockMigrationsSql =>
         "EXEC sp_getapplock @Resource = 'imcells-hlr-migrations', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = -1";

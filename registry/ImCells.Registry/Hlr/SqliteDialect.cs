@@ -12,6 +12,9 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string NextSeqSql => "UPDATE users SET head_seq = head_seq + 1 WHERE id = @User RETURNING head_seq";
 
+    // In-process: a statement costs no round trip, so the three statements stay plain.
+    public string? AppendSql => null;
+
     // SQLite has one writer per file: the migration transaction (BEGIN IMMEDIATE) already excludes the others.
     public string LockMigrationsSql => "";
 
