@@ -24,6 +24,12 @@ case "$cmd" in
     if [ -z "$(bin_dir)" ]; then
       echo "== installing PostgreSQL (apt)" >&2
       if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+      # Only the binaries: no default cluster created and started on port 5432 by the package.
+      conf=/etc/postgresql-common/createcluster.conf
+      if ! grep -qs "^create_main_cluster" "$conf"; then
+        $SUDO mkdir -p "$(dirname "$conf")"
+        echo "create_main_cluster = false" | $SUDO tee -a "$conf" >/dev/null
+      fi
       $SUDO apt-get update -qq >&2
       DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
     fi
