@@ -14,8 +14,7 @@ public sealed class PostgresDialect : ISqlDialect
     /// <summary>The advisory lock key the migrations take: "imcells-hlr" in ASCII.</summary>
     private const long MigrationLockKey = 0x696d63656c6c73;
 
-    private string? _given;
-    private string _effective = "";
+    private readonly ServerConnections _connections = new(WithDefaults, s => new NpgsqlConnection(s));
 
     public string Name => "postgres";
 
@@ -76,27 +75,8 @@ public sealed class PostgresDialect : ISqlDialect
 
     public void ClearPool(DbConnection connection) => NpgsqlConnection.ClearPool((NpgsqlConnection)connection);
 
-    public async Task<DbConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
-    {
-        if (!ReferenceEquals(connectionString, _given))
-        {
-            _effective = WithDefaults(connectionString);
-            _given = connectionString;
-        }
-
-        var connection = new NpgsqlConnection(_effective);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-
-        return connection;
-    }
+    public Task<DbConnection> OpenAsync(string connectionString, CancellationToken cancellationToken) =>
+        _connections.OpenAsync(connectionString, cancellationToken);
 
     /// <summary>
     /// Unless the operator chose otherwise: bounded waits (5 s to connect, 15 s per statement), and
@@ -105,19 +85,18 @@ public sealed class PostgresDialect : ISqlDialect
     /// </summary>
     private static string WithDefaults(string connectionString)
     {
-        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!given.ContainsKey("Timeout"))
+        if (!ServerConnections.Sets(connectionString, "Timeout"))
         {
             builder.Timeout = 5;
         }
 
-        if (!given.ContainsKey("Command Timeout") && !given.ContainsKey("CommandTimeout"))
+        if (!ServerConnections.Sets(connectionString, "Command Timeout", "CommandTimeout"))
         {
             builder.CommandTimeout = 15;
         }
 
-        if (!given.ContainsKey("Max Auto Prepare"))
+        if (!ServerConnections.Sets(connectionString, "Max Auto Prepare"))
         {
             builder.MaxAutoPrepare = 64;
             builder.AutoPrepareMinUsages = 2;

@@ -16,8 +16,7 @@ public sealed class SqlServerDialect : ISqlDialect
     // Network and availability errors: timeout, no server, connection broken or reset, database unavailable.
     private static readonly HashSet<int> UnavailableNumbers = [-2, 2, 53, 121, 233, 10053, 10054, 10060, 10061, 40197, 40501, 40613, 4060];
 
-    private string? _given;
-    private string _effective = "";
+    private readonly ServerConnections _connections = new(WithDefaults, s => new SqlConnection(s));
 
     public string Name => "sqlserver";
 
@@ -66,39 +65,19 @@ public sealed class SqlServerDialect : ISqlDialect
 
     public void ClearPool(DbConnection connection) => SqlConnection.ClearPool((SqlConnection)connection);
 
-    public async Task<DbConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
-    {
-        if (!ReferenceEquals(connectionString, _given))
-        {
-            _effective = WithDefaults(connectionString);
-            _given = connectionString;
-        }
-
-        var connection = new SqlConnection(_effective);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-
-        return connection;
-    }
+    public Task<DbConnection> OpenAsync(string connectionString, CancellationToken cancellationToken) =>
+        _connections.OpenAsync(connectionString, cancellationToken);
 
     /// <summary>Bounded waits unless the operator chose others: 5 s to connect, 15 s per statement.</summary>
     private static string WithDefaults(string connectionString)
     {
-        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
         var builder = new SqlConnectionStringBuilder(connectionString);
-        if (!given.ContainsKey("Connect Timeout") && !given.ContainsKey("Connection Timeout") && !given.ContainsKey("Timeout"))
+        if (!ServerConnections.Sets(connectionString, "Connect Timeout", "Connection Timeout", "Timeout"))
         {
             builder.ConnectTimeout = 5;
         }
 
-        if (!given.ContainsKey("Command Timeout"))
+        if (!ServerConnections.Sets(connectionString, "Command Timeout"))
         {
             builder.CommandTimeout = 15;
         }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using ImCells.Registry.Hlr;
 using ImCells.Tests.Shared;
 using Microsoft.Data.SqlClient;
@@ -88,7 +89,7 @@ internal sealed class TempHlr : IAsyncDisposable
     {
         var admin = TestPostgres.AdminConnection ?? throw new InvalidOperationException("IMCELLS_TEST_POSTGRES is not set: run ./test.sh");
         var schema = "hlr_" + Guid.NewGuid().ToString("N")[..16];
-        await Admin(admin, $"CREATE SCHEMA {schema}");
+        await AdminAsync(new NpgsqlConnection(admin), $"CREATE SCHEMA {schema}");
         // Named after the schema, so a test can find (and cut) this HLR's connections on the server.
         var connection = new NpgsqlConnectionStringBuilder(admin) { SearchPath = schema, ApplicationName = schema }.ConnectionString;
         return (connection, async () =>
@@ -98,23 +99,15 @@ internal sealed class TempHlr : IAsyncDisposable
                 NpgsqlConnection.ClearPool(pooled);
             }
 
-            await Admin(admin, $"DROP SCHEMA {schema} CASCADE");
+            await AdminAsync(new NpgsqlConnection(admin), $"DROP SCHEMA {schema} CASCADE");
         });
-
-        static async Task Admin(string admin, string sql)
-        {
-            await using var connection = new NpgsqlConnection(admin);
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand(sql, connection);
-            await command.ExecuteNonQueryAsync();
-        }
     }
 
     private static async Task<(string, Func<Task>)> SqlServerDatabaseAsync()
     {
         var admin = SqlServerConnection ?? throw new InvalidOperationException("IMCELLS_TEST_SQLSERVER is not set");
         var name = "imcells_hlr_" + Guid.NewGuid().ToString("N")[..16];
-        await Admin(admin, $"CREATE DATABASE [{name}]");
+        await AdminAsync(new SqlConnection(admin), $"CREATE DATABASE [{name}]");
         var connection = new SqlConnectionStringBuilder(admin) { InitialCatalog = name }.ConnectionString;
         return (connection, async () =>
         {
@@ -123,14 +116,18 @@ internal sealed class TempHlr : IAsyncDisposable
                 SqlConnection.ClearPool(pooled);
             }
 
-            await Admin(admin, $"ALTER DATABASE [{name}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{name}]");
+            await AdminAsync(new SqlConnection(admin), $"ALTER DATABASE [{name}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{name}]");
         });
+    }
 
-        static async Task Admin(string admin, string sql)
+    /// <summary>One statement on the server as its administrator (the connection is closed after).</summary>
+    private static async Task AdminAsync(DbConnection connection, string sql)
+    {
+        await using (connection)
         {
-            await using var connection = new SqlConnection(admin);
             await connection.OpenAsync();
-            await using var command = new SqlCommand(sql, connection);
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
             await command.ExecuteNonQueryAsync();
         }
     }

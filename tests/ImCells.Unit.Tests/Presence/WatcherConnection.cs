@@ -19,7 +19,9 @@ internal sealed class WatcherConnection
     public static async Task<WatcherConnection> OpenAsync(SessionRegistry registry, ulong user, TimeProvider time)
     {
         var connection = new WatcherConnection();
-        var session = new ChatSession(connection._pipes.Server, new Backend(registry, user), new ChatOptions(), time, NullLogger.Instance, $"w{user}", "test");
+        // A heartbeat longer than any time a test advances: the watcher must outlive the presence TTL it watches expire.
+        var options = new ChatOptions { HeartbeatSeconds = 3600 };
+        var session = new ChatSession(connection._pipes.Server, new Backend(registry, user), options, time, NullLogger.Instance, $"w{user}", "test");
         _ = session.RunAsync(CancellationToken.None);
         await connection._pipes.WriteAsync(PipePair.Encode(new Frame { Seq = 1, Auth = new Auth { Token = "t", DeviceId = "d" } }));
         Assert.Equal(Frame.BodyOneofCase.AuthOk, (await connection._pipes.ReadAsync())!.BodyCase);
