@@ -22,7 +22,8 @@ public sealed record TopologyFile(
         string? Grpc,
         IReadOnlyList<string>? Chat,
         DatabaseSection? Database,
-        IReadOnlyList<ChatServerSection>? ChatServers = null);
+        IReadOnlyList<ChatServerSection>? ChatServers = null,
+        IReadOnlyList<RangeSection>? GroupRanges = null);
 
     public sealed record ChatServerSection(string? Chat, string? Grpc);
 
@@ -109,6 +110,7 @@ public sealed record TopologyFile(
             info.Chat.AddRange((cell.Chat ?? []).Select(c => c ?? ""));
             info.Ranges.AddRange((cell.Ranges ?? []).Select(r => new NumberRange { First = r.First, Last = r.Last }));
             info.ChatServers.AddRange((cell.ChatServers ?? []).Select(c => new ChatServerInfo { Chat = c?.Chat ?? "", Grpc = c?.Grpc ?? "" }));
+            info.GroupRanges.AddRange((cell.GroupRanges ?? []).Select(r => new NumberRange { First = r.First, Last = r.Last }));
             map.Cells.Add(info);
         }
 
@@ -126,5 +128,6 @@ public sealed record TopologyFile(
             c.Grpc,
             c.Chat.ToList(),
             new DatabaseSection(c.Database?.Provider, c.Database?.Connection),
-            c.ChatServers.Count == 0 ? null : c.ChatServers.Select(x => new ChatServerSection(x.Chat, x.Grpc)).ToList())).ToList());
+            c.ChatServers.Count == 0 ? null : c.ChatServers.Select(x => new ChatServerSection(x.Chat, x.Grpc)).ToList(),
+            c.GroupRanges.Count == 0 ? null : c.GroupRanges.Select(r => new RangeSection(r.First, r.Last)).ToList())).ToList());
 }

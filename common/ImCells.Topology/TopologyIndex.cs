@@ -6,14 +6,13 @@ namespace ImCells.Topology;
 public sealed class TopologyIndex
 {
     private readonly (ulong First, ulong Last, CellInfo Cell)[] _ranges;
+    private readonly (ulong First, ulong Last, CellInfo Cell)[] _groupRanges;
 
     public TopologyIndex(TopologyMap map)
     {
         Map = map;
-        _ranges = map.Cells
-            .SelectMany(c => c.Ranges.Select(r => (r.First, r.Last, c)))
-            .OrderBy(r => r.First)
-            .ToArray();
+        _ranges = Sorted(map, c => c.Ranges);
+        _groupRanges = Sorted(map, c => c.GroupRanges);
     }
 
     public TopologyMap Map { get; }
@@ -43,18 +42,26 @@ public sealed class TopologyIndex
             : null;
     }
 
-    public CellInfo? Locate(ulong userId)
+    public CellInfo? Locate(ulong userId) => Find(_ranges, userId);
+
+    /// <summary>The cell a group number is homed in (its groupRanges), or null.</summary>
+    public CellInfo? LocateGroup(ulong groupId) => Find(_groupRanges, groupId);
+
+    private static (ulong First, ulong Last, CellInfo Cell)[] Sorted(TopologyMap map, Func<CellInfo, IEnumerable<NumberRange>> ranges) =>
+        map.Cells.SelectMany(c => ranges(c).Select(r => (r.First, r.Last, c))).OrderBy(r => r.First).ToArray();
+
+    private static CellInfo? Find((ulong First, ulong Last, CellInfo Cell)[] ranges, ulong number)
     {
-        int lo = 0, hi = _ranges.Length - 1;
+        int lo = 0, hi = ranges.Length - 1;
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
-            var range = _ranges[mid];
-            if (userId < range.First)
+            var range = ranges[mid];
+            if (number < range.First)
             {
                 hi = mid - 1;
             }
-            else if (userId > range.Last)
+            else if (number > range.Last)
             {
                 lo = mid + 1;
             }

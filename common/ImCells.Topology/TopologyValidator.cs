@@ -61,7 +61,7 @@ public static partial class TopologyValidator
                 throw new TopologyException($"{where} has no ranges");
             }
 
-            foreach (var range in cell.Ranges)
+            foreach (var range in cell.Ranges.Concat(cell.GroupRanges))
             {
                 if (range.First == 0 || range.First > range.Last)
                 {
@@ -121,13 +121,23 @@ public static partial class TopologyValidator
                         $"cell '{cell.Id}' range {range.First}-{range.Last} shrinks; a live cell's range can only grow");
                 }
             }
+
+            foreach (var range in cell.GroupRanges)
+            {
+                if (!successor.GroupRanges.Any(r => r.First <= range.First && r.Last >= range.Last))
+                {
+                    throw new TopologyException(
+                        $"cell '{cell.Id}' group range {range.First}-{range.Last} shrinks; a live cell's groups cannot move");
+                }
+            }
         }
     }
 
     private static void RejectOverlaps(TopologyMap map)
     {
+        // User and group numbers share one space, so a number names one thing.
         var all = map.Cells
-            .SelectMany(c => c.Ranges.Select(r => (Cell: c.Id, r.First, r.Last)))
+            .SelectMany(c => c.Ranges.Concat(c.GroupRanges).Select(r => (Cell: c.Id, r.First, r.Last)))
             .OrderBy(r => r.First)
             .ToList();
         for (var i = 1; i < all.Count; i++)

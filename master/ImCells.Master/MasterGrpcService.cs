@@ -24,7 +24,7 @@ internal sealed class MasterGrpcService(TopologyStore store) : Protos.Master.Mas
     public override Task<LocateReply> Locate(LocateRequest request, ServerCallContext context)
     {
         var current = store.Current;
-        var cell = current.Locate(request.UserId);
+        var cell = request.Group ? current.LocateGroup(request.UserId) : current.Locate(request.UserId);
         return Task.FromResult(cell is null
             ? new LocateReply { Found = false, Version = current.Version }
             : new LocateReply { Found = true, CellId = cell.Id, Grpc = cell.Grpc, Version = current.Version });

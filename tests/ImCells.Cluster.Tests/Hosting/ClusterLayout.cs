@@ -144,6 +144,7 @@ internal sealed class ClusterLayout : IDisposable
                 ["id"] = id,
                 ["region"] = regions[i % regions.Length],
                 ["ranges"] = new JsonArray(new JsonObject { ["first"] = first, ["last"] = first + 999_999 }),
+                ["groupRanges"] = new JsonArray(new JsonObject { ["first"] = GroupNumbers(i), ["last"] = GroupNumbers(i) + 999_999 }),
                 ["grpc"] = CellGrpcUrl(id),
                 ["chat"] = new JsonArray(ChatEndpoint(id)),
                 ["database"] = id == PostgresCell && PostgresDatabase is { } postgres
@@ -173,6 +174,9 @@ internal sealed class ClusterLayout : IDisposable
         {
         }
     }
+
+    /// <summary>The first group number of the i-th initial cell (90 000 000 for cell a).</summary>
+    public static ulong GroupNumbers(int cellIndex) => 90_000_000 + (ulong)cellIndex * 1_000_000;
 
     private static string GrpcUrl(int port) => $"https://127.0.0.1:{port}";
 
