@@ -2,10 +2,12 @@ using ImCells.Cell.Accounts;
 using ImCells.Cell.Chat;
 using ImCells.Cell.Delivery;
 using ImCells.Cell.FrontDoor;
+using ImCells.Cell.Groups;
 using ImCells.Cell.Messaging;
 using ImCells.Cell.Presence;
 using ImCells.Cell.Roaming;
 using ImCells.Cell.Social;
+using ImCells.Registry.Groups;
 using ImCells.Registry.Hlr;
 using ImCells.Registry.Vlr;
 using ImCells.Server.Discovery;
@@ -46,6 +48,10 @@ internal static class CellServices
         services.AddSingleton<ScheduledStore>();
         services.AddSingleton<SocialStore>();
         services.AddSingleton<LocationStore>();
+        services.AddSingleton<GroupStore>();
+        services.AddSingleton<GroupTimeline>();
+        services.AddSingleton<GroupFanoutStore>();
+        services.AddSingleton<MemberGroupStore>();
 
         // Delivery to devices (bottom layer).
         services.AddSingleton<Notifier>();
@@ -74,6 +80,12 @@ internal static class CellServices
         services.AddHostedService(sp => sp.GetRequiredService<HomeRoaming>());
         services.AddSingleton<DeviceLogout>();
         services.AddSingleton<WhereLookup>();
+        services.AddSingleton<GroupInbox>();
+        services.AddSingleton<GroupAdmission>();
+        services.AddSingleton<GroupFanout>();
+        services.AddHostedService(sp => sp.GetRequiredService<GroupFanout>());
+        services.AddSingleton<GroupHome>();
+        services.AddSingleton<GroupRequests>();
 
         // Front door: requests of devices connected here and of this cell's users attached elsewhere.
         services.AddSingleton<RequestHandler>();
@@ -95,6 +107,7 @@ internal static class CellServices
         app.MapGrpcService<MessagePeeringService>();
         app.MapGrpcService<SocialPeeringService>();
         app.MapGrpcService<PresencePeeringService>();
+        app.MapGrpcService<GroupPeeringService>();
         app.MapGrpcService<HomeLocationService>();
         app.MapGrpcService<VisitorPushService>();
         app.MapGrpcService<CellAdminService>();
@@ -158,12 +171,13 @@ internal static class CellServices
             }
         });
 
-    /// <summary>The "Cell", "Chat", "Accounts" and "Hlr" settings, each checked at start and registered as its validated value.</summary>
+    /// <summary>The "Cell", "Chat", "Accounts", "Groups" and "Hlr" settings, each checked at start and registered as its validated value.</summary>
     internal static IServiceCollection AddCellSettings(this IServiceCollection services)
     {
         services.AddValidatedOptions<CellOptions, CellOptionsValidation>(CellOptions.Section);
         services.AddValidatedOptions<ChatOptions, ChatOptionsValidation>(ChatOptions.Section);
         services.AddValidatedOptions<AccountsOptions, AccountsOptionsValidation>(AccountsOptions.Section);
+        services.AddValidatedOptions<GroupOptions, GroupOptionsValidation>(GroupOptions.Section);
         return services.AddImCellsHlrOptions();
     }
 }

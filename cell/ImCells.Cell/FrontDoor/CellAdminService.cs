@@ -1,5 +1,6 @@
 using Grpc.Core;
 using ImCells.Cell.Delivery;
+using ImCells.Cell.Groups;
 using ImCells.Cell.Presence;
 using ImCells.Protos.Cell;
 using ImCells.Registry.Hlr;
@@ -20,6 +21,7 @@ internal sealed class CellAdminService(
     SessionRegistry sessions,
     VisitorCache vlr,
     PresenceFanout fanout,
+    GroupFanout groupFanout,
     TrustRefusals refusals) : CellAdmin.CellAdminBase
 {
     public override async Task<StatusReply> Status(StatusRequest request, ServerCallContext context)
@@ -33,6 +35,7 @@ internal sealed class CellAdminService(
         reply.OutboxPending = (ulong)await mailboxes.OutboxPendingAsync(context.CancellationToken);
         reply.VlrEntries = (uint)vlr.Count;
         reply.PresenceChangeCalls.Add(fanout.ChangeCalls.ToDictionary());
+        reply.GroupDeliverCalls.Add(groupFanout.DeliverCalls.ToDictionary());
         reply.HomeUsersHere = (uint)byHome.HomeUsers;
         reply.Visitors.Add(byHome.Visitors);
         return reply;

@@ -1,7 +1,7 @@
-using System.Text;
 using ImCells.Cell.Accounts;
 using ImCells.Cell.Chat;
 using ImCells.Cell.Delivery;
+using ImCells.Cell.Groups;
 using ImCells.Cell.Messaging;
 using ImCells.Cell.Social;
 using ImCells.Protos.Client;
@@ -26,10 +26,10 @@ internal sealed partial class RequestHandler(
     SocialService socialService,
     MessageIds ids,
     DeviceLogout logout,
+    GroupRequests groupRequests,
     ChatOptions options,
     TimeProvider time)
 {
-    private const int MaxClientMsgIdLength = 64;
     private const int MaxPageSize = 500;
     private static readonly TimeSpan MaxScheduleAhead = TimeSpan.FromDays(366);
 
@@ -61,6 +61,10 @@ internal sealed partial class RequestHandler(
             Frame.BodyOneofCase.SetPresence => new Frame { PresenceOk = socialService.SetPresence(me, request.SetPresence) },
             Frame.BodyOneofCase.SetPrivacy => new Frame { PrivacyOk = await socialService.SetPrivacyAsync(me, request.SetPrivacy, cancellationToken) },
             Frame.BodyOneofCase.Logout => new Frame { LogoutOk = await LogoutAsync(caller, request.Logout, cancellationToken) },
+            Frame.BodyOneofCase.GroupCreate or Frame.BodyOneofCase.GroupMembersChange or Frame.BodyOneofCase.GroupSet
+                or Frame.BodyOneofCase.GroupSend or Frame.BodyOneofCase.GroupSync or Frame.BodyOneofCase.GroupHistory
+                or Frame.BodyOneofCase.GroupMembers or Frame.BodyOneofCase.GroupList or Frame.BodyOneofCase.GroupMarkRead
+                => await groupRequests.ExecuteAsync(me, request, cancellationToken),
             _ => throw ChatRequestException.BadRequest($"{request.BodyCase} is not a request"),
         };
     }
@@ -136,7 +140,7 @@ internal sealed partial class RequestHandler(
     {
         var result = new ConversationsResult();
         var page = new ResponsePage();
-        (result.TotalUnread, result.HasMore) = await readState.ConversationsAsync(caller.UserId, request.BeforeSeq, PageSize(request.Limit),
+        (var oneToOne, result.HasMore) = await readState.ConversationsAsync(caller.UserId, request.BeforeSeq, PageSize(request.Limit),
             c => page.TryAdd(result.Conversations, new Conversation
             {
                 Peer = c.Peer,
@@ -144,6 +148,8 @@ internal sealed partial class RequestHandler(
                 Unread = c.Unread,
                 ReadSeq = c.ReadSeq,
             }), cancellationToken);
+        // The total counts groups too (their list is GroupList): one number for "unread" in a client.
+        result.TotalUnread = oneToOne + await groupRequests.UnreadAsync(caller.UserId, cancellationToken);
         return result;
     }
 
@@ -209,33 +215,8 @@ internal sealed partial class RequestHandler(
     /// <summary>The send's own fields (the recipient was checked by <see cref="RequestRules"/>).</summary>
     private void Validate(SendRequest request, DateTimeOffset now)
     {
-        if (request.Text.Length == 0)
-        {
-            throw ChatRequestException.BadRequest("text is empty");
-        }
-
-        // PostgreSQL's text cannot hold U+0000: refused everywhere, so a cell's provider never decides whether a message can be sent.
-        if (request.Text.Contains('\0', StringComparison.Ordinal))
-        {
-            throw ChatRequestException.BadRequest("text may not contain the NUL character (U+0000)");
-        }
-
-        var bytes = Encoding.UTF8.GetByteCount(request.Text);
-        if (bytes > options.MaxTextBytes)
-        {
-            throw new ChatRequestException(ErrorCode.MessageTooLarge,
-                $"text is {bytes} bytes; the limit is {options.MaxTextBytes} (Chat:MaxTextBytes)");
-        }
-
-        if (request.ClientMsgId.Length > MaxClientMsgIdLength)
-        {
-            throw ChatRequestException.BadRequest($"client_msg_id is longer than {MaxClientMsgIdLength} characters");
-        }
-
-        if (request.ClientMsgId.Any(char.IsControl))
-        {
-            throw ChatRequestException.BadRequest("client_msg_id may not contain control characters");
-        }
+        MessageText.Check(request.Text, options.MaxTextBytes);
+        MessageText.CheckClientMsgId(request.ClientMsgId);
 
         // Compared in milliseconds: DateTimeOffset cannot hold every int64 (2^63-1 used to throw).
         var deliverAt = request.DeliverAtMs;

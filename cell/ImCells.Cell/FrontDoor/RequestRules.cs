@@ -56,10 +56,43 @@ internal static class RequestRules
             case Frame.BodyOneofCase.Block:
                 User(request.Block.User, "user");
                 break;
+            case Frame.BodyOneofCase.GroupCreate:
+                Users(request.GroupCreate.Members, "members");
+                break;
+            case Frame.BodyOneofCase.GroupMembersChange:
+                Group(request.GroupMembersChange.Group);
+                Users(request.GroupMembersChange.Members, "members");
+                break;
+            case Frame.BodyOneofCase.GroupSet:
+                Group(request.GroupSet.Group);
+                break;
+            case Frame.BodyOneofCase.GroupSend:
+                Group(request.GroupSend.Group);
+                break;
+            case Frame.BodyOneofCase.GroupSync:
+                Group(request.GroupSync.Group);
+                Seq(request.GroupSync.FromSeq, "from_seq");
+                break;
+            case Frame.BodyOneofCase.GroupHistory:
+                Group(request.GroupHistory.Group);
+                Seq(request.GroupHistory.BeforeSeq, "before_seq");
+                break;
+            case Frame.BodyOneofCase.GroupMembers:
+                Group(request.GroupMembers.Group);
+                break;
+            case Frame.BodyOneofCase.GroupMarkRead:
+                Group(request.GroupMarkRead.Group);
+                Seq(request.GroupMarkRead.Seq, "seq");
+                break;
         }
     }
 
     private static void User(ulong user, string field) => Require(user != 0, $"{field} is required (a user number, not 0)");
+
+    private static void Users(IEnumerable<ulong> users, string field) => Require(users.All(u => u != 0), $"{field} may not contain 0 (user numbers start at 1)");
+
+    private static void Group(ulong group) =>
+        Require(group is not 0 and <= MaxSeq, group == 0 ? "group is required (a group number, not 0)" : $"group {group} is out of range: at most {MaxSeq}");
 
     private static void Seq(ulong seq, string field) => Require(seq <= MaxSeq, $"{field} {seq} is out of range: at most {MaxSeq}");
 

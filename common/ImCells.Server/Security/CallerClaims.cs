@@ -41,6 +41,20 @@ public static class CallerClaims
         return caller;
     }
 
+    /// <summary>Refuses the whole call unless every group in <paramref name="groups"/> is homed in <paramref name="callerCell"/>.</summary>
+    public static void RequireOwnGroups(this ServerCallContext context, TrustRefusals refusals, TopologyIndex map, string callerCell, IEnumerable<ulong> groups)
+    {
+        foreach (var group in groups)
+        {
+            var home = map.LocateGroup(group)?.Id;
+            if (home != callerCell)
+            {
+                throw refusals.Refuse(context, StatusCode.PermissionDenied,
+                    $"cell '{callerCell}' may not speak for group {group}: that number is {(home is null ? "in no cell's groupRanges" : $"homed in cell '{home}'")}");
+            }
+        }
+    }
+
     /// <summary>Refuses the whole call unless every user in <paramref name="users"/> is homed in <paramref name="callerCell"/>.</summary>
     public static void RequireOwnUsers(this ServerCallContext context, TrustRefusals refusals, TopologyIndex map, string callerCell, IEnumerable<ulong> users, string what)
     {

@@ -24,6 +24,9 @@ public interface ISqlDialect
     /// <summary>Increments a user's head_seq and returns the new value. Parameter: @User.</summary>
     string NextSeqSql { get; }
 
+    /// <summary>Adds one to <paramref name="column"/> of the rows matching <paramref name="where"/> and returns the new value.</summary>
+    string Increment(string table, string column, string where);
+
     /// <summary>
     /// Appends one message to a mailbox in one round trip, or null where the three statements
     /// (<see cref="NextSeqSql"/>, the insert, the conversation upsert) run one by one. Returns the

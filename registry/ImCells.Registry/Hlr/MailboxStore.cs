@@ -214,18 +214,10 @@ public sealed class MailboxStore(HlrDatabase database)
     public Task<int> RemoveFromOutboxAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, transaction) =>
         {
-            // The list spelled out: Dapper would pass it to Npgsql as one array parameter, which "IN" does not take.
-            var parameters = new DynamicParameters();
-            var names = new string[ids.Count];
-            for (var i = 0; i < ids.Count; i++)
-            {
-                names[i] = "@id" + i.ToString(CultureInfo.InvariantCulture);
-                parameters.Add(names[i], ids[i]);
-            }
-
+            var (list, parameters) = SqlInList.Of(ids);
             return ids.Count == 0
                 ? Task.FromResult(0)
-                : connection.ExecuteAsync($"DELETE FROM outbox WHERE id IN ({string.Join(", ", names)})", parameters, transaction);
+                : connection.ExecuteAsync($"DELETE FROM outbox WHERE id IN ({list})", parameters, transaction);
         }, null, cancellationToken);
 
     public Task<long> OutboxPendingAsync(CancellationToken cancellationToken) =>

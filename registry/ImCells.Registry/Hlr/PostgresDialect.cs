@@ -18,7 +18,10 @@ public sealed class PostgresDialect : ISqlDialect
 
     public string Name => "postgres";
 
-    public string NextSeqSql => "UPDATE users SET head_seq = head_seq + 1 WHERE id = @User RETURNING head_seq";
+    public string NextSeqSql => Increment("users", "head_seq", "id = @User");
+
+    public string Increment(string table, string column, string where) =>
+        $"UPDATE {table} SET {column} = {column} + 1 WHERE {where} RETURNING {column}";
 
     // One round trip instead of three: the statements of a WITH run once each, on the seq the UPDATE returned.
     public string? AppendSql => """

@@ -109,6 +109,12 @@ public sealed class ReadStateStore(HlrDatabase database)
             return ((ulong)total, hasMore);
         }, cancellationToken);
 
+    /// <summary>Unread messages over all one-to-one conversations of the user.</summary>
+    public Task<ulong> TotalUnreadAsync(ulong user, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+            (ulong)(await connection.ExecuteScalarAsync<long?>("SELECT SUM(unread) FROM conversations WHERE user_id = @user", new { user = (long)user }) ?? 0),
+            cancellationToken);
+
     public Task SetReadReceiptsAsync(ulong user, bool enabled, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, transaction) =>
             connection.ExecuteAsync("UPDATE users SET read_receipts = @enabled WHERE id = @user",

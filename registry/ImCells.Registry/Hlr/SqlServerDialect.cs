@@ -20,7 +20,10 @@ public sealed class SqlServerDialect : ISqlDialect
 
     public string Name => "sqlserver";
 
-    public string NextSeqSql => "UPDATE users SET head_seq = head_seq + 1 OUTPUT inserted.head_seq WHERE id = @User";
+    public string NextSeqSql => Increment("users", "head_seq", "id = @User");
+
+    public string Increment(string table, string column, string where) =>
+        $"UPDATE {table} SET {column} = {column} + 1 OUTPUT inserted.{column} WHERE {where}";
 
     // Kept to the three plain statements: this dialect stays small while it cannot be tested here.
     public string? AppendSql => null;

@@ -10,7 +10,10 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string Name => "sqlite";
 
-    public string NextSeqSql => "UPDATE users SET head_seq = head_seq + 1 WHERE id = @User RETURNING head_seq";
+    public string NextSeqSql => Increment("users", "head_seq", "id = @User");
+
+    public string Increment(string table, string column, string where) =>
+        $"UPDATE {table} SET {column} = {column} + 1 WHERE {where} RETURNING {column}";
 
     // In-process: a statement costs no round trip, so the three statements stay plain.
     public string? AppendSql => null;

@@ -12,7 +12,7 @@ public sealed partial class CellLayeringTests
 {
     // Top to bottom. A folder may depend only on folders listed after it.
     private static readonly string[] Layers =
-        ["FrontDoor", "Accounts", "Roaming", "Messaging", "Social", "Presence", "Delivery", "Chat"];
+        ["FrontDoor", "Accounts", "Roaming", "Groups", "Messaging", "Social", "Presence", "Delivery", "Chat"];
 
     [Fact]
     public void CellFolders_DependOnlyOnLowerLayers()
