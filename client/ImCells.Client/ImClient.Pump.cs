@@ -52,6 +52,7 @@ public sealed partial class ImClient
         Volatile.Write(ref _userId, authOk.UserId);
         Volatile.Write(ref _cellId, authOk.CellId);
         Volatile.Write(ref _connection, connection);
+        SignalAttached();
 
         // Queued before Start so the pump sees this AuthOk before any notify of the connection.
         _events.Writer.TryWrite(new PumpItem(connection, new Frame { AuthOk = authOk }));
@@ -84,6 +85,9 @@ public sealed partial class ImClient
                 break;
             case Frame.BodyOneofCase.FriendEvent:
                 OnFriendEvent(frame.FriendEvent);
+                break;
+            case Frame.BodyOneofCase.GroupNew:
+                OnGroupNew(frame.GroupNew);
                 break;
             case Frame.BodyOneofCase.Kicked:
                 OnDiagnostic($"kicked by {connection.Endpoint}: {frame.Kicked.Reason}");

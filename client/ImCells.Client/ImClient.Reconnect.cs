@@ -56,6 +56,7 @@ public sealed partial class ImClient
         lock (_lock)
         {
             _caughtUp.TrySetException(error);
+            _attached.TrySetException(error);
         }
     }
 

@@ -168,9 +168,11 @@ public sealed partial class ImClient : IAsyncDisposable
         _readStates.Writer.TryComplete();
         _presenceChanges.Writer.TryComplete();
         _friendEvents.Writer.TryComplete();
+        _groupEntries.Writer.TryComplete();
         lock (_lock)
         {
             _caughtUp.TrySetException(new ObjectDisposedException(nameof(ImClient)));
+            _attached.TrySetException(new ObjectDisposedException(nameof(ImClient)));
         }
 
         _loginApi?.Dispose();

@@ -32,6 +32,12 @@ public sealed class ImClientOptions
     /// <summary>How long opening the TCP connection may take, and then its TLS handshake (tls:// endpoints). Default 5 s.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a request the server dedupes by its id (a group send, a group create) is asked again,
+    /// with the same id, after UNAVAILABLE or a lost connection. Default 30 s.
+    /// </summary>
+    public TimeSpan ResendWindow { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Reconnect with backoff after an unexpected disconnect. Default true.</summary>
     public bool AutoReconnect { get; init; } = true;
 

@@ -29,6 +29,7 @@ internal sealed class FakeChatServer : IAsyncDisposable
     private readonly TaskCompletionSource<Exception?> _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _serving;
     private int _received;
+    private int _disposed;
 
     private FakeChatServer(AuthOk authOk, X509Certificate2? certificate)
     {
@@ -106,8 +107,14 @@ internal sealed class FakeChatServer : IAsyncDisposable
         return WriteAsync(notify);
     }
 
+    /// <summary>Drops the client's connection and stops listening; a test may call it early, to cut the client off.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _stop.Cancel();
         _listener.Stop();
         if (_connected.Task.IsCompletedSuccessfully)
