@@ -95,6 +95,9 @@ internal sealed class ClusterLayout : IDisposable
         }
     }
 
+    /// <summary>Where a cell on SQLite keeps its database.</summary>
+    public string SqlitePath(string cellId) => Path.Combine(TempDir, $"cell-{cellId}.db");
+
     /// <summary>host:port of the cell's (only) chat server.</summary>
     public string ChatEndpoint(string cellId) => $"127.0.0.1:{Cell(cellId).Chat}";
 
@@ -149,7 +152,7 @@ internal sealed class ClusterLayout : IDisposable
                 ["chat"] = new JsonArray(ChatEndpoint(id)),
                 ["database"] = id == PostgresCell && PostgresDatabase is { } postgres
                     ? new JsonObject { ["provider"] = "postgres", ["connection"] = postgres.Connection }
-                    : new JsonObject { ["provider"] = "sqlite", ["connection"] = $"Data Source={Path.Combine(TempDir, $"cell-{id}.db")}" },
+                    : new JsonObject { ["provider"] = "sqlite", ["connection"] = $"Data Source={SqlitePath(id)}" },
             });
         }
 
