@@ -102,6 +102,12 @@ internal sealed class CliArgs
 
     public ulong? OptionalUInt64(string name) => Optional(name) is { } value ? ParseUInt64(name, value) : null;
 
+    /// <summary>A comma-separated list of numbers, e.g. "--members 1,2,3".</summary>
+    public IReadOnlyList<ulong> RequiredUInt64List(string name) => ParseUInt64List(name, Required(name));
+
+    /// <summary>Like <see cref="RequiredUInt64List"/>, empty when the option was not given.</summary>
+    public IReadOnlyList<ulong> OptionalUInt64List(string name) => Optional(name) is { } value ? ParseUInt64List(name, value) : [];
+
     public uint? OptionalUInt32(string name) =>
         Optional(name) is { } value
             ? uint.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
@@ -131,6 +137,9 @@ internal sealed class CliArgs
 
         values.Add(value);
     }
+
+    private static List<ulong> ParseUInt64List(string name, string value) =>
+        value.Split(',', StringSplitOptions.TrimEntries).Select(number => ParseUInt64(name, number)).ToList();
 
     private static ulong ParseUInt64(string name, string value) =>
         ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)

@@ -23,6 +23,7 @@ try
         ["profile", .. var rest] => await ProfileCommand.RunAsync(rest),
         ["presence", .. var rest] => await PresenceCommand.RunAsync(rest),
         ["privacy", .. var rest] => await PrivacyCommand.RunAsync(rest),
+        ["group", .. var rest] => await GroupCommand.RunAsync(rest),
         ["status", .. var rest] => await StatusCommand.RunAsync(rest),
         ["where", .. var rest] => await WhereCommand.RunAsync(rest),
         ["logout", .. var rest] => await LogoutCommand.RunAsync(rest),

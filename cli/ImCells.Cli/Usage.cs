@@ -27,7 +27,8 @@ internal static class Usage
                                                               and prints "scheduled <schedule_id> at <time>"
           recv     --user N --password PW [--from-seq S] [--wait SECONDS] [--json]
                                                               prints the mailbox after seq S (default 0)
-          chat     --user N --password PW                     interactive: "@M text" sends; incoming messages,
+          chat     --user N --password PW                     interactive: "@M text" sends to M, "#G text" to
+                                                              group G; incoming messages, group entries,
                                                               friends' presence and friend requests printed;
                                                               /away, /back, /friends
           history  --user N --password PW --with M [--before SEQ] [--limit N] [--json]
@@ -36,7 +37,8 @@ internal static class Usage
           conversations --user N --password PW [--limit N] [--json]
                                                               one line per conversation, most recent first:
                                                               "<peer>  unread <n>  <last message>", then
-                                                              "total unread <n>"
+                                                              your groups as `group list` prints them and
+                                                              "total unread <n>" (groups included)
           read     --user N --password PW --with M --seq S    marks the conversation with M read up to seq S
           scheduled list --user N --password PW               the messages waiting for their time
           scheduled cancel --user N --password PW --id ID     drops one before it is sent
@@ -56,6 +58,32 @@ internal static class Usage
           presence --user N --password PW online|away         what your friends see while you are connected
           privacy  --user N --password PW --only-friends on|off
                                                               whether only friends may message you
+          group    create --user N --password PW --name NAME [--members M,M,...]
+                   [--open] [--history-visible]               prints the number of a new group you own;
+                                                              --open: anyone may join; --history-visible:
+                                                              new members see what was said before
+          group    add --user N --password PW --group G --members M,M,...
+                                                              adds members (1000 per request)
+          group    remove --user N --password PW --group G --member M
+          group    leave|join|dissolve --user N --password PW --group G
+                                                              join: an open group; dissolve: the owner
+                                                              ends the group
+          group    role --user N --password PW --group G --member M --role member|admin|owner
+                                                              "owner" hands the group over
+          group    rename --user N --password PW --group G --name NAME
+          group    members --user N --password PW --group G [--json]
+                                                              "<user>  <role>  joined #<seq>" per member
+          group    list --user N --password PW [--json]       your groups, those you left too:
+                                                              "group <G> "<name>"  <role>  unread <n>
+                                                              mentions <m>  #<seq> <last entry>", then
+                                                              "total unread <n>"
+          group    send --user N --password PW --group G --text T
+                                                              prints "<message_id> <seq>"; "@<number>"
+                                                              in T mentions that member
+          group    history --user N --password PW --group G [--before SEQ] [--limit N] [--json]
+                                                              the group's messages and events, newest
+                                                              first: "[group G #<seq>] <from>: <text>",
+                                                              "[group G #<seq>] <from> added <M>"
           logout   --user N --password PW --device ID | --all
                                                               ends the sessions of device ID (or of every
                                                               device): its tokens stop working, its

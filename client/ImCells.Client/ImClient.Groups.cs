@@ -72,7 +72,7 @@ public sealed partial class ImClient
     public Task<GroupInfo> JoinGroupAsync(ulong group, CancellationToken ct = default) =>
         ChangeMembersAsync(group, Kind.Join, [], GroupRole.None, ct);
 
-    /// <summary>MEMBER, ADMIN, or OWNER (the owner hands the group over and becomes an admin).</summary>
+    /// <summary>MEMBER, ADMIN, or OWNER (which hands the ownership over).</summary>
     public Task<GroupInfo> SetGroupRoleAsync(ulong group, ulong member, GroupRole role, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfEqual(role, GroupRole.None);

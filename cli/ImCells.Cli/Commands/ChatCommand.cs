@@ -1,17 +1,17 @@
-using System.Globalization;
 using ImCells.Client;
 using ImCells.Protos.Client;
 
 namespace ImCells.Cli.Commands;
 
 /// <summary>
-/// imcells chat: "@M text" lines send, /away /back /friends act on presence and the friend list;
-/// incoming messages, friends' presence and friend events print as they arrive; EOF or Ctrl-C quits.
+/// imcells chat: "@M text" lines send to user M, "#G text" to group G, /away /back /friends act on
+/// presence and the friend list; incoming messages, group entries, friends' presence and friend
+/// events print as they arrive; EOF or Ctrl-C quits.
 /// </summary>
 internal static class ChatCommand
 {
     private const string Help =
-        "type \"@<user number> <text>\" to send, /away or /back to set your presence, /friends for the list; Ctrl-D or Ctrl-C quits";
+        "type \"@<user number> <text>\" to send, \"#<group number> <text>\" to send to a group, /away or /back to set your presence, /friends for the list; Ctrl-D or Ctrl-C quits";
 
     public static async Task<int> RunAsync(string[] argv)
     {
@@ -109,14 +109,20 @@ internal static class ChatCommand
                 return;
         }
 
-        if (!TryParse(line, out var to, out var text))
+        if (!ChatLine.TryParse(line, out var send))
         {
             Console.Error.WriteLine(Help);
-            return;
         }
-
-        var ack = await client.SendAsync(to, text, ct: ct);
-        Console.WriteLine($"sent #{ack.Seq} to {to}");
+        else if (send.ToGroup)
+        {
+            var ack = await client.SendGroupAsync(send.To, send.Text, ct: ct);
+            Console.WriteLine($"sent #{ack.Seq} to group {send.To}");
+        }
+        else
+        {
+            var ack = await client.SendAsync(send.To, send.Text, ct: ct);
+            Console.WriteLine($"sent #{ack.Seq} to {send.To}");
+        }
     }
 
     /// <summary>Best effort: without the list, notices name friends by number only.</summary>
@@ -155,20 +161,5 @@ internal static class ChatCommand
         }
 
         return 0;
-    }
-
-    private static bool TryParse(string line, out ulong to, out string text)
-    {
-        to = 0;
-        text = "";
-        var space = line.IndexOf(' ', StringComparison.Ordinal);
-        if (!line.StartsWith('@') || space < 2
-            || !ulong.TryParse(line.AsSpan(1, space - 1), NumberStyles.None, CultureInfo.InvariantCulture, out to))
-        {
-            return false;
-        }
-
-        text = line[(space + 1)..].TrimStart();
-        return text.Length > 0;
     }
 }

@@ -6,8 +6,8 @@ using ImCells.Protos.Client;
 namespace ImCells.Cli.Commands;
 
 /// <summary>
-/// What `chat` prints besides messages: friends' presence (the snapshot on connect, then each
-/// change; a repeat of what was last shown is skipped), friend events and refused messages.
+/// What `chat` prints besides messages: group entries, friends' presence (the snapshot on connect,
+/// then each change; a repeat of what was last shown is skipped), friend events and refused messages.
 /// </summary>
 internal sealed class ChatNotices(ImClient client)
 {
@@ -33,7 +33,8 @@ internal sealed class ChatNotices(ImClient client)
         Task.WhenAll(
             PrintAsync(client.PresenceChanges, Print, ct),
             PrintAsync(client.FriendEvents, Print, ct),
-            PrintAsync(client.Failures, Print, ct));
+            PrintAsync(client.Failures, Print, ct),
+            PrintAsync(client.GroupEntries, entry => Console.WriteLine(GroupFormat.Text(entry)), ct));
 
     private static async Task PrintAsync<T>(ChannelReader<T> reader, Action<T> print, CancellationToken ct)
     {

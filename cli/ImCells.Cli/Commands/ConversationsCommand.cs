@@ -4,7 +4,7 @@ namespace ImCells.Cli.Commands;
 
 /// <summary>
 /// imcells conversations: the --limit most recent conversations first, each with its unread count and
-/// last message (as many pages as that takes: the server cuts them by bytes too).
+/// last message (as many pages as that takes: the server cuts them by bytes too), then the user's groups.
 /// </summary>
 internal static class ConversationsCommand
 {
@@ -31,11 +31,8 @@ internal static class ConversationsCommand
         }
         while (result.HasMore && printed < limit && before > 0);
 
-        if (!json)
-        {
-            Console.WriteLine($"total unread {result.TotalUnread}");
-        }
-
+        // The groups' total counts the one-to-one conversations too.
+        await GroupViewCommands.PrintGroupsAsync(client, json);
         return 0;
     }
 

@@ -8,37 +8,19 @@ namespace ImCells.Cli.Commands;
 /// </summary>
 internal static class HistoryCommand
 {
-    public static async Task<int> RunAsync(string[] argv)
+    public static Task<int> RunAsync(string[] argv)
     {
-        var args = CliArgs.Parse(argv, UserArgs.With("--with", "--before", "--limit"), ["--json"]);
+        var args = CliArgs.Parse(argv, UserArgs.With(["--with", .. NewestFirst.Options]), [NewestFirst.Json]);
         var peer = args.RequiredUInt64("--with");
-        var before = args.OptionalUInt64("--before") ?? 0;
-        var limit = args.OptionalUInt32("--limit") is uint given and > 0 ? given : 50u;
-        var json = args.Has("--json");
-        Func<ChatMessage, string> format = json ? MessageFormat.Json : MessageFormat.Text;
-
-        await using var client = await OneShotClient.ConnectAsync(args);
-        var printed = 0u;
-        var hasMore = true;
-        while (printed < limit && hasMore)
-        {
-            var page = await client.HistoryAsync(peer, before, limit - printed);
-            foreach (var message in page.Messages)
+        return NewestFirst.RunAsync<ChatMessage>(
+            args,
+            async (client, before, limit) =>
             {
-                Console.WriteLine(format(message));
-            }
-
-            printed += (uint)page.Messages.Count;
-            hasMore = page.HasMore && page.Messages.Count > 0;
-            before = hasMore ? page.Messages[^1].Seq : before;
-        }
-
-        if (hasMore && !json)
-        {
-            // stderr, so stdout stays the conversation alone.
-            Console.Error.WriteLine($"more: --before {before}");
-        }
-
-        return 0;
+                var page = await client.HistoryAsync(peer, before, limit);
+                return (page.Messages, page.HasMore);
+            },
+            message => message.Seq,
+            MessageFormat.Text,
+            MessageFormat.Json);
     }
 }

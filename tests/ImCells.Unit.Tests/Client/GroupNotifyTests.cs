@@ -3,49 +3,39 @@ using ImCells.Protos.Client;
 namespace ImCells.Unit.Tests.Client;
 
 /// <summary>GroupNew notifies reach <c>GroupEntries</c> in arrival order, each (group, seq) once.</summary>
-public sealed class GroupNotifyTests
+public sealed class GroupNotifyTests : ConnectedClientTest
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
-
     [Fact]
     public async Task PushedEntries_SurfaceOnce_MessagesAndEventsAlike()
     {
-        using var cts = new CancellationTokenSource(Bound);
-        var ct = cts.Token;
-        await using var server = FakeChatServer.Start();
-        await using var client = await server.ConnectClientAsync(ct);
-
-        await server.PushAsync(New(Message(90_000_001, 1)));
-        await server.PushAsync(New(Added(90_000_001, 2, 11_000_002)));
+        await Server.PushAsync(New(Message(90_000_001, 1)));
+        await Server.PushAsync(New(Added(90_000_001, 2, 11_000_002)));
         // Pushed again (the sender's own device, or after a reconnect): dropped.
-        await server.PushAsync(New(Message(90_000_001, 1)));
+        await Server.PushAsync(New(Message(90_000_001, 1)));
         // The same seq in another group is another entry.
-        await server.PushAsync(New(Message(90_000_002, 1)));
-        await server.PushAsync(new Frame { GroupNew = new GroupNew() });
-        await server.PushAsync(New(Message(90_000_001, 3)));
+        await Server.PushAsync(New(Message(90_000_002, 1)));
+        await Server.PushAsync(new Frame { GroupNew = new GroupNew() });
+        await Server.PushAsync(New(Message(90_000_001, 3)));
 
         var seen = new List<(ulong, ulong)>();
         while (seen.Count < 4)
         {
-            var entry = await client.GroupEntries.ReadAsync(ct);
+            var entry = await Client.GroupEntries.ReadAsync(Ct);
             seen.Add((entry.Group, entry.Seq));
         }
 
         Assert.Equal([(90_000_001UL, 1UL), (90_000_001UL, 2UL), (90_000_002UL, 1UL), (90_000_001UL, 3UL)], seen);
-        Assert.False(client.GroupEntries.TryRead(out var extra), $"({extra?.Group}, {extra?.Seq}) surfaced twice");
+        Assert.False(Client.GroupEntries.TryRead(out var extra), $"({extra?.Group}, {extra?.Seq}) surfaced twice");
         // Group entries are not mailbox messages.
-        Assert.False(client.Messages.TryRead(out _));
+        Assert.False(Client.Messages.TryRead(out _));
     }
 
     [Fact]
     public async Task DisposedClient_CompletesTheChannel()
     {
-        using var cts = new CancellationTokenSource(Bound);
-        await using var server = FakeChatServer.Start();
-        var client = await server.ConnectClientAsync(cts.Token);
-        await client.DisposeAsync();
+        await Client.DisposeAsync();
 
-        await client.GroupEntries.Completion.WaitAsync(cts.Token);
+        await Client.GroupEntries.Completion.WaitAsync(Ct);
     }
 
     private static Frame New(GroupEntry entry) => new() { GroupNew = new GroupNew { Entry = entry } };

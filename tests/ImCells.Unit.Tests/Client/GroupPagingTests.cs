@@ -8,28 +8,22 @@ namespace ImCells.Unit.Tests.Client;
 /// the last seq, members after the last user, groups after the last group), and member lists longer
 /// than the server takes at once sent in chunks of 1000.
 /// </summary>
-public sealed class GroupPagingTests
+public sealed class GroupPagingTests : ConnectedClientTest
 {
     private const ulong Group = 90_000_001;
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
 
     [Fact]
     public async Task Sync_AsksFromTheLastSeqOfEachPage()
     {
-        using var cts = new CancellationTokenSource(Bound);
-        var ct = cts.Token;
-        await using var server = FakeChatServer.Start();
-        await using var client = await server.ConnectClientAsync(ct);
-
-        var syncing = client.GroupSyncAsync(Group, 4, ct);
-        var first = await server.NextRequestAsync(ct);
+        var syncing = Client.GroupSyncAsync(Group, 4, Ct);
+        var first = await Server.NextRequestAsync(Ct);
         Assert.Equal((Group, 4UL), (first.GroupSync.Group, first.GroupSync.FromSeq));
-        await server.ReplyAsync(first, Entries(9, true, 5, 6));
-        var second = await server.NextRequestAsync(ct);
+        await Server.ReplyAsync(first, Entries(9, true, 5, 6));
+        var second = await Server.NextRequestAsync(Ct);
         Assert.Equal(6UL, second.GroupSync.FromSeq);
-        await server.ReplyAsync(second, Entries(9, false, 7, 9));
+        await Server.ReplyAsync(second, Entries(9, false, 7, 9));
 
-        var all = await syncing.WaitAsync(ct);
+        var all = await syncing.WaitAsync(Ct);
         Assert.Equal([5UL, 6UL, 7UL, 9UL], all.Entries.Select(e => e.Seq));
         Assert.Equal((9UL, false), (all.HeadSeq, all.HasMore));
     }
@@ -37,59 +31,44 @@ public sealed class GroupPagingTests
     [Fact]
     public async Task History_IsOnePage_AsAsked()
     {
-        using var cts = new CancellationTokenSource(Bound);
-        var ct = cts.Token;
-        await using var server = FakeChatServer.Start();
-        await using var client = await server.ConnectClientAsync(ct);
-
-        var paging = client.GroupHistoryAsync(Group, 8, 2, ct);
-        var request = await server.NextRequestAsync(ct);
+        var paging = Client.GroupHistoryAsync(Group, 8, 2, Ct);
+        var request = await Server.NextRequestAsync(Ct);
         Assert.Equal((Group, 8UL, 2U), (request.GroupHistory.Group, request.GroupHistory.BeforeSeq, request.GroupHistory.Limit));
-        await server.ReplyAsync(request, Entries(9, true, 7, 6));
+        await Server.ReplyAsync(request, Entries(9, true, 7, 6));
 
-        Assert.Equal([7UL, 6UL], (await paging.WaitAsync(ct)).Entries.Select(e => e.Seq));
-        Assert.Empty(server.PendingRequests());
+        Assert.Equal([7UL, 6UL], (await paging.WaitAsync(Ct)).Entries.Select(e => e.Seq));
+        Assert.Empty(Server.PendingRequests());
     }
 
     [Fact]
     public async Task Members_AskAfterTheLastUserOfEachPage()
     {
-        using var cts = new CancellationTokenSource(Bound);
-        var ct = cts.Token;
-        await using var server = FakeChatServer.Start();
-        await using var client = await server.ConnectClientAsync(ct);
-
-        var listing = client.GroupMembersAsync(Group, ct);
-        var first = await server.NextRequestAsync(ct);
+        var listing = Client.GroupMembersAsync(Group, Ct);
+        var first = await Server.NextRequestAsync(Ct);
         Assert.Equal(0UL, first.GroupMembers.AfterUser);
-        await server.ReplyAsync(first, Members(true, 11, 12));
-        var second = await server.NextRequestAsync(ct);
+        await Server.ReplyAsync(first, Members(true, 11, 12));
+        var second = await Server.NextRequestAsync(Ct);
         Assert.Equal(12UL, second.GroupMembers.AfterUser);
-        await server.ReplyAsync(second, Members(false, 13));
+        await Server.ReplyAsync(second, Members(false, 13));
 
-        Assert.Equal([11UL, 12UL, 13UL], (await listing.WaitAsync(ct)).Select(m => m.User));
+        Assert.Equal([11UL, 12UL, 13UL], (await listing.WaitAsync(Ct)).Select(m => m.User));
     }
 
     [Fact]
     public async Task GroupList_AsksAfterTheLastGroup_KeepsTheLastTotal()
     {
-        using var cts = new CancellationTokenSource(Bound);
-        var ct = cts.Token;
-        await using var server = FakeChatServer.Start();
-        await using var client = await server.ConnectClientAsync(ct);
-
-        var listing = client.GroupListAsync(ct);
-        var first = await server.NextRequestAsync(ct);
+        var listing = Client.GroupListAsync(Ct);
+        var first = await Server.NextRequestAsync(Ct);
         Assert.Equal(0UL, first.GroupList.AfterGroup);
-        await server.ReplyAsync(first, new Frame
+        await Server.ReplyAsync(first, new Frame
         {
             GroupListResult = new GroupList { Groups = { Conversation(Group), Conversation(Group + 5) }, TotalUnread = 4, HasMore = true },
         });
-        var second = await server.NextRequestAsync(ct);
+        var second = await Server.NextRequestAsync(Ct);
         Assert.Equal(Group + 5, second.GroupList.AfterGroup);
-        await server.ReplyAsync(second, new Frame { GroupListResult = new GroupList { Groups = { Conversation(Group + 9) }, TotalUnread = 5 } });
+        await Server.ReplyAsync(second, new Frame { GroupListResult = new GroupList { Groups = { Conversation(Group + 9) }, TotalUnread = 5 } });
 
-        var list = await listing.WaitAsync(ct);
+        var list = await listing.WaitAsync(Ct);
         Assert.Equal([Group, Group + 5, Group + 9], list.Groups.Select(g => g.Group));
         Assert.Equal((5UL, false), (list.TotalUnread, list.HasMore));
     }
@@ -97,22 +76,18 @@ public sealed class GroupPagingTests
     [Fact]
     public async Task Add_SendsChunksOf1000()
     {
-        using var cts = new CancellationTokenSource(Bound);
-        var ct = cts.Token;
-        await using var server = FakeChatServer.Start();
-        await using var client = await server.ConnectClientAsync(ct);
         var members = Enumerable.Range(0, 2500).Select(i => 11_000_000UL + (ulong)i).ToList();
 
-        var adding = client.AddGroupMembersAsync(Group, members, ct);
+        var adding = Client.AddGroupMembersAsync(Group, members, Ct);
         var sent = new List<GroupMembersChangeRequest>();
         for (var seq = 1UL; seq <= 3; seq++)
         {
-            var request = await server.NextRequestAsync(ct);
+            var request = await Server.NextRequestAsync(Ct);
             sent.Add(request.GroupMembersChange);
-            await server.ReplyAsync(request, new Frame { GroupInfo = new GroupInfo { Group = Group, HeadSeq = seq } });
+            await Server.ReplyAsync(request, new Frame { GroupInfo = new GroupInfo { Group = Group, HeadSeq = seq } });
         }
 
-        Assert.Equal(3UL, (await adding.WaitAsync(ct)).HeadSeq);
+        Assert.Equal(3UL, (await adding.WaitAsync(Ct)).HeadSeq);
         Assert.Equal([1000, 1000, 500], sent.Select(r => r.Members.Count));
         Assert.All(sent, r => Assert.Equal((Group, Kind.Add), (r.Group, r.Kind)));
         Assert.Equal(members, sent.SelectMany(r => r.Members));
@@ -121,22 +96,18 @@ public sealed class GroupPagingTests
     [Fact]
     public async Task Create_TakesTheFirst1000_AddsTheRest()
     {
-        using var cts = new CancellationTokenSource(Bound);
-        var ct = cts.Token;
-        await using var server = FakeChatServer.Start();
-        await using var client = await server.ConnectClientAsync(ct);
         var members = Enumerable.Range(0, 1200).Select(i => 11_000_000UL + (ulong)i).ToList();
 
-        var creating = client.CreateGroupAsync("crowd", members, open: true, ct: ct);
-        var create = await server.NextRequestAsync(ct);
+        var creating = Client.CreateGroupAsync("crowd", members, open: true, ct: Ct);
+        var create = await Server.NextRequestAsync(Ct);
         Assert.Equal(("crowd", true, false, 1000), (create.GroupCreate.Name, create.GroupCreate.Open, create.GroupCreate.HistoryVisible, create.GroupCreate.Members.Count));
         Assert.NotEmpty(create.GroupCreate.ClientRequestId);
-        await server.ReplyAsync(create, new Frame { GroupInfo = new GroupInfo { Group = Group, HeadSeq = 1, MyRole = GroupRole.Owner } });
-        var add = await server.NextRequestAsync(ct);
+        await Server.ReplyAsync(create, new Frame { GroupInfo = new GroupInfo { Group = Group, HeadSeq = 1, MyRole = GroupRole.Owner } });
+        var add = await Server.NextRequestAsync(Ct);
         Assert.Equal((Group, Kind.Add, 200), (add.GroupMembersChange.Group, add.GroupMembersChange.Kind, add.GroupMembersChange.Members.Count));
-        await server.ReplyAsync(add, new Frame { GroupInfo = new GroupInfo { Group = Group, HeadSeq = 2, MemberCount = 1201 } });
+        await Server.ReplyAsync(add, new Frame { GroupInfo = new GroupInfo { Group = Group, HeadSeq = 2, MemberCount = 1201 } });
 
-        var info = await creating.WaitAsync(ct);
+        var info = await creating.WaitAsync(Ct);
         Assert.Equal((Group, 2UL, 1201U), (info.Group, info.HeadSeq, info.MemberCount));
     }
 
