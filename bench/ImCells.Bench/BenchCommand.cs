@@ -8,6 +8,12 @@ public static class BenchCommand
           connections --count N [--processes P] [--hold SECONDS] [--cell ID] [--addresses A] [--concurrency K]
           chat --users N --mode same-cell|cross-cell (--rate R | --closed-loop | --find-max) --seconds D
                [--start-rate 500] [--step-factor 1.5] [--max-steps 20] [--p99-limit-ms 50] [--grace 5] [--text-bytes 64]
+          group --members N [--online K] [--senders M] [--rate R | --closed-loop] [--seconds D] [--drain S] [--cells a,b]
+               one group of N pool users homed round robin in the cells (default: topology.json's user cells), created
+               by a member of the first cell; K of them connect (default min(N, 1000)), M of them post (default 10) at
+               R messages/s in all (default 100) or one at a time each; then up to S s (default 10) for the deliveries.
+               Reports send -> device latency, deliveries, lost (checked by group_sync: not pushed or not stored),
+               duplicates, out of order, a fan-out probe (one message, until the last online member has it), CPU per cell.
           login --count N [--concurrency C] [--cell ID] [--iterations-note N]
           reconnect --count N [--storm-concurrency K] [--tls-name NAME] [--processes P] [--cell ID] [--addresses A] [--concurrency K]
                N devices log in once and connect; the bench closes every socket (the cell keeps running), then all
@@ -53,6 +59,7 @@ public static class BenchCommand
             {
                 "connections" => await ConnectionsBench.RunAsync(args, options, cancel.Token),
                 "chat" => await ChatBench.RunAsync(args, options, cancel.Token),
+                "group" => await GroupBench.RunAsync(args, options, cancel.Token),
                 "login" => await LoginBench.RunAsync(args, options, cancel.Token),
                 "reconnect" => await ReconnectBench.RunAsync(args, options, cancel.Token),
                 "_worker" => await HolderWorkerMain.RunAsync(options, cancel.Token),

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using ImCells.Protos.Topology;
 using ImCells.Topology;
 
 namespace ImCells.Bench;
@@ -22,22 +23,14 @@ internal static class BenchEnvironment
     public static string ResultsFile => Path.Combine(DataDirectory, "bench-results.jsonl");
 
     /// <summary>--login, else the first login server of the repository's topology.json, else the default.</summary>
-    public static string LoginUrl(BenchArgs args)
-    {
-        if (args.String("login") is { } url)
-        {
-            return url;
-        }
+    public static string LoginUrl(BenchArgs args) =>
+        args.String("login") ?? (LoadTopology()?.Login is { Count: > 0 } login ? login[0].Http : DefaultLoginUrl);
 
-        var topology = Path.Combine(Root, "topology.json");
-        try
-        {
-            return File.Exists(topology) && TopologyFile.Load(topology).Login is { Count: > 0 } login ? login[0].Http : DefaultLoginUrl;
-        }
-        catch (Exception e) when (e is IOException or TopologyException or System.Text.Json.JsonException)
-        {
-            return DefaultLoginUrl;
-        }
+    /// <summary>The cells of the repository's topology.json that home users (have number ranges), in its order; else cell "a".</summary>
+    public static IReadOnlyList<string> UserCells()
+    {
+        var cells = LoadTopology()?.Cells.Where(c => c.Ranges.Count > 0).Select(c => c.Id).ToList();
+        return cells is { Count: > 0 } ? cells : ["a"];
     }
 
     /// <summary>Prints the result as one JSON line on stdout and appends it to data/bench-results.jsonl.</summary>
@@ -70,6 +63,20 @@ internal static class BenchEnvironment
     public static long NowMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     public static double Round(double value, int digits = 1) => Math.Round(value, digits, MidpointRounding.AwayFromZero);
+
+    // The repository's topology.json; null when it is missing or unreadable.
+    private static TopologyMap? LoadTopology()
+    {
+        var topology = Path.Combine(Root, "topology.json");
+        try
+        {
+            return File.Exists(topology) ? TopologyFile.Load(topology) : null;
+        }
+        catch (Exception e) when (e is IOException or TopologyException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
 
     private static string FindRoot()
     {

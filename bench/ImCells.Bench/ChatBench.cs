@@ -12,41 +12,27 @@ namespace ImCells.Bench;
 /// </summary>
 internal static class ChatBench
 {
-    private const int ConnectConcurrency = 64;
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(20);
-
     public static async Task<int> RunAsync(string[] commandArgs, BenchArgs args, CancellationToken ct)
     {
         var options = ChatOptions.Parse(args);
         using var api = options.Cluster.OpenLogin();
         var pairs = options.Users / 2;
         var sameCell = options.Mode == "same-cell";
-        var (senderUsers, regA) = await UserPool.EnsureAsync(api, "a", options.Pool, sameCell ? pairs * 2 : pairs, ConnectConcurrency, ct);
+        var (senderUsers, regA) = await UserPool.EnsureAsync(api, "a", options.Pool, sameCell ? pairs * 2 : pairs, LeanLogins.Concurrency, ct);
         var (receiverUsers, regB) = sameCell
             ? (senderUsers.Skip(pairs).ToList(), new RegisterStats(0, 0, 0))
-            : await UserPool.EnsureAsync(api, "b", options.Pool, pairs, ConnectConcurrency, ct);
+            : await UserPool.EnsureAsync(api, "b", options.Pool, pairs, LeanLogins.Concurrency, ct);
 
         var peers = new ChatPeer[pairs * 2];
         var clock = Stopwatch.StartNew();
-        var connected = 0;
         try
         {
-            await using (new ProgressReporter(() => $"chat setup: logged in and connected {Volatile.Read(ref connected)}/{peers.Length}"))
+            var connected = await LeanLogins.ConnectAllAsync(
+                api, options.Cluster, [.. senderUsers.Take(pairs), .. receiverUsers.Take(pairs)], "bench-chat", "chat setup", ct);
+            for (var i = 0; i < peers.Length; i++)
             {
-                var next = -1;
-                await Task.WhenAll(Enumerable.Range(0, ConnectConcurrency).Select(async _ =>
-                {
-                    int i;
-                    while ((i = Interlocked.Increment(ref next)) < peers.Length)
-                    {
-                        var user = i < pairs ? senderUsers[i] : receiverUsers[i - pairs];
-                        var login = await api.LoginAsync(user.Number, user.Password, "bench-chat", ct);
-                        var connection = await LeanConnection.ConnectAsync(
-                            login.ChatEndpoints[0], null, login.Token, options.Cluster.Trust, login.CellId, ConnectTimeout, ct);
-                        peers[i] = new ChatPeer(user.Number, login.CellId, connection, i % pairs);
-                        Interlocked.Increment(ref connected);
-                    }
-                }));
+                var user = i < pairs ? senderUsers[i] : receiverUsers[i - pairs];
+                peers[i] = new ChatPeer(user.Number, connected[i].Cell, connected[i].Connection, i % pairs);
             }
 
             var setupSeconds = clock.Elapsed.TotalSeconds;
@@ -122,8 +108,7 @@ internal static class ChatBench
 /// <summary>One connected user of the chat benchmark.</summary>
 internal sealed class ChatPeer(ulong number, string cell, LeanConnection connection, int pair)
 {
-    private readonly Dictionary<uint, InFlight> _inFlight = [];
-    private uint _nextSeq = 10;
+    private readonly InFlightTable<InFlight> _inFlight = new();
 
     public ulong Number { get; } = number;
 
@@ -133,48 +118,13 @@ internal sealed class ChatPeer(ulong number, string cell, LeanConnection connect
 
     public int Pair { get; } = pair;
 
-    public int InFlightCount
-    {
-        get
-        {
-            lock (_inFlight)
-            {
-                return _inFlight.Count;
-            }
-        }
-    }
+    public int InFlightCount => _inFlight.Count;
 
     /// <summary>Sends one Send request and remembers it by seq until its SendAck or Error.</summary>
-    public bool Send(ulong to, string text, InFlight what)
-    {
-        uint seq;
-        lock (_inFlight)
-        {
-            seq = _nextSeq++;
-            if (_nextSeq == 0)
-            {
-                _nextSeq = 10;
-            }
+    public bool Send(ulong to, string text, InFlight what) =>
+        _inFlight.Send(Connection, new Frame { Send = new SendRequest { To = to, Text = text } }, what);
 
-            _inFlight[seq] = what;
-        }
-
-        if (Connection.Send(new Frame { Seq = seq, Send = new SendRequest { To = to, Text = text } }))
-        {
-            return true;
-        }
-
-        TryComplete(seq, out _);
-        return false;
-    }
-
-    public bool TryComplete(uint seq, out InFlight what)
-    {
-        lock (_inFlight)
-        {
-            return _inFlight.Remove(seq, out what);
-        }
-    }
+    public bool TryComplete(uint seq, out InFlight what) => _inFlight.TryComplete(seq, out what);
 }
 
 /// <summary>A Send awaiting its answer: which step and pair, which number in the pair, when it left.</summary>
@@ -220,7 +170,6 @@ internal sealed class StepStats(int step, double rate, int pairs)
 /// <summary>Runs the steps over connected pairs and turns the counters into the result line.</summary>
 internal sealed class ChatRun
 {
-    private static readonly byte[] PingFrame = LeanConnection.Framed(new Frame { Seq = 1, Ping = new Ping() });
     private readonly ChatPeer[] _senders;
     private readonly ChatPeer[] _receivers;
     private readonly ChatBench.ChatOptions _options;
@@ -245,7 +194,7 @@ internal sealed class ChatRun
         var loops = _senders.Select(s => s.Connection.RunReadLoopAsync(f => OnSenderFrame(s, f), stop.Token))
             .Concat(_receivers.Select(r => r.Connection.RunReadLoopAsync(f => OnReceiverFrame(r, f), stop.Token)))
             .ToList();
-        var pinger = PingAsync(stop.Token);
+        var pinger = Heartbeat.RunAsync([.. _senders.Concat(_receivers).Select(p => p.Connection)], stop.Token); // receivers never send otherwise
         try
         {
             if (_options.FindMax)
@@ -372,30 +321,9 @@ internal sealed class ChatRun
         return stats;
     }
 
-    // Open loop: a dedicated thread sends what is due every millisecond, round robin over the senders,
-    // whatever the server's answers do; the latency clock starts at the send.
-    private void Pace(StepStats stats, double rate, TimeSpan duration, CancellationToken ct)
-    {
-        long issued = 0;
-        var pair = 0;
-        while (!ct.IsCancellationRequested)
-        {
-            var elapsed = Stopwatch.GetElapsedTime(stats.StartTimestamp);
-            if (elapsed >= duration)
-            {
-                return;
-            }
-
-            var due = (long)(rate * elapsed.TotalSeconds);
-            for (; issued < due; issued++)
-            {
-                SendNext(stats, pair);
-                pair = pair + 1 == _senders.Length ? 0 : pair + 1;
-            }
-
-            Thread.Sleep(1);
-        }
-    }
+    // Open loop on a dedicated thread, round robin over the senders; the latency clock starts at the send.
+    private void Pace(StepStats stats, double rate, TimeSpan duration, CancellationToken ct) =>
+        OpenLoopPacer.Run(rate, duration, stats.StartTimestamp, i => SendNext(stats, (int)(i % _senders.Length)), ct);
 
     private void SendNext(StepStats stats, int pair)
     {
@@ -494,26 +422,6 @@ internal sealed class ChatRun
         stats.Latency.Record(now - sentAt);
         Interlocked.Increment(ref stats.Delivered);
         Interlocked.Exchange(ref stats.LastDeliveryTimestamp, now);
-    }
-
-    // Receivers never send otherwise: without pings the server would drop them after 3 heartbeats.
-    private async Task PingAsync(CancellationToken ct)
-    {
-        var heartbeat = Math.Max(1, (int)_receivers[0].Connection.AuthOk.HeartbeatSeconds);
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(heartbeat));
-        try
-        {
-            while (await timer.WaitForNextTickAsync(ct))
-            {
-                foreach (var peer in _senders.Concat(_receivers))
-                {
-                    peer.Connection.SendRaw(PingFrame);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
     }
 
     private JsonObject Summarize(StepStats stats)
