@@ -15,6 +15,7 @@ public sealed class ServicePolicyTests
         ["MessagePeeringService"] = "cell",
         ["SocialPeeringService"] = "cell",
         ["PresencePeeringService"] = "cell",
+        ["GroupPeeringService"] = "cell",
         ["HomeLocationService"] = "cell chat",
         ["VisitorPushService"] = "cell",
         ["CellAdminService"] = "login operator",
