@@ -14,9 +14,10 @@ internal static class Usage
                                                               the home cell and where each device of N is
                                                               attached, as U may see it (a user who blocked U,
                                                               or accepts friends only, "does not exist")
-          topology add-cell --id ID --range FIRST-LAST [--region R]
-                                                      adds a cell to topology.json; a running `up` starts it
-          bench    connections|chat|login ...                 load generator against a running cluster (docs/PERFORMANCE.md)
+          topology add-cell --id ID --range FIRST-LAST [--group-range FIRST-LAST] [--region R]
+                                                      adds a cell to topology.json (with group numbers when
+                                                      --group-range is given); a running `up` starts it
+          bench    connections|chat|login|group ...           load generator against a running cluster (docs/PERFORMANCE.md)
           register --name NAME --password PW [--cell ID] [--request-id ID]
                                                               prints the new user number; a lost reply is
                                                               asked again with the same request id (default a

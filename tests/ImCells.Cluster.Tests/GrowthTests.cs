@@ -38,7 +38,7 @@ public sealed class GrowthTests(ClusterFixture cluster, ITestOutputHelper output
             Assert.Equal(fileVersionBefore, before.TopologyVersion);
 
             var watch = Stopwatch.StartNew();
-            await AddCellAsync("d", "13000000-13999999", "sa", ct, start: false);
+            await AddCellAsync("d", "13000000-13999999", "sa", ct, start: false, groupRange: "93000000-93999999");
             var written = watch.Elapsed;
             output.WriteLine($"add-cell exited after {written.TotalSeconds:0.0} s");
 
@@ -90,6 +90,12 @@ public sealed class GrowthTests(ClusterFixture cluster, ITestOutputHelper output
             Assert.Equal("hello from b", Assert.Single(await Receive.ExactlyAsync(doraClient.Messages, bob, 1, Delivery, ct)).Text);
             await doraClient.SendAsync(bob, "hello b", ct: ct);
             Assert.Equal("hello b", Assert.Single(await Receive.ExactlyAsync(bobClient.Messages, dora, 1, Delivery, ct)).Text);
+
+            // The new cell homes groups from its group range: one created there reaches a and b.
+            var group = await doraClient.CreateGroupAsync("from d", [alice, bob], ct: ct);
+            Assert.Equal(("d", 93_000_000UL), (group.HomeCell, group.Group));
+            var said = await aliceClient.SendGroupAsync(group.Group, "hi all", ct: ct);
+            Assert.Contains(said.Seq, (await GroupLive.UntilSeqAsync(bobClient, group.Group, said.Seq, ct)).Select(e => e.Seq));
 
             // Nothing restarted: the same processes, and each cell reports the pid it had.
             var pidsAfter = cluster.Servers.Pids();
@@ -246,10 +252,11 @@ public sealed class GrowthTests(ClusterFixture cluster, ITestOutputHelper output
     /// waits until it is reported up (unless <paramref name="start"/> is false). Throws, with the
     /// CLI's output, when add-cell fails. The cell stays for the rest of the run.
     /// </summary>
-    private async Task AddCellAsync(string id, string range, string region, CancellationToken ct, bool start = true)
+    private async Task AddCellAsync(string id, string range, string region, CancellationToken ct, bool start = true, string? groupRange = null)
     {
+        string[] groups = groupRange is null ? [] : ["--group-range", groupRange];
         var (exit, text) = await cluster.Cli.RunAsync($"cli add-cell {id}", CliBound, ct,
-            "topology", "add-cell", "--id", id, "--range", range, "--region", region, "--topology", cluster.Layout.TopologyPath);
+            ["topology", "add-cell", "--id", id, "--range", range, "--region", region, "--topology", cluster.Layout.TopologyPath, .. groups]);
         Assert.True(exit == 0, $"imcells topology add-cell {id} exited {exit}:\n{text}");
         cluster.Layout.AddCellFromTopology(id);
         output.WriteLine($"cell {id} added to topology.json: {text}");

@@ -16,16 +16,17 @@ internal static class TopologyCommand
     public static Task<int> RunAsync(string[] argv) => argv switch
     {
         ["add-cell", .. var rest] => Task.FromResult(AddCell(rest)),
-        _ => throw new UsageException("topology takes: add-cell --id ID --range FIRST-LAST [--region R] [--topology PATH]"),
+        _ => throw new UsageException("topology takes: add-cell --id ID --range FIRST-LAST [--group-range FIRST-LAST] [--region R] [--topology PATH]"),
     };
 
     private static int AddCell(string[] argv)
     {
-        var args = CliArgs.Parse(argv, ["--id", "--range", "--region", "--topology"]);
+        var args = CliArgs.Parse(argv, ["--id", "--range", "--group-range", "--region", "--topology"]);
         var path = args.Optional("--topology") is { } given ? Path.GetFullPath(given)
             : RepoRoot.FindTopology() ?? throw new UsageException("no topology.json here; give --topology PATH");
         var current = TopologyFile.Load(path);
-        var (first, last) = ParseRange(args.Required("--range"));
+        var (first, last) = ParseRange(args.Required("--range"), "--range");
+        var groups = args.Optional("--group-range") is { } groupArg ? ParseRange(groupArg, "--group-range") : ((ulong, ulong)?)null;
         var id = args.Required("--id");
 
         var next = current.Clone();
@@ -45,6 +46,11 @@ internal static class TopologyCommand
         var tls = current.Cells.SelectMany(c => c.Chat).Any(c => c.StartsWith(Endpoints.TlsPrefix, StringComparison.OrdinalIgnoreCase));
         cell.Chat.Add($"{(tls ? Endpoints.TlsPrefix : "")}127.0.0.1:{chatPort}");
         cell.Ranges.Add(new NumberRange { First = first, Last = last });
+        if (groups is { } groupRange)
+        {
+            cell.GroupRanges.Add(new NumberRange { First = groupRange.Item1, Last = groupRange.Item2 });
+        }
+
         next.Cells.Add(cell);
         try
         {
@@ -59,19 +65,20 @@ internal static class TopologyCommand
         var temp = path + ".tmp";
         File.WriteAllText(temp, TopologyFile.ToJson(next) + "\n");
         File.Move(temp, path, overwrite: true);
-        Console.Out.WriteLine($"cell {id} added to {path} (version {next.Version}): range {first}-{last}  grpc {cell.Grpc}  chat {cell.Chat[0]}");
+        Console.Out.WriteLine($"cell {id} added to {path} (version {next.Version}): range {first}-{last}"
+                              + (groups is { } g ? $"  groups {g.Item1}-{g.Item2}" : "") + $"  grpc {cell.Grpc}  chat {cell.Chat[0]}");
         Console.Out.WriteLine("a running `imcells up` starts it now; the master publishes the new map within seconds");
         return 0;
     }
 
-    private static (ulong First, ulong Last) ParseRange(string value)
+    private static (ulong First, ulong Last) ParseRange(string value, string option)
     {
         var dash = value.IndexOf('-');
         return dash > 0
                && ulong.TryParse(value.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out var first)
                && ulong.TryParse(value.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var last)
             ? (first, last)
-            : throw new UsageException($"--range '{value}' is not FIRST-LAST");
+            : throw new UsageException($"{option} '{value}' is not FIRST-LAST");
     }
 
     private static int NextPort(IEnumerable<int> used, int floor) => used.DefaultIfEmpty(floor - 1).Max() + 1;
