@@ -82,26 +82,8 @@ public sealed class GroupFanoutTests(ClusterFixture cluster, ITestOutputHelper o
         return [.. numbers];
     }
 
-    private static ulong Calls(IDictionary<string, ulong> calls, string cell) => calls.TryGetValue(cell, out var n) ? n : 0;
+    private static ulong Calls(IDictionary<string, ulong> calls, string cell) => CallCounts.Of(calls, cell);
 
-    /// <summary>Cell c's Deliver call counts once they have not moved for 1.5 s (at most 30 s of waiting).</summary>
-    private async Task<Dictionary<string, ulong>> SettledCallsAsync(CancellationToken ct)
-    {
-        var last = new Dictionary<string, ulong>((await cluster.Api.CellStatusAsync("c", ct)).GroupDeliverCalls);
-        var unchanged = Stopwatch.StartNew();
-        var waited = Stopwatch.StartNew();
-        while (unchanged.Elapsed < TimeSpan.FromSeconds(1.5))
-        {
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "cell c's Deliver calls never settled");
-            await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
-            var now = new Dictionary<string, ulong>((await cluster.Api.CellStatusAsync("c", ct)).GroupDeliverCalls);
-            if (now.Count != last.Count || now.Any(kv => Calls(last, kv.Key) != kv.Value))
-            {
-                last = now;
-                unchanged.Restart();
-            }
-        }
-
-        return last;
-    }
+    private Task<Dictionary<string, ulong>> SettledCallsAsync(CancellationToken ct) =>
+        CallCounts.SettledAsync(async () => (await cluster.Api.CellStatusAsync("c", ct)).GroupDeliverCalls, "cell c's Deliver calls", ct);
 }

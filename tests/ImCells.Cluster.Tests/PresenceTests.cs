@@ -209,32 +209,8 @@ public sealed class PresenceTests(ClusterFixture cluster, ITestOutputHelper outp
         });
     }
 
-    private static ulong Calls(IDictionary<string, ulong> calls, string cell) => calls.TryGetValue(cell, out var n) ? n : 0;
+    private static ulong Calls(IDictionary<string, ulong> calls, string cell) => CallCounts.Of(calls, cell);
 
-    /// <summary>Cell a's change-call counts once they have not moved for 1.5 s (at most 30 s of waiting).</summary>
-    private async Task<Dictionary<string, ulong>> SettledChangeCallsAsync(CancellationToken ct)
-    {
-        var quiet = TimeSpan.FromSeconds(1.5);
-        var deadline = Stopwatch.StartNew();
-        var last = new Dictionary<string, ulong>((await cluster.Api.CellStatusAsync("a", ct)).PresenceChangeCalls);
-        var unchanged = Stopwatch.StartNew();
-        while (unchanged.Elapsed < quiet)
-        {
-            if (deadline.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                throw new TimeoutException(
-                    $"cell a's presence change calls never settled for {quiet.TotalSeconds} s: {string.Join(", ", last)}");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
-            var now = new Dictionary<string, ulong>((await cluster.Api.CellStatusAsync("a", ct)).PresenceChangeCalls);
-            if (now.Count != last.Count || now.Any(kv => Calls(last, kv.Key) != kv.Value))
-            {
-                last = now;
-                unchanged.Restart();
-            }
-        }
-
-        return last;
-    }
+    private Task<Dictionary<string, ulong>> SettledChangeCallsAsync(CancellationToken ct) =>
+        CallCounts.SettledAsync(async () => (await cluster.Api.CellStatusAsync("a", ct)).PresenceChangeCalls, "cell a's presence change calls", ct);
 }

@@ -26,27 +26,18 @@ internal sealed class GroupHome(
 {
     private const int MaxPage = 500;
 
-    public async Task<Frame> ExecuteAsync(ulong user, Frame request, CancellationToken cancellationToken)
-    {
-        try
+    public Task<Frame> ExecuteAsync(ulong user, Frame request, CancellationToken cancellationToken) =>
+        GroupRefusals.AsChatErrorsAsync(async () => request.BodyCase switch
         {
-            return request.BodyCase switch
-            {
-                Frame.BodyOneofCase.GroupCreate => new Frame { GroupInfo = await CreateAsync(user, request.GroupCreate, cancellationToken) },
-                Frame.BodyOneofCase.GroupMembersChange => new Frame { GroupInfo = await ChangeMembersAsync(user, request.GroupMembersChange, cancellationToken) },
-                Frame.BodyOneofCase.GroupSet => new Frame { GroupInfo = await SetAsync(user, request.GroupSet, cancellationToken) },
-                Frame.BodyOneofCase.GroupSend => new Frame { GroupSendAck = await SendAsync(user, request.GroupSend, cancellationToken) },
-                Frame.BodyOneofCase.GroupSync => new Frame { GroupEntries = await SyncAsync(user, request.GroupSync, cancellationToken) },
-                Frame.BodyOneofCase.GroupHistory => new Frame { GroupEntries = await HistoryAsync(user, request.GroupHistory, cancellationToken) },
-                Frame.BodyOneofCase.GroupMembers => new Frame { GroupMemberList = await MembersAsync(user, request.GroupMembers, cancellationToken) },
-                _ => throw ChatRequestException.BadRequest($"{request.BodyCase} is not a request for a group's home cell"),
-            };
-        }
-        catch (GroupRefusedException e)
-        {
-            throw new ChatRequestException(e.Code, e.Message);
-        }
-    }
+            Frame.BodyOneofCase.GroupCreate => new Frame { GroupInfo = await CreateAsync(user, request.GroupCreate, cancellationToken) },
+            Frame.BodyOneofCase.GroupMembersChange => new Frame { GroupInfo = await ChangeMembersAsync(user, request.GroupMembersChange, cancellationToken) },
+            Frame.BodyOneofCase.GroupSet => new Frame { GroupInfo = await SetAsync(user, request.GroupSet, cancellationToken) },
+            Frame.BodyOneofCase.GroupSend => new Frame { GroupSendAck = await SendAsync(user, request.GroupSend, cancellationToken) },
+            Frame.BodyOneofCase.GroupSync => new Frame { GroupEntries = await SyncAsync(user, request.GroupSync, cancellationToken) },
+            Frame.BodyOneofCase.GroupHistory => new Frame { GroupEntries = await HistoryAsync(user, request.GroupHistory, cancellationToken) },
+            Frame.BodyOneofCase.GroupMembers => new Frame { GroupMemberList = await MembersAsync(user, request.GroupMembers, cancellationToken) },
+            _ => throw ChatRequestException.BadRequest($"{request.BodyCase} is not a request for a group's home cell"),
+        });
 
     private async Task<GroupInfo> CreateAsync(ulong user, GroupCreateRequest request, CancellationToken cancellationToken)
     {

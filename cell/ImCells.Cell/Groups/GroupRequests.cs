@@ -26,23 +26,14 @@ internal sealed class GroupRequests(
 {
     private const int MaxPage = 200;
 
-    public async Task<Frame> ExecuteAsync(ulong user, Frame request, CancellationToken cancellationToken)
-    {
-        try
+    public Task<Frame> ExecuteAsync(ulong user, Frame request, CancellationToken cancellationToken) =>
+        GroupRefusals.AsChatErrorsAsync(async () => request.BodyCase switch
         {
-            return request.BodyCase switch
-            {
-                Frame.BodyOneofCase.GroupList => new Frame { GroupListResult = await ListAsync(user, request.GroupList, cancellationToken) },
-                Frame.BodyOneofCase.GroupMarkRead => new Frame { GroupReadOk = await MarkReadAsync(user, request.GroupMarkRead, cancellationToken) },
-                Frame.BodyOneofCase.GroupCreate => await CallAsync(CreationCell(), user, request, cancellationToken),
-                _ => await CallAsync(HomeOf(GroupOf(request)), user, request, cancellationToken),
-            };
-        }
-        catch (GroupRefusedException e)
-        {
-            throw new ChatRequestException(e.Code, e.Message);
-        }
-    }
+            Frame.BodyOneofCase.GroupList => new Frame { GroupListResult = await ListAsync(user, request.GroupList, cancellationToken) },
+            Frame.BodyOneofCase.GroupMarkRead => new Frame { GroupReadOk = await MarkReadAsync(user, request.GroupMarkRead, cancellationToken) },
+            Frame.BodyOneofCase.GroupCreate => await CallAsync(CreationCell(), user, request, cancellationToken),
+            _ => await CallAsync(HomeOf(GroupOf(request)), user, request, cancellationToken),
+        });
 
     /// <summary>Unread group entries of the user, for totals shown beside one-to-one conversations.</summary>
     public Task<ulong> UnreadAsync(ulong user, CancellationToken cancellationToken) => memberGroups.UnreadAsync(user, cancellationToken);
