@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Grpc.Core;
 using ImCells.Cell.Messaging;
 using ImCells.Protos.Cell;
@@ -34,6 +35,7 @@ internal sealed partial class GroupFanout(
     private readonly Dictionary<ulong, GroupSummary> _summaries = [];
     private readonly ConcurrentDictionary<string, FanoutLane> _lanes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ulong> _calls = new(StringComparer.Ordinal);
+    private readonly Channel<ulong> _changes = Channel.CreateUnbounded<ulong>(new UnboundedChannelOptions { SingleReader = true });
     private CancellationToken _stopping;
 
     /// <summary>Deliver calls made to each other cell (the home cell's own members are served in process).</summary>
@@ -54,14 +56,62 @@ internal sealed partial class GroupFanout(
         }
     }
 
-    /// <summary>Membership or settings changed: the member cells (and the group's name and size) are read again.</summary>
-    public async Task ChangedAsync(ulong group, CancellationToken cancellationToken)
+    /// <summary>
+    /// Membership or settings changed (committed): the member cells, the group's name and size are
+    /// read again, one group at a time in the background and retried until read. A send meanwhile
+    /// loses nothing: a lane reads after its cell's cursor whenever it is marked.
+    /// </summary>
+    public void Changed(ulong group) => _changes.Writer.TryWrite(group);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _stopping = stoppingToken;
+        var loaded = false;
+        while (!loaded && !stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                foreach (var group in (await cursors.CursorsAsync(null, stoppingToken)).Select(c => c.Group).Distinct())
+                {
+                    Changed(group);
+                }
+
+                loaded = true;
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                ReloadFailed(logger, 0, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+            }
+        }
+
+        await foreach (var group in _changes.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                await ReloadAsync(group, stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                ReloadFailed(logger, group, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+                Changed(group);
+            }
+        }
+    }
+
+    private async Task ReloadAsync(ulong group, CancellationToken cancellationToken)
     {
         var rows = await cursors.CursorsAsync(group, cancellationToken);
         var record = await groups.GetAsync(group, cancellationToken);
         lock (_lock)
         {
-            _cursors[group] = rows.ToDictionary(r => r.Cell, StringComparer.Ordinal);
+            // A cursor here may be ahead of its row (rows are saved after the batch): keep the further one.
+            var known = _cursors.GetValueOrDefault(group);
+            _cursors[group] = rows.ToDictionary(
+                r => r.Cell,
+                r => known?.GetValueOrDefault(r.Cell) is { } mine && mine.DeliveredSeq > r.DeliveredSeq ? r with { DeliveredSeq = mine.DeliveredSeq } : r,
+                StringComparer.Ordinal);
             if (record is not null)
             {
                 _summaries[group] = new GroupSummary { Group = group, Name = record.Name, MemberCount = (uint)record.MemberCount };
@@ -71,32 +121,6 @@ internal sealed partial class GroupFanout(
         foreach (var row in rows)
         {
             Lane(row.Cell).Mark(group);
-        }
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        _stopping = stoppingToken;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                foreach (var group in (await cursors.CursorsAsync(null, stoppingToken)).Select(c => c.Group).Distinct())
-                {
-                    await ChangedAsync(group, stoppingToken);
-                }
-
-                return;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                StartFailed(logger, e);
-                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
-            }
         }
     }
 
@@ -207,8 +231,8 @@ internal sealed partial class GroupFanout(
         }
     }
 
-    [LoggerMessage(1, LogLevel.Error, "Group fan-out could not load its cursors; retrying")]
-    private static partial void StartFailed(ILogger logger, Exception exception);
+    [LoggerMessage(1, LogLevel.Warning, "Group fan-out could not read the cursors of group {Group} (0: all) ({Problem}); retrying")]
+    private static partial void ReloadFailed(ILogger logger, ulong group, string problem);
 
     [LoggerMessage(2, LogLevel.Warning, "Could not store the group fan-out cursors of cell {Cell} ({Problem}); entries are sent again after a restart")]
     private static partial void SaveFailed(ILogger logger, string cell, string problem);

@@ -65,7 +65,7 @@ internal sealed class GroupHome(
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var change = await groups.CreateAsync(ranges, creator, members, name, request.Open, request.HistoryVisible,
             request.ClientRequestId.Length > 0 ? request.ClientRequestId : null, ids.Next(now), now, cancellationToken);
-        await fanout.ChangedAsync(change.Group.Id, cancellationToken);
+        fanout.Changed(change.Group.Id);
         return GroupWire.Info(change.Group, self.Id, change.Entry.Seq, GroupRole.Owner);
     }
 
@@ -87,7 +87,7 @@ internal sealed class GroupHome(
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var change = await groups.ChangeMembersAsync(request.Group, Homed(user), request.Kind, targets, request.Role, options.MaxMembers, ids.Next(now), now, cancellationToken);
-        await fanout.ChangedAsync(request.Group, cancellationToken);
+        fanout.Changed(request.Group);
         return await InfoAsync(change, user, cancellationToken);
     }
 
@@ -96,7 +96,7 @@ internal sealed class GroupHome(
         var name = request.Dissolve ? null : CheckName(request.Name);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var change = await groups.SetAsync(request.Group, user, name, request.Dissolve, ids.Next(now), now, cancellationToken);
-        await fanout.ChangedAsync(request.Group, cancellationToken);
+        fanout.Changed(request.Group);
         return await InfoAsync(change, user, cancellationToken);
     }
 

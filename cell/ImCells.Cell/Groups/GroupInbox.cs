@@ -25,11 +25,6 @@ internal sealed class GroupInbox(
 {
     private readonly ConcurrentDictionary<ulong, ulong[]> _localMembers = new();
 
-    private long _pushed;
-
-    /// <summary>Group entries pushed to users (each user counted once, whatever its devices).</summary>
-    public long Pushed => Interlocked.Read(ref _pushed);
-
     public async Task<MemberGroupStore.Applied> ApplyAsync(
         IReadOnlyList<GroupEntry> entries, IEnumerable<GroupSummary> groups, CancellationToken cancellationToken)
     {
@@ -78,7 +73,6 @@ internal sealed class GroupInbox(
         }
 
         notifier.Push(user, frame, "");
-        Interlocked.Increment(ref _pushed);
     }
 
     private async ValueTask<ulong[]> LocalMembersAsync(ulong group, CancellationToken cancellationToken)
