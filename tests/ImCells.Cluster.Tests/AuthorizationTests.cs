@@ -141,6 +141,46 @@ public sealed class AuthorizationTests(ClusterFixture cluster, ITestOutputHelper
         });
     }
 
+    /// <summary>
+    /// Groups: a cell speaks only for its own users to a group's home cell, and only a group's home
+    /// cell delivers that group's entries; a forged entry reaches no member.
+    /// </summary>
+    [Fact]
+    public async Task GroupPeering_OnlyForOwnUsersAndOwnGroups()
+    {
+        await cluster.RunAsync(output, Bound, async (users, ct) =>
+        {
+            var (carol, carolClient) = await users.ConnectAsync("carol@c");
+            var (alice, aliceClient) = await users.ConnectAsync("alice@a");
+            var info = await carolClient.CreateGroupAsync("guarded", [alice], ct: ct);
+            Assert.Equal("c", info.HomeCell);
+            using var asCellB = Api.As(ClusterIdentity.Cell("b"), cluster.Layout.CellGrpcUrl("c"));
+            using var asCellBToA = Api.As(ClusterIdentity.Cell("b"), cluster.Layout.CellGrpcUrl("a"));
+            var peering = new Protos.Cell.GroupPeering.GroupPeeringClient(asCellB);
+
+            // b may not send as alice (homed in a), nor as itself naming cell a.
+            var send = new Frame { GroupSend = new GroupSendRequest { Group = info.Group, Text = "forged", ClientMsgId = "f1" } };
+            await Refused(StatusCode.PermissionDenied, peering.CallAsync(new Protos.Cell.GroupCallRequest { FromCell = "b", User = alice, Request = send }, cancellationToken: ct).ResponseAsync);
+            await Refused(StatusCode.PermissionDenied, peering.CallAsync(new Protos.Cell.GroupCallRequest { FromCell = "a", User = alice, Request = send }, cancellationToken: ct).ResponseAsync);
+
+            // b may not deliver entries of c's group to a, nor ask a about adds to it.
+            var forged = new Protos.Cell.GroupDeliverRequest { FromCell = "b" };
+            forged.Entries.Add(new GroupEntry { Group = info.Group, Seq = 100, Id = "forged", From = carol, Text = "forged entry" });
+            var toA = new Protos.Cell.GroupPeering.GroupPeeringClient(asCellBToA);
+            await Refused(StatusCode.PermissionDenied, toA.DeliverAsync(forged, cancellationToken: ct).ResponseAsync);
+            var check = new Protos.Cell.GroupCheckAddRequest { FromCell = "b", Actor = carol, Group = info.Group };
+            check.Users.Add(alice);
+            await Refused(StatusCode.PermissionDenied, toA.CheckAddAsync(check, cancellationToken: ct).ResponseAsync);
+
+            // Nothing forged reached alice: her view is the group's own timeline.
+            var said = await carolClient.SendGroupAsync(info.Group, "real", ct: ct);
+            var view = await aliceClient.GroupSyncAsync(info.Group, 0, ct);
+            Assert.Equal([1UL, said.Seq], view.Entries.Select(e => e.Seq));
+            Assert.True(await Wait.UntilAsync(async () => Assert.Single((await aliceClient.GroupListAsync(ct)).Groups).HeadSeq == said.Seq, Delivery, ct),
+                "alice's home cell never reached the real entry");
+        });
+    }
+
     private static async Task Refused(StatusCode expected, Task call)
     {
         var refused = await Assert.ThrowsAsync<RpcException>(() => call);
