@@ -81,6 +81,9 @@ internal static class Usage
           group    send --user N --password PW --group G --text T
                                                               prints "<message_id> <seq>"; "@<number>"
                                                               in T mentions that member
+          group    read --user N --password PW --group G [--seq S]
+                                                              marks the group read up to S (default: its
+                                                              newest entry); prints unread and mentions left
           group    history --user N --password PW --group G [--before SEQ] [--limit N] [--json]
                                                               the group's messages and events, newest
                                                               first: "[group G #<seq>] <from>: <text>",

@@ -9,7 +9,7 @@ namespace ImCells.Cli.Commands;
 internal static class GroupCommand
 {
     public const string Group = "--group";
-    private const string Subcommands = "create, add, remove, leave, join, role, rename, dissolve, members, list, send or history";
+    private const string Subcommands = "create, add, remove, leave, join, role, rename, dissolve, members, list, send, history or read";
 
     /// <summary>
     /// What a subcommand does once connected, returning the line to print. Built from the arguments
@@ -27,6 +27,7 @@ internal static class GroupCommand
         ["role", .. var rest] => OnGroupAsync(rest, ["--member", "--role"], Role),
         ["rename", .. var rest] => OnGroupAsync(rest, ["--name"], Rename),
         ["dissolve", .. var rest] => OnGroupAsync(rest, [], Dissolve),
+        ["read", .. var rest] => OnGroupAsync(rest, ["--seq"], Read),
         ["members", .. var rest] => GroupViewCommands.MembersAsync(rest),
         ["list", .. var rest] => GroupViewCommands.ListAsync(rest),
         ["send", .. var rest] => GroupViewCommands.SendAsync(rest),
@@ -63,6 +64,19 @@ internal static class GroupCommand
         {
             var info = await client.AddGroupMembersAsync(group, members);
             return $"added {members.Count} to {group} ({info.MemberCount} members)";
+        };
+    }
+
+    /// <summary>Marks the group read up to --seq, or up to the newest entry this user may see.</summary>
+    private static Func<ImClient, Task<string>> Read(CliArgs args, ulong group)
+    {
+        var seq = args.OptionalUInt64("--seq");
+        return async client =>
+        {
+            var upTo = seq ?? (await client.GroupListAsync()).Groups.FirstOrDefault(g => g.Group == group)?.HeadSeq
+                ?? throw new CliException($"you are not in group {group}");
+            var read = await client.MarkGroupReadAsync(group, upTo);
+            return $"read {group} up to #{read.ReadSeq}: unread {read.Unread}, mentions {read.Mentions}, total unread {read.TotalUnread}";
         };
     }
 
