@@ -136,6 +136,7 @@ internal static class CellServices
         services.AddStartupStep((sp, ct) => sp.GetRequiredService<CellSite>().FindSelfAsync(ct));
 
         services.AddSingleton<ChatTokens>();
+        services.AddSingleton<ChatListenNames>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton(_ => new VisitorCache());
         services.AddSingleton<VisitorProxy>();
@@ -162,11 +163,12 @@ internal static class CellServices
         services.AddListenAtStartup((sp, kestrel) =>
         {
             var site = sp.GetRequiredService<CellSite>();
-            kestrel.ListenCluster(Endpoints.FromUrl(site.Grpc), sp);
+            kestrel.ListenCluster(ListenAddresses.ForUrl(sp, site.Grpc, $"grpc {site.Grpc}"), sp);
             foreach (var chat in site.Chat)
             {
-                var (endpoint, tls) = Endpoints.ParseChat(chat);
-                kestrel.ListenForClients(endpoint, tls, $"chat endpoint {chat}", Endpoints.TlsPrefix + endpoint, sp,
+                var (endpoint, tls) = ListenAddresses.ForChat(sp, chat, $"chat endpoint {chat}");
+                sp.GetRequiredService<ChatListenNames>().Add(endpoint.Port, chat);
+                kestrel.ListenForClients(endpoint, tls, $"chat endpoint {chat}", Endpoints.TlsPrefix + chat, sp,
                     o => o.UseConnectionHandler<ChatConnectionHandler>());
             }
         });

@@ -28,6 +28,7 @@ try
         ["where", .. var rest] => await WhereCommand.RunAsync(rest),
         ["logout", .. var rest] => await LogoutCommand.RunAsync(rest),
         ["topology", .. var rest] => await TopologyCommand.RunAsync(rest),
+        ["pki", .. var rest] => await PkiCommand.RunAsync(rest),
         ["up", .. var rest] => await UpCommand.RunAsync(rest),
         ["bench", .. var rest] => await BenchCommand.RunAsync(rest),
         [var command, ..] => throw new UsageException($"unknown command '{command}'"),

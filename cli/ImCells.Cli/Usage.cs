@@ -15,8 +15,14 @@ internal static class Usage
                                                               attached, as U may see it (a user who blocked U,
                                                               or accepts friends only, "does not exist")
           topology add-cell --id ID --range FIRST-LAST [--group-range FIRST-LAST] [--region R]
-                                                      adds a cell to topology.json (with group numbers when
-                                                      --group-range is given); a running `up` starts it
+                   [--grpc URL --chat ENTRY] [--sqlite FILE] [--topology PATH]
+                                                              adds a cell to topology.json (with group numbers when
+                                                              --group-range is given; on the next free loopback
+                                                              ports unless --grpc and --chat name another host);
+                                                              a running `up` starts it
+          pki      --data DIR [--topology PATH]               the CA, a certificate per process and the token key
+                                                              in DIR (pki/, token.key) for servers that run
+                                                              elsewhere (containers); keeps what exists
           bench    connections|chat|login|group ...           load generator against a running cluster (docs/PERFORMANCE.md)
           register --name NAME --password PW [--cell ID] [--request-id ID]
                                                               prints the new user number; a lost reply is

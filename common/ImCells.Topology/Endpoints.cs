@@ -1,58 +1,87 @@
-using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 
 namespace ImCells.Topology;
 
-/// <summary>Turns topology endpoints into addresses a socket can bind.</summary>
+/// <summary>
+/// Topology endpoints: "host:port" chat entries (plain or "tls://") and http(s) URLs, where host is an
+/// IP address, localhost, or a DNS name (a server on another host, e.g. a container named cell-a).
+/// </summary>
 public static class Endpoints
 {
     /// <summary>Marks a chat entry served over TLS: "tls://host:port"; a bare "host:port" is plaintext.</summary>
     public const string TlsPrefix = "tls://";
 
-    public static bool TryParseHostPort(string value, [NotNullWhen(true)] out IPEndPoint? endpoint)
+    /// <summary>Splits "host:port" ("[v6]:port" for IPv6); the host is an IP address or a DNS name.</summary>
+    public static bool TryParseHostPort(string value, out string host, out int port)
     {
-        endpoint = null;
-        if (IPEndPoint.TryParse(value, out var parsed) && parsed.Port != 0)
-        {
-            endpoint = parsed;
-            return true;
-        }
-
+        host = "";
+        port = 0;
         var colon = value.LastIndexOf(':');
-        if (colon > 0 && value[..colon] == "localhost" && int.TryParse(value[(colon + 1)..], out var port)
-            && port is > 0 and < 65536)
+        if (colon <= 0 || !int.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out port)
+            || port is <= 0 or > 65535)
         {
-            endpoint = new IPEndPoint(IPAddress.Loopback, port);
-            return true;
+            return false;
         }
 
-        return false;
-    }
+        host = value[..colon];
+        if (host.StartsWith('[') && host.EndsWith(']'))
+        {
+            host = host[1..^1];
+            return IPAddress.TryParse(host, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6;
+        }
 
-    public static IPEndPoint ParseHostPort(string value) =>
-        TryParseHostPort(value, out var endpoint)
-            ? endpoint
-            : throw new FormatException($"'{value}' is not host:port");
+        return Uri.CheckHostName(host) is UriHostNameType.IPv4 or UriHostNameType.Dns;
+    }
 
     /// <summary>A chat entry of the topology: "tls://host:port" (<paramref name="tls"/> true) or plain "host:port".</summary>
-    public static bool TryParseChat(string value, [NotNullWhen(true)] out IPEndPoint? endpoint, out bool tls)
+    public static bool TryParseChat(string value, out string host, out int port, out bool tls)
     {
         tls = value.StartsWith(TlsPrefix, StringComparison.OrdinalIgnoreCase);
-        return TryParseHostPort(tls ? value[TlsPrefix.Length..] : value, out endpoint);
+        return TryParseHostPort(tls ? value[TlsPrefix.Length..] : value, out host, out port);
     }
 
-    /// <summary>The address and transport of a chat entry (see <see cref="TryParseChat"/>).</summary>
-    public static (IPEndPoint EndPoint, bool Tls) ParseChat(string value) =>
-        TryParseChat(value, out var endpoint, out var tls)
-            ? (endpoint, tls)
+    /// <summary>The host, port and transport of a chat entry (see <see cref="TryParseChat"/>).</summary>
+    public static (string Host, int Port, bool Tls) ParseChat(string value) =>
+        TryParseChat(value, out var host, out var port, out var tls)
+            ? (host, port, tls)
             : throw new FormatException($"'{value}' is not host:port or tls://host:port");
 
-    /// <summary>The address to listen on for an http:// or https:// URL of the topology.</summary>
-    public static IPEndPoint FromUrl(string url)
+    /// <summary>The host and port of an http:// or https:// URL of the topology.</summary>
+    public static (string Host, int Port) ParseUrl(string url)
     {
         var uri = new Uri(url);
-        var host = uri.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(uri.Host);
-        return new IPEndPoint(host, uri.Port);
+        return (uri.IdnHost, uri.Port);
+    }
+
+    /// <summary>
+    /// The address to listen on for <paramref name="host"/>:<paramref name="port"/>: <paramref name="bind"/>
+    /// when given (a container binds its own addresses, whatever name the others use for it), else the
+    /// host itself: an IP address, localhost as loopback, or a DNS name resolved now (IPv4 first).
+    /// Throws <see cref="SocketException"/> when a name does not resolve.
+    /// </summary>
+    public static IPEndPoint ListenEndPoint(string host, int port, IPAddress? bind)
+    {
+        if (bind is not null)
+        {
+            return new IPEndPoint(bind, port);
+        }
+
+        if (IPAddress.TryParse(host, out var address))
+        {
+            return new IPEndPoint(address, port);
+        }
+
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return new IPEndPoint(IPAddress.Loopback, port);
+        }
+
+        var resolved = Dns.GetHostAddresses(host);
+        var chosen = resolved.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? resolved.FirstOrDefault()
+            ?? throw new SocketException((int)SocketError.HostNotFound);
+        return new IPEndPoint(chosen, port);
     }
 
     /// <summary>Whether <paramref name="url"/> is https:// (the only scheme internal gRPC accepts).</summary>

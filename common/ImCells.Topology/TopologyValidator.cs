@@ -173,7 +173,7 @@ public static partial class TopologyValidator
     /// <summary>The host:port a chat entry ("host:port" or "tls://host:port") claims.</summary>
     private static string ChatKey(string chat, string what)
     {
-        if (!Endpoints.TryParseChat(chat, out _, out var tls))
+        if (!Endpoints.TryParseChat(chat, out _, out _, out var tls))
         {
             throw new TopologyException($"{what} '{chat}' is not host:port or tls://host:port");
         }

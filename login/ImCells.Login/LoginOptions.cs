@@ -8,7 +8,7 @@ internal sealed class LoginOptions
     public const string Section = "Login";
 
     /// <summary>
-    /// The URL to listen on, with an IP address or localhost (one of the topology's login entries;
+    /// The URL to listen on, with an IP address, localhost or a DNS name (one of the topology's login entries;
     /// switch --listen): https:// serves TLS with this login server's certificate, http:// only on
     /// loopback unless Tls:AllowPlaintext=true. Default: the topology's login entry of <see cref="Index"/>.
     /// </summary>
@@ -56,7 +56,7 @@ internal sealed class LoginOptionsValidation : IValidateOptions<LoginOptions>
         var errors = new ValidateOptionsResultBuilder();
         if (options.Listen is not null && !IsListenUrl(options.Listen))
         {
-            errors.AddError($"Login:Listen = '{options.Listen}': must be an https:// or http:// URL with an IP address or localhost, e.g. https://127.0.0.1:7100");
+            errors.AddError($"Login:Listen = '{options.Listen}': must be an https:// or http:// URL, e.g. https://127.0.0.1:7100");
         }
 
         if (options.Index is < 0 or > 9999)
@@ -88,9 +88,9 @@ internal sealed class LoginOptionsValidation : IValidateOptions<LoginOptions>
         }
     }
 
-    /// <summary>What <see cref="Topology.Endpoints.FromUrl"/> can turn into a listen address.</summary>
+    /// <summary>An http(s) URL with a host and a port: an address to listen on (a name is resolved at start).</summary>
     private static bool IsListenUrl(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri)
         && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
-        && (uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 || uri.Host == "localhost");
+        && uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 or UriHostNameType.Dns;
 }

@@ -26,7 +26,7 @@ internal static class LoginServices
         services.AddListenAtStartup((sp, kestrel) =>
         {
             var url = ListenUrl(sp);
-            kestrel.ListenForClients(Endpoints.FromUrl(url), Endpoints.IsHttps(url), $"login {url}", $"https://{new Uri(url).Authority}", sp,
+            kestrel.ListenForClients(ListenAddresses.ForUrl(sp, url, $"login {url}"), Endpoints.IsHttps(url), $"login {url}", $"https://{new Uri(url).Authority}", sp,
                 o => o.Protocols = HttpProtocols.Http2);
         });
         services.AddSingleton<SourceLimits>();

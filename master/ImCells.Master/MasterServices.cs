@@ -31,8 +31,11 @@ internal static class MasterServices
             return Task.CompletedTask;
         });
         services.AddImCellsTls(_ => ClusterIdentity.Master);
-        services.AddListenAtStartup((sp, kestrel) => kestrel.ListenCluster(
-            Endpoints.FromUrl(sp.GetRequiredService<TopologyStore>().Current.Map.MasterGrpc), sp));
+        services.AddListenAtStartup((sp, kestrel) =>
+        {
+            var url = sp.GetRequiredService<TopologyStore>().Current.Map.MasterGrpc;
+            kestrel.ListenCluster(ListenAddresses.ForUrl(sp, url, $"master.grpc {url}"), sp);
+        });
         return services;
     }
 

@@ -44,7 +44,7 @@ public sealed class ChatServerTests(UpClusterFixture cluster, ITestOutputHelper 
 
             Assert.NotNull(bobClient);
             var where = await api.WhereAsync(bob, (await api.LoginAsync(bob, TestUsers.Password, "probe", ct)).Token, ct);
-            Assert.Contains(where.Devices, d => d.ServingCell == "a#1" && d.ChatEndpoint == cluster.ChatA1Address);
+            Assert.Contains(where.Devices, d => d.ServingCell == "a#1" && d.ChatEndpoint == cluster.ChatA1);
 
             var chatServer = cluster.PidOf("--cell a", "--chat-server 1");
             Assert.NotEqual(0, chatServer);

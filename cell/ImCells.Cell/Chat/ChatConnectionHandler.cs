@@ -12,12 +12,15 @@ internal sealed class ChatConnectionHandler : ConnectionHandler
     private readonly TimeProvider _time;
     private readonly ILogger<ChatSession> _logger;
     private readonly ConnectionTimeouts _timeouts;
+    private readonly ChatListenNames _names;
     private LocalName? _local;
     private int _tlsBuffersLogged;
 
     public ChatConnectionHandler(
-        IChatBackend backend, ChatOptions options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<ChatSession> logger)
+        IChatBackend backend, ChatOptions options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<ChatSession> logger,
+        ChatListenNames names)
     {
+        _names = names;
         _backend = backend;
         _options = options;
         _time = time;
@@ -43,7 +46,7 @@ internal sealed class ChatConnectionHandler : ConnectionHandler
             () => connection.Abort(new ConnectionAbortedException("the client does not read what it is sent")), _timeouts).RunAsync(connection.ConnectionClosed);
     }
 
-    /// <summary>The listen address as text, made once rather than once per connection.</summary>
+    /// <summary>The listen address as the topology names it, made once rather than once per connection.</summary>
     private string LocalText(EndPoint? endpoint)
     {
         if (endpoint is null)
@@ -57,7 +60,7 @@ internal sealed class ChatConnectionHandler : ConnectionHandler
             return known.Text;
         }
 
-        known = new LocalName(endpoint, endpoint.ToString() ?? "");
+        known = new LocalName(endpoint, _names.For(endpoint));
         Volatile.Write(ref _local, known);
         return known.Text;
     }

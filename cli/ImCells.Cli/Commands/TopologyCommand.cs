@@ -16,12 +16,12 @@ internal static class TopologyCommand
     public static Task<int> RunAsync(string[] argv) => argv switch
     {
         ["add-cell", .. var rest] => Task.FromResult(AddCell(rest)),
-        _ => throw new UsageException("topology takes: add-cell --id ID --range FIRST-LAST [--group-range FIRST-LAST] [--region R] [--topology PATH]"),
+        _ => throw new UsageException("topology takes: add-cell --id ID --range FIRST-LAST [--group-range FIRST-LAST] [--region R] [--grpc URL --chat ENTRY] [--sqlite FILE] [--topology PATH]"),
     };
 
     private static int AddCell(string[] argv)
     {
-        var args = CliArgs.Parse(argv, ["--id", "--range", "--group-range", "--region", "--topology"]);
+        var args = CliArgs.Parse(argv, ["--id", "--range", "--group-range", "--region", "--topology", "--grpc", "--chat", "--sqlite"]);
         var path = args.Optional("--topology") is { } given ? Path.GetFullPath(given)
             : RepoRoot.FindTopology() ?? throw new UsageException("no topology.json here; give --topology PATH");
         var current = TopologyFile.Load(path);
@@ -31,20 +31,15 @@ internal static class TopologyCommand
 
         var next = current.Clone();
         next.Version = current.Version + 1;
-        var taken = UsedPorts(current);
-        var grpcPort = FreePort(NextPort(current.Cells.Select(c => new Uri(c.Grpc).Port), 7201), taken);
-        taken.Add(grpcPort);
-        var chatPort = FreePort(NextPort(current.Cells.SelectMany(c => c.Chat).Select(Port), 7301), taken);
+        var (grpc, chat) = CellEndpoints(current, args.Optional("--grpc"), args.Optional("--chat"));
         var cell = new CellInfo
         {
             Id = id,
             Region = args.Optional("--region") ?? "",
-            Grpc = $"https://127.0.0.1:{grpcPort}",
-            Database = new DatabaseInfo { Provider = "sqlite", Connection = $"Data Source=data/cell-{id}.db" },
+            Grpc = grpc,
+            Database = new DatabaseInfo { Provider = "sqlite", Connection = $"Data Source={args.Optional("--sqlite") ?? $"data/cell-{id}.db"}" },
         };
-        // The new chat port speaks TLS if the existing ones do.
-        var tls = current.Cells.SelectMany(c => c.Chat).Any(c => c.StartsWith(Endpoints.TlsPrefix, StringComparison.OrdinalIgnoreCase));
-        cell.Chat.Add($"{(tls ? Endpoints.TlsPrefix : "")}127.0.0.1:{chatPort}");
+        cell.Chat.Add(chat);
         cell.Ranges.Add(new NumberRange { First = first, Last = last });
         if (groups is { } groupRange)
         {
@@ -69,6 +64,27 @@ internal static class TopologyCommand
                               + (groups is { } g ? $"  groups {g.Item1}-{g.Item2}" : "") + $"  grpc {cell.Grpc}  chat {cell.Chat[0]}");
         Console.Out.WriteLine("a running `imcells up` starts it now; the master publishes the new map within seconds");
         return 0;
+    }
+
+    /// <summary>
+    /// The new cell's gRPC URL and chat entry: as given (a cell on another host, e.g. a container),
+    /// else the next free ports on loopback, with TLS on the chat port if the existing ones have it.
+    /// </summary>
+    private static (string Grpc, string Chat) CellEndpoints(TopologyMap current, string? grpc, string? chat)
+    {
+        if (grpc is not null || chat is not null)
+        {
+            return grpc is not null && chat is not null
+                ? (grpc, chat)
+                : throw new UsageException("give --grpc and --chat together (the new cell's gRPC URL and chat entry), or neither");
+        }
+
+        var taken = UsedPorts(current);
+        var grpcPort = FreePort(NextPort(current.Cells.Select(c => new Uri(c.Grpc).Port), 7201), taken);
+        taken.Add(grpcPort);
+        var chatPort = FreePort(NextPort(current.Cells.SelectMany(c => c.Chat).Select(Port), 7301), taken);
+        var tls = current.Cells.SelectMany(c => c.Chat).Any(c => c.StartsWith(Endpoints.TlsPrefix, StringComparison.OrdinalIgnoreCase));
+        return ($"https://127.0.0.1:{grpcPort}", $"{(tls ? Endpoints.TlsPrefix : "")}127.0.0.1:{chatPort}");
     }
 
     private static (ulong First, ulong Last) ParseRange(string value, string option)

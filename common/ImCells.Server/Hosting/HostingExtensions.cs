@@ -21,6 +21,7 @@ public static class HostingExtensions
         ["--chat-server"] = "Cell:ChatServer",
         ["--token-key"] = "Token:KeyFile",
         ["--parent-pid"] = "ParentPid",
+        ["--bind"] = "Hosting:BindAddress",
     };
 
     public static WebApplicationBuilder CreateServerBuilder(string[] args)

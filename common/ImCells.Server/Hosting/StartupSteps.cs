@@ -34,12 +34,17 @@ public static class StartupSteps
     /// options object is created when the app is built, long before the map is known, but its listen
     /// addresses are only read when the server starts, after every startup step.
     /// </summary>
+    /// <remarks>
+    /// The "Hosting" settings (<see cref="HostingOptions"/>: the bind address) are registered here,
+    /// since every server that listens comes this way.
+    /// </remarks>
     public static IServiceCollection AddListenAtStartup(this IServiceCollection services, Action<IServiceProvider, KestrelServerOptions> listen) =>
-        services.AddStartupStep((sp, _) =>
-        {
-            listen(sp, sp.GetRequiredService<IOptions<KestrelServerOptions>>().Value);
-            return Task.CompletedTask;
-        });
+        services.AddValidatedOptions<HostingOptions, HostingOptionsValidation>(HostingOptions.Section)
+            .AddStartupStep((sp, _) =>
+            {
+                listen(sp, sp.GetRequiredService<IOptions<KestrelServerOptions>>().Value);
+                return Task.CompletedTask;
+            });
 }
 
 internal sealed record StartupStep(Func<IServiceProvider, CancellationToken, Task> Run);

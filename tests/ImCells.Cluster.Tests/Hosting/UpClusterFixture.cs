@@ -45,9 +45,6 @@ public sealed class UpClusterFixture : IAsyncLifetime
     /// <summary>The PKI `up` keeps in the repository's data folder.</summary>
     public PkiLayout Pki => new(Path.Combine(TestBuild.Root, "data", "pki"));
 
-    /// <summary>The address a session on <see cref="ChatA1"/> reports as its location.</summary>
-    public string ChatA1Address => $"127.0.0.1:{_ports[7]}";
-
     /// <summary>The cluster CA `up` created (in the repository's data/pki): what devices trust.</summary>
     public X509Certificate2 Ca => X509CertificateLoader.LoadCertificateFromFile(CaPath);
 
