@@ -108,4 +108,6 @@ cp "$HERE/imcells-entry" "$APP/imcells-entry"
 say "app image $IMAGE (on $RUNTIME)"
 docker build --build-arg "BASE=$RUNTIME" --label "imcells.source=$SOURCE_HASH" -t "$IMAGE" -f "$HERE/Dockerfile" "$APP" \
   >"$WORK/docker-build.log" 2>&1 || { cat "$WORK/docker-build.log" >&2; exit 1; }
+# The app images this one replaced (untagged now) would pile up with every change.
+docker image prune -f --filter "label=imcells.source" >/dev/null
 say "$(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{ printf "%s: %.0f MB", "'"$IMAGE"'", $1 / 1e6 }')"
