@@ -3,7 +3,7 @@ using System.Text;
 
 namespace ImCells.Docker.Tests;
 
-/// <summary>The docker command, bounded: each call has a timeout and fails with docker's own message.</summary>
+/// <summary>The docker command (or another program), bounded: each call has a timeout and fails with the program's own message.</summary>
 internal static class Docker
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
@@ -17,10 +17,15 @@ internal static class Docker
             : throw new InvalidOperationException($"docker {string.Join(' ', args)} exited with {code}: {stderr.Trim()} {stdout.Trim()}".Trim());
     }
 
+    public static Task<(int Code, string Stdout, string Stderr)> TryRunAsync(
+        IEnumerable<string> args, TimeSpan? timeout = null, CancellationToken ct = default) =>
+        TryRunAsync("docker", args, timeout, ct);
+
+    /// <summary>Runs <paramref name="program"/> with <paramref name="args"/> within <paramref name="timeout"/> (killed after it).</summary>
     public static async Task<(int Code, string Stdout, string Stderr)> TryRunAsync(
-        IEnumerable<string> args, TimeSpan? timeout = null, CancellationToken ct = default)
+        string program, IEnumerable<string> args, TimeSpan? timeout = null, CancellationToken ct = default)
     {
-        using var process = Start(args);
+        using var process = Start(program, args);
         var stdout = process.StandardOutput.ReadToEndAsync(ct);
         var stderr = process.StandardError.ReadToEndAsync(ct);
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -32,16 +37,18 @@ internal static class Docker
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"docker {string.Join(' ', args)} did not finish within {(timeout ?? DefaultTimeout).TotalSeconds:0} s");
+            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish within {(timeout ?? DefaultTimeout).TotalSeconds:0} s");
         }
 
         return (process.ExitCode, (await stdout).Trim(), await stderr);
     }
 
     /// <summary>Starts docker with redirected output (the caller reads it).</summary>
-    public static Process Start(IEnumerable<string> args)
+    public static Process Start(IEnumerable<string> args) => Start("docker", args);
+
+    private static Process Start(string program, IEnumerable<string> args)
     {
-        var info = new ProcessStartInfo("docker")
+        var info = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -53,6 +60,6 @@ internal static class Docker
             info.ArgumentList.Add(arg);
         }
 
-        return Process.Start(info) ?? throw new InvalidOperationException("cannot start docker");
+        return Process.Start(info) ?? throw new InvalidOperationException($"cannot start {program}");
     }
 }

@@ -168,31 +168,9 @@ public sealed class DockerCluster : IAsyncLifetime
     /// <summary>The imcells CLI on the host, for commands that only write files (pki, topology add-cell).</summary>
     public async Task<string> HostCliAsync(params string[] args)
     {
-        var cli = BuildOutput.Dll(_root, "cli/ImCells.Cli", _configuration);
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(cli);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = System.Diagnostics.Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(bound.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"imcells {string.Join(' ', args)} did not finish within 60 s");
-        }
-
-        return process.ExitCode == 0
-            ? (await stdout).Trim()
-            : throw new InvalidOperationException($"imcells {string.Join(' ', args)} exited with {process.ExitCode}: {await stderr}");
+        var (code, stdout, stderr) = await Docker.TryRunAsync(
+            "dotnet", [BuildOutput.Dll(_root, "cli/ImCells.Cli", _configuration), .. args], TimeSpan.FromSeconds(60));
+        return code == 0 ? stdout : throw new InvalidOperationException($"imcells {string.Join(' ', args)} exited with {code}: {stderr}");
     }
 
     /// <summary>The last lines of every server's log, for a failed test's output.</summary>
