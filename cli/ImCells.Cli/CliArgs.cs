@@ -3,19 +3,30 @@ using System.Globalization;
 namespace ImCells.Cli;
 
 /// <summary>
-/// The options of one command, parsed by hand: "--name value", "--name=value", bare flags, options
-/// that may repeat, and (when the command declares some) words that are not options.
-/// Anything the command did not declare is a usage error, so typos do not pass silently.
+/// The options of one command as its body reads them. <see cref="CommandLine.CommandBuilder"/> fills it
+/// from System.CommandLine; <see cref="Parse"/> is a small hand parser ("--name value", "--name=value",
+/// bare flags, repeated options, words) for argument lists handed on whole. Anything not declared is a
+/// usage error, so typos do not pass silently.
 /// </summary>
 internal sealed class CliArgs
 {
-    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<string>> _repeated = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
-    private readonly List<string> _positionals = [];
+    private readonly Dictionary<string, string> _values;
+    private readonly Dictionary<string, List<string>> _repeated;
+    private readonly HashSet<string> _flags;
+    private readonly List<string> _positionals;
 
     private CliArgs()
+        : this(new(StringComparer.Ordinal), new(StringComparer.Ordinal), new(StringComparer.Ordinal), [])
     {
+    }
+
+    /// <summary>Values already parsed (by System.CommandLine, see <see cref="CommandLine.CommandBuilder"/>).</summary>
+    internal CliArgs(Dictionary<string, string> values, Dictionary<string, List<string>> repeated, HashSet<string> flags, IEnumerable<string> positionals)
+    {
+        _values = values;
+        _repeated = repeated;
+        _flags = flags;
+        _positionals = [.. positionals];
     }
 
     /// <param name="valueOptions">Options that take a value, e.g. "--user".</param>

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using ImCells.Cli.Up;
 
@@ -9,6 +10,13 @@ namespace ImCells.Cli.Commands;
 /// </summary>
 internal static class BenchCommand
 {
+    /// <summary>
+    /// Listed in `imcells --help` only: Program hands `bench ...` to the load generator unparsed,
+    /// so `bench chat --help` is the load generator's own help.
+    /// </summary>
+    public static Command Build() =>
+        new("bench", "load generator against a running cluster: connections, chat, login, group (bench KIND --help)");
+
     public static async Task<int> RunAsync(string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, WorkingDirectory = Environment.CurrentDirectory };

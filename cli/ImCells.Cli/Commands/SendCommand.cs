@@ -1,3 +1,5 @@
+using System.CommandLine;
+using ImCells.Cli.CommandLine;
 using ImCells.Protos.Client;
 
 namespace ImCells.Cli.Commands;
@@ -8,10 +10,16 @@ namespace ImCells.Cli.Commands;
 /// </summary>
 internal static class SendCommand
 {
-    public static async Task<int> RunAsync(string[] argv)
+    public static Command Build() => new CommandBuilder("send", "send one message: prints \"<message_id> <seq>\", or \"scheduled <schedule_id> at <time>\" with --at")
+        .User()
+        .Value(CommonOptions.Peer, "M", "who receives it", required: true, "--to")
+        .Value("--text", "T", "the message", required: true)
+        .Value("--at", "TIME", "send it at this time instead (ISO-8601, UTC unless it has an offset)")
+        .Run(RunAsync);
+
+    private static async Task<int> RunAsync(CliArgs args)
     {
-        var args = CliArgs.Parse(argv, UserArgs.With("--to", "--text", "--at"));
-        var to = args.RequiredUInt64("--to");
+        var to = args.RequiredUInt64(CommonOptions.Peer);
         var text = args.Required("--text");
         var at = args.Optional("--at") is { } value ? IsoTime.Parse("--at", value) : (DateTimeOffset?)null;
         if (at?.ToUnixTimeMilliseconds() <= 0)
