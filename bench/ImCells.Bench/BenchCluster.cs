@@ -34,6 +34,9 @@ internal sealed class BenchCluster
     /// <summary>--allow-slow-registration: register users even at a costly password hash (<see cref="PasswordCost"/>).</summary>
     public bool AllowSlowRegistration { get; }
 
+    /// <summary>Each cell's password cost once asked (null: could not be asked), so a run asks and warns once per cell.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, int?> PasswordCosts { get; } = new(StringComparer.Ordinal);
+
     public X509Certificate2? Ca { get; }
 
     /// <summary>The check of tls:// chat servers; null for the system's trust store.</summary>

@@ -21,6 +21,18 @@ internal static class PasswordCost
     /// <summary>The cell's iteration count; null when it cannot be asked or does not say (told on stderr in one line).</summary>
     public static async Task<int?> AskAsync(BenchCluster cluster, string cell, CancellationToken ct)
     {
+        if (cluster.PasswordCosts.TryGetValue(cell, out var known))
+        {
+            return known;
+        }
+
+        var asked = await AskOnceAsync(cluster, cell, ct);
+        cluster.PasswordCosts[cell] = asked;
+        return asked;
+    }
+
+    private static async Task<int?> AskOnceAsync(BenchCluster cluster, string cell, CancellationToken ct)
+    {
         try
         {
             var status = await ClusterStatus.CellAsync(cluster, cell, ct, collectGarbage: false);
