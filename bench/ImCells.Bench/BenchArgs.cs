@@ -16,7 +16,7 @@ internal sealed class BenchArgs
             var arg = e.Current;
             if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length < 3)
             {
-                throw new BenchException($"unexpected argument '{arg}'");
+                throw BenchException.Usage($"unexpected argument '{arg}'");
             }
 
             var name = arg[2..];
@@ -26,7 +26,7 @@ internal sealed class BenchArgs
                 continue;
             }
 
-            _values[name] = e.MoveNext() ? e.Current : throw new BenchException($"--{name} needs a value");
+            _values[name] = e.MoveNext() ? e.Current : throw BenchException.Usage($"--{name} needs a value");
         }
     }
 
@@ -54,7 +54,7 @@ internal sealed class BenchArgs
 
         return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
             ? v
-            : throw new BenchException($"--{name} must be an integer in {min}..{max}, got '{text}'");
+            : throw BenchException.Usage($"--{name} must be an integer in {min}..{max}, got '{text}'");
     }
 
     public double Double(string name, double fallback, double min = 0)
@@ -67,7 +67,7 @@ internal sealed class BenchArgs
 
         return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= min
             ? v
-            : throw new BenchException($"--{name} must be a number >= {min}, got '{text}'");
+            : throw BenchException.Usage($"--{name} must be a number >= {min}, got '{text}'");
     }
 
     /// <summary>Call after reading every option: anything not asked for is a typo.</summary>
@@ -76,7 +76,7 @@ internal sealed class BenchArgs
         var unknown = _values.Keys.Where(k => !_used.Contains(k)).ToList();
         if (unknown.Count > 0)
         {
-            throw new BenchException($"unknown option(s): {string.Join(", ", unknown.Select(u => "--" + u))}");
+            throw BenchException.Usage($"unknown option(s): {string.Join(", ", unknown.Select(u => "--" + u))}");
         }
     }
 }

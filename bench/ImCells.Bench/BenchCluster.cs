@@ -13,8 +13,11 @@ namespace ImCells.Bench;
 /// </summary>
 internal sealed class BenchCluster
 {
-    private BenchCluster(string loginUrl, string? caFile, string pkiDirectory)
+    public const string AllowSlowRegistrationFlag = "allow-slow-registration";
+
+    private BenchCluster(string loginUrl, string? caFile, string pkiDirectory, bool allowSlowRegistration = false)
     {
+        AllowSlowRegistration = allowSlowRegistration;
         LoginUrl = loginUrl;
         CaFile = caFile;
         PkiDirectory = pkiDirectory;
@@ -28,6 +31,12 @@ internal sealed class BenchCluster
 
     public string PkiDirectory { get; }
 
+    /// <summary>--allow-slow-registration: register users even at a costly password hash (<see cref="PasswordCost"/>).</summary>
+    public bool AllowSlowRegistration { get; }
+
+    /// <summary>Each cell's password cost once asked (null: could not be asked), so a run asks and warns once per cell.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, int?> PasswordCosts { get; } = new(StringComparer.Ordinal);
+
     public X509Certificate2? Ca { get; }
 
     /// <summary>The check of tls:// chat servers; null for the system's trust store.</summary>
@@ -39,11 +48,12 @@ internal sealed class BenchCluster
         var given = args.String("ca");
         if (given is not null && !File.Exists(given))
         {
-            throw new BenchException($"--ca {given}: no such file");
+            throw BenchException.Usage($"--ca {given}: no such file");
         }
 
         var fallback = new PkiLayout(pki).CaCertificate;
-        return new BenchCluster(BenchEnvironment.LoginUrl(args), given ?? (File.Exists(fallback) ? fallback : null), pki);
+        return new BenchCluster(
+            BenchEnvironment.LoginUrl(args), given ?? (File.Exists(fallback) ? fallback : null), pki, args.Has(AllowSlowRegistrationFlag));
     }
 
     public LoginApi OpenLogin() => new(LoginUrl, Ca);
@@ -60,7 +70,7 @@ internal sealed class BenchCluster
         }
         catch (CryptographicException e)
         {
-            throw new BenchException($"cannot read the CA certificate {path}: {e.Message}", e);
+            throw BenchException.Usage($"cannot read the CA certificate {path}: {e.Message}", e);
         }
     }
 }

@@ -33,8 +33,8 @@ internal static class BenchEnvironment
         return cells is { Count: > 0 } ? cells : ["a"];
     }
 
-    /// <summary>Prints the result as one JSON line on stdout and appends it to data/bench-results.jsonl.</summary>
-    public static void Publish(string bench, string[] commandArgs, JsonObject result)
+    /// <summary>The result line: what ran, when, on what machine, then the benchmark's own figures.</summary>
+    public static JsonObject ResultLine(string bench, string[] commandArgs, JsonObject result)
     {
         var line = new JsonObject
         {
@@ -54,8 +54,14 @@ internal static class BenchEnvironment
             line[key] = value?.DeepClone();
         }
 
+        return line;
+    }
+
+    /// <summary>Prints the line as one line of JSON and appends it to data/bench-results.jsonl.</summary>
+    public static void Publish(JsonObject line, TextWriter output)
+    {
         var text = line.ToJsonString(JsonOptions);
-        Console.Out.WriteLine(text);
+        output.WriteLine(text);
         Directory.CreateDirectory(DataDirectory);
         File.AppendAllText(ResultsFile, text + "\n");
     }

@@ -6,22 +6,22 @@ using ImCells.Protos.Client;
 namespace ImCells.Bench;
 
 /// <summary>
-/// bench chat --users N --mode same-cell|cross-cell (--rate R | --closed-loop) --seconds D [--find-max]:
+/// bench chat [--users N] [--mode same-cell|cross-cell] [--rate R | --closed-loop | --find-max] [--seconds D]:
 /// N/2 sender → receiver pairs over lean connections and the real Send request; the latency is
 /// send → the receiver's NewMessage notify, timed on one clock because both ends live in this process.
 /// </summary>
 internal static class ChatBench
 {
-    public static async Task<int> RunAsync(string[] commandArgs, BenchArgs args, CancellationToken ct)
+    public static async Task<JsonObject> RunAsync(BenchArgs args, CancellationToken ct)
     {
         var options = ChatOptions.Parse(args);
         using var api = options.Cluster.OpenLogin();
         var pairs = options.Users / 2;
         var sameCell = options.Mode == "same-cell";
-        var (senderUsers, regA) = await UserPool.EnsureAsync(api, "a", options.Pool, sameCell ? pairs * 2 : pairs, LeanLogins.Concurrency, ct);
+        var (senderUsers, regA) = await UserPool.EnsureAsync(options.Cluster, api, "a", options.Pool, sameCell ? pairs * 2 : pairs, LeanLogins.Concurrency, ct);
         var (receiverUsers, regB) = sameCell
             ? (senderUsers.Skip(pairs).ToList(), new RegisterStats(0, 0, 0))
-            : await UserPool.EnsureAsync(api, "b", options.Pool, pairs, LeanLogins.Concurrency, ct);
+            : await UserPool.EnsureAsync(options.Cluster, api, "b", options.Pool, pairs, LeanLogins.Concurrency, ct);
 
         var peers = new ChatPeer[pairs * 2];
         var clock = Stopwatch.StartNew();
@@ -50,8 +50,7 @@ internal static class ChatBench
             result["register"] = new JsonArray(LoginBench.Register(regA), LoginBench.Register(regB));
             result["target_msgs_per_s"] = sameCell ? 20_000 : 12_000; // issue 14: durable, open loop, p99 <= 100 ms, no loss
             result["target_p99_ms"] = 100;
-            BenchEnvironment.Publish("chat", commandArgs, result);
-            return (bool)result["ok"]! ? 0 : 1;
+            return result;
         }
         finally
         {
@@ -62,20 +61,30 @@ internal static class ChatBench
         }
     }
 
-    /// <summary>The options of one chat run, checked up front.</summary>
+    /// <summary>
+    /// The options of one chat run, checked up front. Without --rate, --closed-loop or --find-max the
+    /// run is open loop at <see cref="DefaultRate"/> messages/s in all: a load a 2-core box carries.
+    /// </summary>
     internal sealed record ChatOptions(
         int Users, string Mode, double Rate, bool ClosedLoop, int Seconds, bool FindMax, double StartRate, double Factor,
         int MaxSteps, double P99LimitMs, int GraceSeconds, int TextBytes, string? Pool, BenchCluster Cluster)
     {
+        public const int DefaultUsers = 200;
+
+        public const double DefaultRate = 1000;
+
         public static ChatOptions Parse(BenchArgs args)
         {
+            var closedLoop = args.Has("closed-loop");
+            var findMax = args.Has("find-max");
+            var rateGiven = args.Has("rate");
             var options = new ChatOptions(
-                Users: args.Int("users", 1000, min: 2, max: 38_000),
+                Users: args.Int("users", DefaultUsers, min: 2, max: 38_000),
                 Mode: args.String("mode", "same-cell"),
-                Rate: args.Double("rate", 0),
-                ClosedLoop: args.Has("closed-loop"),
+                Rate: args.Double("rate", closedLoop || findMax ? 0 : DefaultRate, min: 0.001),
+                ClosedLoop: closedLoop,
                 Seconds: args.Int("seconds", 10, min: 1, max: 3600),
-                FindMax: args.Has("find-max"),
+                FindMax: findMax,
                 StartRate: args.Double("start-rate", 500, min: 1),
                 Factor: args.Double("step-factor", 1.5, min: 1.01),
                 MaxSteps: args.Int("max-steps", 20, min: 1, max: 50),
@@ -87,17 +96,17 @@ internal static class ChatBench
             args.RejectUnknown();
             if (options.Mode is not ("same-cell" or "cross-cell"))
             {
-                throw new BenchException("--mode must be same-cell or cross-cell");
+                throw BenchException.Usage("--mode must be same-cell or cross-cell");
             }
 
             if (options.Users > 19_000)
             {
-                throw new BenchException("--users above 19 000 needs more than one load process (not supported by bench chat)");
+                throw BenchException.Usage("--users above 19 000 needs more than one load process (not supported by bench chat)");
             }
 
-            if (!options.FindMax && options.ClosedLoop == (options.Rate > 0))
+            if ((rateGiven ? 1 : 0) + (closedLoop ? 1 : 0) + (findMax ? 1 : 0) > 1)
             {
-                throw new BenchException("give exactly one of --rate R and --closed-loop (or --find-max)");
+                throw BenchException.Usage($"give at most one of --rate R, --closed-loop and --find-max (without any: --rate {DefaultRate})");
             }
 
             return options;

@@ -10,7 +10,7 @@ namespace ImCells.Bench;
 /// </summary>
 internal static class ConnectionsBench
 {
-    public static async Task<int> RunAsync(string[] commandArgs, BenchArgs args, CancellationToken ct)
+    public static async Task<JsonObject> RunAsync(BenchArgs args, CancellationToken ct)
     {
         var count = args.Int("count", 10_000, min: 1, max: 1_000_000);
         var processes = args.Int("processes", Holders.DefaultProcesses(count), min: 1, max: 64);
@@ -24,7 +24,7 @@ internal static class ConnectionsBench
         Holders.CheckFits(count, processes);
 
         using var api = cluster.OpenLogin();
-        var (users, registered) = await UserPool.EnsureAsync(api, cell, pool, count, concurrency, ct);
+        var (users, registered) = await UserPool.EnsureAsync(cluster, api, cell, pool, count, concurrency, ct);
         var holders = Holders.Start(cluster, users, cell, pool, processes, addresses, concurrency, 900 + hold);
         var clock = Stopwatch.StartNew();
         try
@@ -55,7 +55,7 @@ internal static class ConnectionsBench
                 ["rss_bytes"] = added > 0 ? ((long)after.RssBytes - (long)before.RssBytes) / added : null,
                 ["managed_heap_bytes"] = added > 0 ? ((long)after.ManagedHeapBytes - (long)before.ManagedHeapBytes) / added : null,
             };
-            BenchEnvironment.Publish("connections", commandArgs, new JsonObject
+            return new JsonObject
             {
                 ["login_url"] = cluster.LoginUrl,
                 ["cell"] = cell,
@@ -78,8 +78,7 @@ internal static class ConnectionsBench
                 ["server_connections_added"] = added,
                 ["per_connection"] = perConnection,
                 ["target_rss_bytes_per_connection"] = 8192, // issue 14: an idle authenticated connection at 10 000
-            });
-            return connects.Failed == 0 && logins.Failed == 0 && open == count ? 0 : 1;
+            };
         }
         finally
         {

@@ -15,7 +15,7 @@ internal static class GroupBench
 {
     private static readonly TimeSpan SetupTimeout = TimeSpan.FromSeconds(60);
 
-    public static async Task<int> RunAsync(string[] commandArgs, BenchArgs args, CancellationToken ct)
+    public static async Task<JsonObject> RunAsync(BenchArgs args, CancellationToken ct)
     {
         var options = GroupBenchOptions.Parse(args, BenchEnvironment.UserCells);
         using var api = options.Cluster.OpenLogin();
@@ -38,8 +38,7 @@ internal static class GroupBench
             line["group_member_count"] = group.MemberCount;
             line["online_by_cell"] = new JsonObject([.. members.CountBy(m => m.Cell).Select(c => KeyValuePair.Create(c.Key, (JsonNode?)c.Value))]);
             line["register"] = new JsonArray([.. registered.Select(LoginBench.Register)]);
-            BenchEnvironment.Publish("group", commandArgs, line);
-            return (bool)line["ok"]! ? 0 : 1;
+            return line;
         }
         finally
         {
@@ -58,7 +57,7 @@ internal static class GroupBench
         var registered = new List<RegisterStats>();
         for (var c = 0; c < options.Cells.Count; c++)
         {
-            var (cellUsers, stats) = await UserPool.EnsureAsync(api, options.Cells[c], options.Pool, options.MembersIn(c), LeanLogins.Concurrency, ct);
+            var (cellUsers, stats) = await UserPool.EnsureAsync(options.Cluster, api, options.Cells[c], options.Pool, options.MembersIn(c), LeanLogins.Concurrency, ct);
             registered.Add(stats);
             for (var k = 0; k < cellUsers.Count; k++)
             {

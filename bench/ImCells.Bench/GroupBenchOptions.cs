@@ -30,7 +30,7 @@ internal sealed record GroupBenchOptions(
         var rate = args.Double("rate", closedLoop ? 0 : DefaultRate, min: 0.001);
         if (closedLoop && args.Has("rate"))
         {
-            throw new BenchException("give --rate R or --closed-loop, not both");
+            throw BenchException.Usage("give --rate R or --closed-loop, not both");
         }
 
         var cellsText = args.String("cells");
@@ -42,7 +42,7 @@ internal sealed record GroupBenchOptions(
             Pool: args.String("pool"),
             Cluster: BenchCluster.From(args));
         args.RejectUnknown();
-        return options.Cells.Count > 0 ? options : throw new BenchException("no cell to home the members in (give --cells a,b)");
+        return options.Cells.Count > 0 ? options : throw BenchException.Usage("no cell to home the members in (give --cells a,b)");
     }
 
     /// <summary>The cell member <paramref name="member"/> is homed in.</summary>
@@ -56,7 +56,7 @@ internal sealed record GroupBenchOptions(
         var cells = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
         if (cells.Count == 0 || cells.Distinct(StringComparer.Ordinal).Count() != cells.Count)
         {
-            throw new BenchException($"--cells must name distinct cells, comma separated, got '{text}'");
+            throw BenchException.Usage($"--cells must name distinct cells, comma separated, got '{text}'");
         }
 
         return cells;

@@ -98,6 +98,7 @@ internal sealed record GroupResult
             ["deliveries_per_s"] = BenchEnvironment.Round(Deliveries / Math.Max(deliveryWindow, 0.001)),
             ["p50_ms"] = BenchEnvironment.Round(Latency.PercentileMs(50), 2),
             ["p90_ms"] = BenchEnvironment.Round(Latency.PercentileMs(90), 2),
+            ["p95_ms"] = BenchEnvironment.Round(Latency.PercentileMs(95), 2),
             ["p99_ms"] = BenchEnvironment.Round(Latency.PercentileMs(99), 2),
             ["max_ms"] = BenchEnvironment.Round(Latency.MaxMs, 2),
             ["ack_latency"] = AckLatency.ToJson(),

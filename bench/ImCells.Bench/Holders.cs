@@ -14,7 +14,7 @@ internal static class Holders
     {
         if ((count + processes - 1) / processes > PerProcess)
         {
-            throw new BenchException($"{count} connections over {processes} process(es) is more than {PerProcess} per process; use --processes {DefaultProcesses(count)}");
+            throw BenchException.Usage($"{count} connections over {processes} process(es) is more than {PerProcess} per process; use --processes {DefaultProcesses(count)}");
         }
     }
 

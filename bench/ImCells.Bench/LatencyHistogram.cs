@@ -74,6 +74,7 @@ internal sealed class LatencyHistogram
         ["samples"] = Count,
         ["p50_ms"] = BenchEnvironment.Round(PercentileMs(50), 2),
         ["p90_ms"] = BenchEnvironment.Round(PercentileMs(90), 2),
+        ["p95_ms"] = BenchEnvironment.Round(PercentileMs(95), 2),
         ["p99_ms"] = BenchEnvironment.Round(PercentileMs(99), 2),
         ["max_ms"] = BenchEnvironment.Round(MaxMs, 2),
     };

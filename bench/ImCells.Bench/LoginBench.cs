@@ -10,7 +10,7 @@ namespace ImCells.Bench;
 /// </summary>
 internal static class LoginBench
 {
-    public static async Task<int> RunAsync(string[] commandArgs, BenchArgs args, CancellationToken ct)
+    public static async Task<JsonObject> RunAsync(BenchArgs args, CancellationToken ct)
     {
         var count = args.Int("count", 2000, min: 1);
         var concurrency = args.Int("concurrency", 32, min: 1, max: 4096);
@@ -19,9 +19,13 @@ internal static class LoginBench
         var (iterations, iterationsSource) = Iterations(args);
         var cluster = BenchCluster.From(args);
         args.RejectUnknown();
+        if (await PasswordCost.AskAsync(cluster, cell, ct) is { } asked)
+        {
+            (iterations, iterationsSource) = (asked, $"cell {cell}'s status");
+        }
 
         using var api = cluster.OpenLogin();
-        var (users, registered) = await UserPool.EnsureAsync(api, cell, pool, count, concurrency, ct);
+        var (users, registered) = await UserPool.EnsureAsync(cluster, api, cell, pool, count, concurrency, ct);
 
         var latency = new LatencyHistogram();
         var next = -1;
@@ -54,7 +58,7 @@ internal static class LoginBench
         }
 
         var seconds = clock.Elapsed.TotalSeconds;
-        BenchEnvironment.Publish("login", commandArgs, new JsonObject
+        return new JsonObject
         {
             ["login_url"] = cluster.LoginUrl,
             ["cell"] = cell,
@@ -70,8 +74,7 @@ internal static class LoginBench
             ["login_latency"] = latency.ToJson(),
             ["register"] = Register(registered),
             ["target_logins_per_s"] = 2000,
-        });
-        return failed == 0 ? 0 : 1;
+        };
     }
 
     public static JsonObject Register(RegisterStats stats) => new()
@@ -83,8 +86,9 @@ internal static class LoginBench
     };
 
     /// <summary>
-    /// The iteration count cannot be read over the wire: --iterations-note, else this process's
-    /// IMCELLS_Hlr__PasswordIterations (what ./imcells up passes on when exported), else the server default.
+    /// The iteration count when the cell cannot be asked (no operator certificate, an older cell):
+    /// --iterations-note, else this process's IMCELLS_Hlr__PasswordIterations (what ./imcells up passes
+    /// on when exported), else the server default.
     /// </summary>
     private static (int Iterations, string Source) Iterations(BenchArgs args)
     {

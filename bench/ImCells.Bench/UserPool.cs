@@ -45,9 +45,12 @@ internal static class UserPool
         return users;
     }
 
-    /// <summary>Returns <paramref name="count"/> users of <paramref name="cell"/>, registering the missing ones.</summary>
+    /// <summary>
+    /// Returns <paramref name="count"/> users of <paramref name="cell"/>, registering the missing ones;
+    /// refused (<see cref="PasswordCost"/>) when the cell's password hash would make that crawl.
+    /// </summary>
     public static async Task<(IReadOnlyList<BenchUser> Users, RegisterStats Stats)> EnsureAsync(
-        LoginApi api, string cell, string? pool, int count, int concurrency, CancellationToken ct)
+        BenchCluster cluster, LoginApi api, string cell, string? pool, int count, int concurrency, CancellationToken ct)
     {
         var path = FileFor(cell, pool);
         var users = Read(path).ToList();
@@ -65,7 +68,11 @@ internal static class UserPool
             return (users.Take(count).ToList(), new RegisterStats(count, 0, 0));
         }
 
-        Console.Error.WriteLine($"[bench] registering {missing} users in cell {cell} (reusing {users.Count} from {path})");
+        var iterations = await PasswordCost.AskAsync(cluster, cell, ct);
+        PasswordCost.Check(cell, iterations, missing, cluster.AllowSlowRegistration);
+        concurrency = PasswordCost.Concurrency(iterations, concurrency);
+        Console.Error.WriteLine($"[bench] registering {missing} users in cell {cell} (reusing {users.Count} from {path}; " +
+                                $"{(iterations is { } n ? $"{n} PBKDF2 iterations" : "password cost unknown")}, {concurrency} at once)");
         Directory.CreateDirectory(BenchEnvironment.DataDirectory);
         var fileLock = new Lock();
         var created = new List<BenchUser>(missing);

@@ -17,6 +17,7 @@ internal sealed class CellAdminService(
     CellIdentity self,
     TopologyCache topology,
     AccountStore accounts,
+    HlrOptions hlrOptions,
     MailboxStore mailboxes,
     SessionRegistry sessions,
     VisitorCache vlr,
@@ -38,6 +39,7 @@ internal sealed class CellAdminService(
         reply.GroupDeliverCalls.Add(groupFanout.DeliverCalls.ToDictionary());
         reply.HomeUsersHere = (uint)byHome.HomeUsers;
         reply.Visitors.Add(byHome.Visitors);
+        reply.PasswordIterations = (uint)hlrOptions.PasswordIterations;
         return reply;
     }
 }
