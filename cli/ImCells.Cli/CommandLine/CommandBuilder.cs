@@ -78,7 +78,7 @@ internal sealed class CommandBuilder
     }
 
     /// <summary>The options of every command that acts as a user (see <see cref="CommonOptions.User"/>).</summary>
-    public CommandBuilder User() => CommonOptions.User(this);
+    public CommandBuilder User(string? device = null) => CommonOptions.User(this, device);
 
     /// <summary>The options of every command that talks to login: --login and --ca.</summary>
     public CommandBuilder Login() => CommonOptions.Login(this);

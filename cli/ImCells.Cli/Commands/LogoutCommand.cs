@@ -14,7 +14,7 @@ internal static class LogoutCommand
     private const string All = "--all";
 
     public static Command Build() => new CommandBuilder("logout", "end the sessions of a device (--device ID) or of every device (--all): their tokens stop working, their connections close")
-        .User()
+        .User(device: "the device whose sessions to end (this command itself signs in as \"cli\")")
         .Flag(All, "every device of the user, instead of --device")
         .Run(RunAsync);
 
