@@ -21,7 +21,7 @@ internal static class LoginUrl
     {
         if (args.Optional(Option) is { } url)
         {
-            return url;
+            return Validate(url);
         }
 
         var path = RepoRoot.FindTopology()
@@ -31,5 +31,25 @@ internal static class LoginUrl
         return urls.Count > 0
             ? string.Join(',', urls)
             : throw new UsageException($"no --login URL given and {path} lists no login server");
+    }
+
+    /// <summary>Each comma-separated entry must be an absolute http:// or https:// URL: anything else is a usage error, not a crash later.</summary>
+    internal static string Validate(string urls)
+    {
+        var entries = urls.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (entries.Length == 0)
+        {
+            throw new UsageException($"{Option} needs at least one URL");
+        }
+
+        foreach (var entry in entries)
+        {
+            if (!Uri.TryCreate(entry, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new UsageException($"{Option} must be http:// or https:// URLs, comma-separated, not '{entry}'");
+            }
+        }
+
+        return urls;
     }
 }

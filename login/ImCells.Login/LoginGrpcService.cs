@@ -100,7 +100,10 @@ internal sealed partial class LoginGrpcService(
         return cells.Count == 0 ? null : cells[(int)(userId % (ulong)cells.Count)];
     }
 
-    /// <summary>Where the device attaches: the preferred cell, else a cell of the preferred region, else home.</summary>
+    /// <summary>
+    /// Where the device attaches: the preferred cell, else a cell of the preferred region, else home.
+    /// A cell or region the topology does not have is INVALID_ARGUMENT.
+    /// </summary>
     private CellInfo ServingCell(LoginRequest request, CellInfo home)
     {
         var map = topology.Current;
@@ -112,7 +115,9 @@ internal sealed partial class LoginGrpcService(
 
         if (request.Region.Length > 0 && home.Region != request.Region)
         {
-            return map.Map.Cells.FirstOrDefault(c => c.Region == request.Region) ?? home;
+            // Refused like an unknown cell: a typo must not silently leave the device at home.
+            return map.Map.Cells.FirstOrDefault(c => c.Region == request.Region)
+                ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"no cell in region '{request.Region}' in topology version {map.Version}"));
         }
 
         return home;

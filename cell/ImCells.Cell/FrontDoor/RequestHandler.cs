@@ -86,6 +86,7 @@ internal sealed partial class RequestHandler(
             Seq = result.SenderSeq,
             SentAtMs = result.SentAtMs,
             OwnCopyInAck = MessageRouter.OwnCopyInAck(result) && caller.DeviceId.Length > 0,
+            Forwarded = router.HomedElsewhere(request.To),
         };
     }
 

@@ -60,6 +60,9 @@ internal sealed class MessageRouter(
         return sent;
     }
 
+    /// <summary>The recipient is homed in another cell: that cell answers later, through the outbox (see SendAck.forwarded).</summary>
+    public bool HomedElsewhere(ulong to) => topology.Current.Locate(to) is { } owner && owner.Id != self.Id;
+
     /// <summary>A newly stored message: its sender's copy is exactly what the SendAck and the request say.</summary>
     public static bool OwnCopyInAck(SendResult result) =>
         result.Outcome == SendOutcome.Stored && !result.Duplicate && result.Appended.Count > 0;

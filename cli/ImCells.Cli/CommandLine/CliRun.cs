@@ -8,18 +8,26 @@ namespace ImCells.Cli.CommandLine;
 /// <summary>Parses, runs, and turns every failure into one line on stderr and an exit code.</summary>
 internal static class CliRun
 {
+    /// <summary>System.CommandLine's words for a group command given without its subcommand (localized, so asked).</summary>
+    private static readonly string NoSubcommand = OneLine(new RootCommand { new Command("sub") }.Parse([]).Errors.Single().Message);
+
     public static async Task<int> InvokeAsync(RootCommand root, string[] args)
     {
         // Bare `imcells` is asking what there is.
         var parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
         if (parsed.Errors.Count > 0 && parsed.Action is not HelpAction)
         {
-            foreach (var error in parsed.Errors)
+            var messages = parsed.Errors.Select(e => OneLine(e.Message)).ToList();
+            if (messages.All(m => m == NoSubcommand))
             {
-                Console.Error.WriteLine($"imcells: {error.Message}");
+                // `imcells group` alone: what it offers is the useful answer (exit 2: nothing was done).
+                await root.Parse([.. CommandPath(parsed).Skip(1), "--help"]).InvokeAsync();
+                return ExitCodes.Usage;
             }
 
-            Console.Error.WriteLine($"imcells: see '{HelpCommandLine(parsed)} --help'");
+            // "Required command was not provided" says nothing an unknown word does not say better.
+            messages.RemoveAll(m => m == NoSubcommand);
+            Console.Error.WriteLine($"imcells: {string.Join("; ", messages)} (see '{string.Join(' ', CommandPath(parsed))} --help')");
             return ExitCodes.Usage;
         }
 
@@ -63,8 +71,12 @@ internal static class CliRun
         }
     }
 
-    /// <summary>"imcells group add" for an error in `imcells group add ...`.</summary>
-    private static string HelpCommandLine(ParseResult parsed)
+    /// <summary>A parse error on one line: the list of allowed values comes one per line otherwise.</summary>
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    /// <summary>["imcells", "group", "add"] for an error in `imcells group add ...`.</summary>
+    private static List<string> CommandPath(ParseResult parsed)
     {
         var names = new List<string>();
         for (var result = parsed.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
@@ -73,6 +85,6 @@ internal static class CliRun
         }
 
         names.Reverse();
-        return string.Join(' ', names);
+        return names;
     }
 }

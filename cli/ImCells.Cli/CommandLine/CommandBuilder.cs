@@ -13,7 +13,7 @@ internal sealed class CommandBuilder
 {
     private readonly Command _command;
     private readonly List<Declared> _declared = [];
-    private Argument<string[]>? _positionals;
+    private Argument? _positionals;
 
     public CommandBuilder(string name, string description)
     {
@@ -43,10 +43,27 @@ internal sealed class CommandBuilder
         return this;
     }
 
-    /// <summary>Words that are not options, e.g. the user number of `where N`.</summary>
-    public CommandBuilder Words(string name, string description, int min, int max)
+    /// <summary>Words that are not options, e.g. the user number of `where N`; with <paramref name="choices"/>, only those (offered by completion).</summary>
+    public CommandBuilder Words(string name, string description, int min, int max, params string[] choices)
     {
-        _positionals = new Argument<string[]>(name) { Description = description, Arity = new ArgumentArity(min, max) };
+        // One word at most is a string: System.CommandLine will not convert a lone word to string[].
+        _positionals = max == 1
+            ? new Argument<string>(name) { Description = description, Arity = new ArgumentArity(min, max) }
+            : new Argument<string[]>(name) { Description = description, Arity = new ArgumentArity(min, max) };
+        if (choices.Length > 0)
+        {
+            // Not AcceptOnlyFromAmong: on a string[] argument it refuses the very words it lists.
+            _positionals.HelpName = string.Join('|', choices);
+            _positionals.CompletionSources.Add(choices);
+            _positionals.Validators.Add(result =>
+            {
+                foreach (var token in result.Tokens.Where(t => !choices.Contains(t.Value, StringComparer.Ordinal)))
+                {
+                    result.AddError($"{name} must be {string.Join(" or ", choices)}, not '{token.Value}'");
+                }
+            });
+        }
+
         _command.Add(_positionals);
         return this;
     }
@@ -61,7 +78,7 @@ internal sealed class CommandBuilder
     }
 
     /// <summary>The options of every command that acts as a user (see <see cref="CommonOptions.User"/>).</summary>
-    public CommandBuilder User() => CommonOptions.User(this);
+    public CommandBuilder User(string? device = null) => CommonOptions.User(this, device);
 
     /// <summary>The options of every command that talks to login: --login and --ca.</summary>
     public CommandBuilder Login() => CommonOptions.Login(this);
@@ -160,7 +177,7 @@ internal sealed class CommandBuilder
             }
         }
 
-        var words = _positionals is null ? [] : result.GetValue(_positionals) ?? [];
+        var words = _positionals is null ? [] : result.GetResult(_positionals)?.Tokens.Select(t => t.Value) ?? [];
         return new CliArgs(values, repeated, flags, words);
     }
 

@@ -8,11 +8,14 @@ internal static class CommonOptions
     /// <summary>The other user a command is about, whatever the command (old names stay as hidden aliases).</summary>
     public const string Peer = "--peer";
 
-    /// <summary>Who acts, with which password, from which device, through which login server, attached where.</summary>
-    public static CommandBuilder User(CommandBuilder command) => Login(command
+    /// <summary>
+    /// Who acts, with which password, from which device, through which login server, attached where;
+    /// <paramref name="device"/> describes --device where it means something else (logout: the device to end).
+    /// </summary>
+    public static CommandBuilder User(CommandBuilder command, string? device = null) => Login(command
         .Value(UserArgs.User, "N", "your user number", required: true)
         .Value(UserArgs.Password, "PW", "your password", required: true)
-        .Value(UserArgs.Device, "ID", $"the device this command speaks for (default \"{UserArgs.DefaultDevice}\")"))
+        .Value(UserArgs.Device, "ID", device ?? $"the device this command speaks for (default \"{UserArgs.DefaultDevice}\")"))
         .Value(UserArgs.Cell, "ID", "roaming: attach to this cell instead of your home cell")
         .Value(UserArgs.Region, "R", "roaming: attach to a cell of this region");
 

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using ImCells.Cli.CommandLine;
 using ImCells.Protos.Client;
 
 namespace ImCells.Cli.Commands;
@@ -8,9 +10,15 @@ namespace ImCells.Cli.Commands;
 /// </summary>
 internal static class ConversationsCommand
 {
-    public static async Task<int> RunAsync(string[] argv)
+    public static Command Build() => new CommandBuilder(
+            "conversations", "one line per conversation, most recent first, with its unread count and last message; then your groups and the total unread")
+        .User()
+        .Value("--limit", "N", "at most this many conversations (default 50)")
+        .Flag("--json", "one JSON object per line")
+        .Run(RunAsync);
+
+    private static async Task<int> RunAsync(CliArgs args)
     {
-        var args = CliArgs.Parse(argv, UserArgs.With("--limit"), ["--json"]);
         var limit = args.OptionalUInt32("--limit") is uint given and > 0 ? given : 50u;
         var json = args.Has("--json");
 

@@ -1,23 +1,37 @@
+using System.CommandLine;
+using ImCells.Cli.CommandLine;
+
 namespace ImCells.Cli.Commands;
 
 /// <summary>imcells friends add | accept | decline | remove | list: the friend list, across cells.</summary>
 internal static class FriendsCommand
 {
-    public static Task<int> RunAsync(string[] argv) => argv switch
-    {
-        ["add", .. var rest] => AddAsync(rest),
-        ["accept", .. var rest] => RespondAsync(rest, accept: true),
-        ["decline", .. var rest] => RespondAsync(rest, accept: false),
-        ["remove", .. var rest] => RemoveAsync(rest),
-        ["list", .. var rest] => ListAsync(rest),
-        [var other, ..] => throw new UsageException($"unknown friends command '{other}' (add, accept, decline, remove or list)"),
-        [] => throw new UsageException("friends needs add, accept, decline, remove or list"),
-    };
+    public static Command Build() => new CommandBuilder("friends", "friends, across cells: add, accept, decline, remove, list")
+        .Sub(new CommandBuilder("add", "ask another user to be your friend")
+            .User()
+            .Value(CommonOptions.Peer, "M", "who you ask", required: true, "--to")
+            .Value("--message", "TEXT", "a note shown with the request")
+            .Run(AddAsync))
+        .Sub(Respond("accept", "accept another user's friend request", accept: true))
+        .Sub(Respond("decline", "decline another user's friend request", accept: false))
+        .Sub(new CommandBuilder("remove", "end a friendship, on both sides")
+            .User()
+            .Value(CommonOptions.Peer, "M", "the friend", required: true, "--friend")
+            .Run(RemoveAsync))
+        .Sub(new CommandBuilder("list", "one line per friend (\"<user>  <nickname>  <online|away|offline>  last seen <time>\"), then incoming:, outgoing: and blocked: lines")
+            .User()
+            .Flag("--json", "one JSON object per friend")
+            .Run(ListAsync))
+        .Group();
 
-    private static async Task<int> AddAsync(string[] argv)
+    private static Command Respond(string name, string description, bool accept) => new CommandBuilder(name, description)
+        .User()
+        .Value(CommonOptions.Peer, "M", "who asked", required: true, "--from")
+        .Run(args => RespondAsync(args, accept));
+
+    private static async Task<int> AddAsync(CliArgs args)
     {
-        var args = CliArgs.Parse(argv, UserArgs.With("--to", "--message"));
-        var to = args.RequiredUInt64("--to");
+        var to = args.RequiredUInt64(CommonOptions.Peer);
         var message = args.Optional("--message") ?? "";
         await using var client = await OneShotClient.ConnectAsync(args);
         await client.RequestFriendAsync(to, message);
@@ -25,29 +39,26 @@ internal static class FriendsCommand
         return 0;
     }
 
-    private static async Task<int> RespondAsync(string[] argv, bool accept)
+    private static async Task<int> RespondAsync(CliArgs args, bool accept)
     {
-        var args = CliArgs.Parse(argv, UserArgs.With("--from"));
-        var from = args.RequiredUInt64("--from");
+        var from = args.RequiredUInt64(CommonOptions.Peer);
         await using var client = await OneShotClient.ConnectAsync(args);
         await client.RespondFriendAsync(from, accept);
         Console.WriteLine(accept ? $"{from} is now your friend" : $"declined {from}");
         return 0;
     }
 
-    private static async Task<int> RemoveAsync(string[] argv)
+    private static async Task<int> RemoveAsync(CliArgs args)
     {
-        var args = CliArgs.Parse(argv, UserArgs.With("--friend"));
-        var friend = args.RequiredUInt64("--friend");
+        var friend = args.RequiredUInt64(CommonOptions.Peer);
         await using var client = await OneShotClient.ConnectAsync(args);
         await client.RemoveFriendAsync(friend);
         Console.WriteLine($"removed {friend}");
         return 0;
     }
 
-    private static async Task<int> ListAsync(string[] argv)
+    private static async Task<int> ListAsync(CliArgs args)
     {
-        var args = CliArgs.Parse(argv, UserArgs.Options, ["--json"]);
         await using var client = await OneShotClient.ConnectAsync(args);
         var list = await client.FriendListAsync();
         var lines = args.Has("--json") ? list.Friends.Select(FriendFormat.Json) : FriendFormat.Text(list);

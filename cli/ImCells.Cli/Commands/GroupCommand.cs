@@ -1,3 +1,5 @@
+using System.CommandLine;
+using ImCells.Cli.CommandLine;
 using ImCells.Client;
 
 namespace ImCells.Cli.Commands;
@@ -9,7 +11,8 @@ namespace ImCells.Cli.Commands;
 internal static class GroupCommand
 {
     public const string Group = "--group";
-    private const string Subcommands = "create, add, remove, leave, join, role, rename, dissolve, members, list, send, history or read";
+    private const string Members = "--members";
+    private const string Member = "--member";
 
     /// <summary>
     /// What a subcommand does once connected, returning the line to print. Built from the arguments
@@ -17,29 +20,42 @@ internal static class GroupCommand
     /// </summary>
     private delegate Func<ImClient, Task<string>> Prepare(CliArgs args, ulong group);
 
-    public static Task<int> RunAsync(string[] argv) => argv switch
-    {
-        ["create", .. var rest] => CreateAsync(rest),
-        ["add", .. var rest] => OnGroupAsync(rest, ["--members"], Add),
-        ["remove", .. var rest] => OnGroupAsync(rest, ["--member"], Remove),
-        ["leave", .. var rest] => OnGroupAsync(rest, [], Leave),
-        ["join", .. var rest] => OnGroupAsync(rest, [], Join),
-        ["role", .. var rest] => OnGroupAsync(rest, ["--member", "--role"], Role),
-        ["rename", .. var rest] => OnGroupAsync(rest, ["--name"], Rename),
-        ["dissolve", .. var rest] => OnGroupAsync(rest, [], Dissolve),
-        ["read", .. var rest] => OnGroupAsync(rest, ["--seq"], Read),
-        ["members", .. var rest] => GroupViewCommands.MembersAsync(rest),
-        ["list", .. var rest] => GroupViewCommands.ListAsync(rest),
-        ["send", .. var rest] => GroupViewCommands.SendAsync(rest),
-        ["history", .. var rest] => GroupViewCommands.HistoryAsync(rest),
-        [var other, ..] => throw new UsageException($"unknown group command '{other}' ({Subcommands})"),
-        [] => throw new UsageException($"group needs {Subcommands}"),
-    };
+    public static Command Build() => new CommandBuilder("group", "groups: create, add, remove, leave, join, role, rename, dissolve, members, list, send, history, read")
+        .Sub(new CommandBuilder("create", "create a group you own; prints its number alone")
+            .User()
+            .Value("--name", "NAME", "the group's name", required: true)
+            .Value(Members, "M,M,...", "the first members, comma-separated")
+            .Flag("--open", "anyone may join")
+            .Flag("--history-visible", "new members see what was said before they joined")
+            .Run(CreateAsync))
+        .Sub(OnGroup("add", "add members (1000 per request)", Add, b => b.Value(Members, "M,M,...", "the users to add, comma-separated", required: true)))
+        .Sub(OnGroup("remove", "remove a member", Remove, b => b.Value(Member, "M", "the member to remove", required: true)))
+        .Sub(OnGroup("leave", "leave a group", Leave))
+        .Sub(OnGroup("join", "join an open group", Join))
+        .Sub(OnGroup("role", "set a member's role; \"owner\" hands the group over", Role, b => b
+            .Value(Member, "M", "the member", required: true)
+            .Choice("--role", "the new role", required: true, "member", "admin", "owner")))
+        .Sub(OnGroup("rename", "rename a group", Rename, b => b.Value("--name", "NAME", "the new name", required: true)))
+        .Sub(OnGroup("dissolve", "end the group (the owner only)", Dissolve))
+        .Sub(GroupViewCommands.Members())
+        .Sub(GroupViewCommands.List())
+        .Sub(GroupViewCommands.Send())
+        .Sub(GroupViewCommands.History())
+        .Sub(OnGroup("read", "mark the group read up to a seq; prints the unread count and mentions left", Read, b => b
+            .Value("--seq", "S", "read up to this entry (default: the newest)")))
+        .Group();
+
+    /// <summary>A subcommand about one group: the user's options and --group.</summary>
+    internal static CommandBuilder OnGroup(string name, string description) =>
+        new CommandBuilder(name, description).User().Value(Group, "G", "the group number", required: true);
+
+    /// <summary>A subcommand about one group, with the options <paramref name="more"/> adds, running <paramref name="prepare"/>.</summary>
+    private static Command OnGroup(string name, string description, Prepare prepare, Func<CommandBuilder, CommandBuilder>? more = null) =>
+        (more ?? (b => b))(OnGroup(name, description)).Run(args => OnGroupAsync(args, prepare));
 
     /// <summary>Prints the new group's number alone, for scripts.</summary>
-    private static async Task<int> CreateAsync(string[] argv)
+    private static async Task<int> CreateAsync(CliArgs args)
     {
-        var args = CliArgs.Parse(argv, UserArgs.With("--name", "--members"), ["--open", "--history-visible"]);
         var name = args.Required("--name");
         var members = args.OptionalUInt64List("--members");
         await using var client = await OneShotClient.ConnectAsync(args);
@@ -48,9 +64,8 @@ internal static class GroupCommand
         return 0;
     }
 
-    private static async Task<int> OnGroupAsync(string[] argv, string[] options, Prepare prepare)
+    private static async Task<int> OnGroupAsync(CliArgs args, Prepare prepare)
     {
-        var args = CliArgs.Parse(argv, UserArgs.With([Group, .. options]));
         var act = prepare(args, args.RequiredUInt64(Group));
         await using var client = await OneShotClient.ConnectAsync(args);
         Console.WriteLine(await act(client));

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using ImCells.Cli.CommandLine;
 using ImCells.Client;
 using ImCells.Protos.Client;
 
@@ -6,9 +8,24 @@ namespace ImCells.Cli.Commands;
 /// <summary>imcells group members | list | send | history: what is in a group and what is said there.</summary>
 internal static class GroupViewCommands
 {
-    public static async Task<int> MembersAsync(string[] argv)
+    public static Command Members() => GroupCommand.OnGroup("members", "one line per member: \"<user>  <role>  joined #<seq>\"")
+        .Flag("--json", "one JSON object per line")
+        .Run(MembersAsync);
+
+    public static Command List() => new CommandBuilder("list", "your groups, those you left too, with unread counts and last entry; then the total unread")
+        .User()
+        .Flag("--json", "one JSON object per line")
+        .Run(ListAsync);
+
+    public static Command Send() => GroupCommand.OnGroup("send", "send a message to a group; prints \"<message_id> <seq>\"; \"@<number>\" in the text mentions that member")
+        .Value("--text", "T", "the message", required: true)
+        .Run(SendAsync);
+
+    public static Command History() => NewestFirst.Declare(GroupCommand.OnGroup("history", "the group's messages and events, newest first"))
+        .Run(HistoryAsync);
+
+    private static async Task<int> MembersAsync(CliArgs args)
     {
-        var args = CliArgs.Parse(argv, UserArgs.With(GroupCommand.Group), ["--json"]);
         var group = args.RequiredUInt64(GroupCommand.Group);
         await using var client = await OneShotClient.ConnectAsync(args);
         Func<GroupMember, string> format = args.Has("--json") ? GroupFormat.Json : GroupFormat.Text;
@@ -20,9 +37,8 @@ internal static class GroupViewCommands
         return 0;
     }
 
-    public static async Task<int> ListAsync(string[] argv)
+    private static async Task<int> ListAsync(CliArgs args)
     {
-        var args = CliArgs.Parse(argv, UserArgs.Options, ["--json"]);
         await using var client = await OneShotClient.ConnectAsync(args);
         await PrintGroupsAsync(client, args.Has("--json"));
         return 0;
@@ -47,9 +63,8 @@ internal static class GroupViewCommands
     }
 
     /// <summary>Prints "&lt;message_id&gt; &lt;seq&gt;", as send does.</summary>
-    public static async Task<int> SendAsync(string[] argv)
+    private static async Task<int> SendAsync(CliArgs args)
     {
-        var args = CliArgs.Parse(argv, UserArgs.With(GroupCommand.Group, "--text"));
         var group = args.RequiredUInt64(GroupCommand.Group);
         var text = args.Required("--text");
         await using var client = await OneShotClient.ConnectAsync(args);
@@ -59,9 +74,8 @@ internal static class GroupViewCommands
     }
 
     /// <summary>--limit entries (messages and events) of the group, newest first.</summary>
-    public static Task<int> HistoryAsync(string[] argv)
+    private static Task<int> HistoryAsync(CliArgs args)
     {
-        var args = CliArgs.Parse(argv, UserArgs.With([GroupCommand.Group, .. NewestFirst.Options]), [NewestFirst.Json]);
         var group = args.RequiredUInt64(GroupCommand.Group);
         return NewestFirst.RunAsync<GroupEntry>(
             args,

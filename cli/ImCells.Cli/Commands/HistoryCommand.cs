@@ -1,17 +1,23 @@
+using System.CommandLine;
+using ImCells.Cli.CommandLine;
 using ImCells.Protos.Client;
 
 namespace ImCells.Cli.Commands;
 
 /// <summary>
-/// imcells history: --limit messages of the conversation with --with, newest first, in recv's
+/// imcells history: --limit messages of the conversation with --peer, newest first, in recv's
 /// format. The server cuts its pages by bytes too, so this asks for as many pages as that takes.
 /// </summary>
 internal static class HistoryCommand
 {
-    public static Task<int> RunAsync(string[] argv)
+    public static Command Build() => NewestFirst.Declare(new CommandBuilder("history", "the conversation with another user, newest first")
+            .User()
+            .Value(CommonOptions.Peer, "M", "the other user of the conversation", required: true, "--with"))
+        .Run(RunAsync);
+
+    private static Task<int> RunAsync(CliArgs args)
     {
-        var args = CliArgs.Parse(argv, UserArgs.With(["--with", .. NewestFirst.Options]), [NewestFirst.Json]);
-        var peer = args.RequiredUInt64("--with");
+        var peer = args.RequiredUInt64(CommonOptions.Peer);
         return NewestFirst.RunAsync<ChatMessage>(
             args,
             async (client, before, limit) =>

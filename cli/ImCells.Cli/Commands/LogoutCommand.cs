@@ -1,3 +1,5 @@
+using System.CommandLine;
+using ImCells.Cli.CommandLine;
 using ImCells.Client;
 
 namespace ImCells.Cli.Commands;
@@ -11,9 +13,13 @@ internal static class LogoutCommand
 {
     private const string All = "--all";
 
-    public static async Task<int> RunAsync(string[] argv)
+    public static Command Build() => new CommandBuilder("logout", "end the sessions of a device (--device ID) or of every device (--all): their tokens stop working, their connections close")
+        .User(device: "the device whose sessions to end (this command itself signs in as \"cli\")")
+        .Flag(All, "every device of the user, instead of --device")
+        .Run(RunAsync);
+
+    private static async Task<int> RunAsync(CliArgs args)
     {
-        var args = CliArgs.Parse(argv, UserArgs.Options, [All]);
         var device = args.Optional(UserArgs.Device);
         var all = args.Has(All);
         if (all == (device is not null))

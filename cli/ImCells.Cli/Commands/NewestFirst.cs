@@ -1,3 +1,4 @@
+using ImCells.Cli.CommandLine;
 using ImCells.Client;
 
 namespace ImCells.Cli.Commands;
@@ -10,7 +11,12 @@ namespace ImCells.Cli.Commands;
 internal static class NewestFirst
 {
     public const string Json = "--json";
-    public static readonly string[] Options = ["--before", "--limit"];
+
+    /// <summary>The options this reads: --before, --limit, --json.</summary>
+    public static CommandBuilder Declare(CommandBuilder command) => command
+        .Value("--before", "SEQ", "only what is older than this seq (default: from the newest)")
+        .Value("--limit", "N", "at most this many (default 50)")
+        .Flag(Json, "one JSON object per line");
 
     /// <param name="page">One page: at most the given count, seq below the given seq (0: from the newest).</param>
     public static async Task<int> RunAsync<T>(

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using ImCells.Cli.CommandLine;
 using ImCells.Protos.Client;
 
 namespace ImCells.Cli.Commands;
@@ -8,9 +10,13 @@ namespace ImCells.Cli.Commands;
 /// </summary>
 internal static class PresenceCommand
 {
-    public static async Task<int> RunAsync(string[] argv)
+    public static Command Build() => new CommandBuilder("presence", "what your friends see while you are connected: online or away")
+        .Words("state", "online|away", min: 1, max: 1, "online", "away")
+        .User()
+        .Run(RunAsync);
+
+    private static async Task<int> RunAsync(CliArgs args)
     {
-        var args = CliArgs.Parse(argv, UserArgs.Options, maxPositionals: 1);
         var presence = args.Positionals switch
         {
             ["online"] => Presence.Online,

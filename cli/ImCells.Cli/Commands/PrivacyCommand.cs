@@ -1,11 +1,18 @@
+using System.CommandLine;
+using ImCells.Cli.CommandLine;
+
 namespace ImCells.Cli.Commands;
 
 /// <summary>imcells privacy --only-friends on|off: whether users who are not friends may message this user.</summary>
 internal static class PrivacyCommand
 {
-    public static async Task<int> RunAsync(string[] argv)
+    public static Command Build() => new CommandBuilder("privacy", "whether only friends may message you")
+        .User()
+        .Choice("--only-friends", "on: users who are not your friends cannot message you", required: true, "on", "off")
+        .Run(RunAsync);
+
+    private static async Task<int> RunAsync(CliArgs args)
     {
-        var args = CliArgs.Parse(argv, UserArgs.With("--only-friends"));
         var onlyFriends = args.Required("--only-friends") switch
         {
             "on" => true,

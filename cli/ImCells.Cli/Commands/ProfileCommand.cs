@@ -1,35 +1,43 @@
+using System.CommandLine;
+using ImCells.Cli.CommandLine;
 using ImCells.Protos.Client;
 
 namespace ImCells.Cli.Commands;
 
 /// <summary>
-/// imcells profile get [--of M] | set [--nickname X] [--avatar URL] [--status TEXT] [--detail key=value ...]:
+/// imcells profile get [--peer M] | set [--nickname X] [--avatar URL] [--status TEXT] [--detail key=value ...]:
 /// set fetches the own profile, changes only the given fields ("--detail key=" removes key) and stores it.
 /// </summary>
 internal static class ProfileCommand
 {
     private const string Detail = "--detail";
 
-    public static Task<int> RunAsync(string[] argv) => argv switch
-    {
-        ["get", .. var rest] => GetAsync(rest),
-        ["set", .. var rest] => SetAsync(rest),
-        [var other, ..] => throw new UsageException($"unknown profile command '{other}' (get or set)"),
-        [] => throw new UsageException("profile needs get or set"),
-    };
+    public static Command Build() => new CommandBuilder("profile", "profiles: get, set")
+        .Sub(new CommandBuilder("get", "a user's profile")
+            .User()
+            .Value(CommonOptions.Peer, "M", "whose profile (default: your own)", required: false, "--of")
+            .Flag("--json", "one JSON object")
+            .Run(GetAsync))
+        .Sub(new CommandBuilder("set", "change your profile: only the fields given")
+            .User()
+            .Value("--nickname", "X", "the name others see")
+            .Value("--avatar", "URL", "the picture others see")
+            .Value("--status", "TEXT", "a line others see")
+            .Repeated(Detail, "KEY=VALUE", "a free field, repeatable; \"key=\" removes key")
+            .Flag("--json", "print the stored profile as one JSON object")
+            .Run(SetAsync))
+        .Group();
 
-    private static async Task<int> GetAsync(string[] argv)
+    private static async Task<int> GetAsync(CliArgs args)
     {
-        var args = CliArgs.Parse(argv, UserArgs.With("--of"), ["--json"]);
-        var of = args.OptionalUInt64("--of");
+        var of = args.OptionalUInt64(CommonOptions.Peer);
         await using var client = await OneShotClient.ConnectAsync(args);
         Print(await client.GetProfileAsync(of ?? client.UserId), args.Has("--json"));
         return 0;
     }
 
-    private static async Task<int> SetAsync(string[] argv)
+    private static async Task<int> SetAsync(CliArgs args)
     {
-        var args = CliArgs.Parse(argv, UserArgs.With("--nickname", "--avatar", "--status"), ["--json"], [Detail]);
         var nickname = args.Optional("--nickname");
         var avatar = args.Optional("--avatar");
         var status = args.Optional("--status");

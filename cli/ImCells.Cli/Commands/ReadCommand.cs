@@ -1,12 +1,20 @@
+using System.CommandLine;
+using ImCells.Cli.CommandLine;
+
 namespace ImCells.Cli.Commands;
 
-/// <summary>imcells read: marks the conversation with --with read up to --seq and prints the unread counts.</summary>
+/// <summary>imcells read: marks the conversation with --peer read up to --seq and prints the unread counts.</summary>
 internal static class ReadCommand
 {
-    public static async Task<int> RunAsync(string[] argv)
+    public static Command Build() => new CommandBuilder("read", "mark the conversation with another user read up to a seq; prints the unread counts")
+        .User()
+        .Value(CommonOptions.Peer, "M", "the other user of the conversation", required: true, "--with")
+        .Value("--seq", "S", "read up to this seq of your mailbox", required: true)
+        .Run(RunAsync);
+
+    private static async Task<int> RunAsync(CliArgs args)
     {
-        var args = CliArgs.Parse(argv, UserArgs.With("--with", "--seq"));
-        var peer = args.RequiredUInt64("--with");
+        var peer = args.RequiredUInt64(CommonOptions.Peer);
         var seq = args.RequiredUInt64("--seq");
 
         await using var client = await OneShotClient.ConnectAsync(args);

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using ImCells.Cli.CommandLine;
 using ImCells.Client;
 using ImCells.Protos.Client;
 
@@ -8,9 +10,15 @@ internal static class RecvCommand
 {
     private static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(30);
 
-    public static async Task<int> RunAsync(string[] argv)
+    public static Command Build() => new CommandBuilder("recv", "print the mailbox after --from-seq, then (with --wait) what arrives meanwhile")
+        .User()
+        .Value("--from-seq", "S", "print the messages after this seq of your mailbox (default 0: all)")
+        .Value("--wait", "SECONDS", "keep printing what arrives for this long")
+        .Flag("--json", "one JSON object per line")
+        .Run(RunAsync);
+
+    private static async Task<int> RunAsync(CliArgs args)
     {
-        var args = CliArgs.Parse(argv, UserArgs.With("--wait", "--from-seq"), ["--json"]);
         var wait = args.OptionalSeconds("--wait") ?? TimeSpan.Zero;
         var fromSeq = args.OptionalUInt64("--from-seq") ?? 0;
         Func<ChatMessage, string> format = args.Has("--json") ? MessageFormat.Json : MessageFormat.Text;

@@ -1,3 +1,6 @@
+using System.CommandLine;
+using ImCells.Cli.CommandLine;
+
 namespace ImCells.Cli.Commands;
 
 /// <summary>
@@ -6,9 +9,16 @@ namespace ImCells.Cli.Commands;
 /// </summary>
 internal static class RegisterCommand
 {
-    public static async Task<int> RunAsync(string[] argv)
+    public static Command Build() => new CommandBuilder("register", "register a new user; prints the new user number alone")
+        .Value("--name", "NAME", "the new user's display name", required: true)
+        .Value(UserArgs.Password, "PW", "the new user's password", required: true)
+        .Value(UserArgs.Cell, "ID", "the cell to register in (default: one the login server picks)")
+        .Value("--request-id", "ID", "makes a retry idempotent: the same id returns the same number (default: a fresh one)")
+        .Login()
+        .Run(RunAsync);
+
+    private static async Task<int> RunAsync(CliArgs args)
     {
-        var args = CliArgs.Parse(argv, ["--name", "--password", "--cell", "--request-id", .. LoginUrl.Options, UserArgs.Device]);
         var name = args.Required("--name");
         var password = args.Required("--password");
         var cell = args.Optional("--cell");

@@ -1,19 +1,21 @@
+using System.CommandLine;
+using ImCells.Cli.CommandLine;
+
 namespace ImCells.Cli.Commands;
 
 /// <summary>imcells scheduled list | cancel --id ID: the user's messages waiting for their time.</summary>
 internal static class ScheduledCommand
 {
-    public static Task<int> RunAsync(string[] argv) => argv switch
-    {
-        ["list", .. var rest] => ListAsync(rest),
-        ["cancel", .. var rest] => CancelAsync(rest),
-        [var other, ..] => throw new UsageException($"unknown scheduled command '{other}' (list or cancel)"),
-        [] => throw new UsageException("scheduled needs list or cancel"),
-    };
+    public static Command Build() => new CommandBuilder("scheduled", "messages waiting for their time (send --at): list, cancel")
+        .Sub(new CommandBuilder("list", "the messages waiting for their time: \"<schedule_id> <time> to <user>: <text>\"").User().Run(ListAsync))
+        .Sub(new CommandBuilder("cancel", "drop a scheduled message before it is sent")
+            .User()
+            .Value("--id", "ID", "the schedule id that send --at or scheduled list printed", required: true)
+            .Run(CancelAsync))
+        .Group();
 
-    private static async Task<int> ListAsync(string[] argv)
+    private static async Task<int> ListAsync(CliArgs args)
     {
-        var args = CliArgs.Parse(argv, UserArgs.Options);
         await using var client = await OneShotClient.ConnectAsync(args);
         var items = await client.ListScheduledAsync();
         if (items.Count == 0)
@@ -29,9 +31,8 @@ internal static class ScheduledCommand
         return 0;
     }
 
-    private static async Task<int> CancelAsync(string[] argv)
+    private static async Task<int> CancelAsync(CliArgs args)
     {
-        var args = CliArgs.Parse(argv, UserArgs.With("--id"));
         var id = args.Required("--id");
         await using var client = await OneShotClient.ConnectAsync(args);
         await client.CancelScheduledAsync(id);

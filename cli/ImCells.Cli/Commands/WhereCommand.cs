@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Globalization;
+using ImCells.Cli.CommandLine;
 
 namespace ImCells.Cli.Commands;
 
@@ -9,11 +11,17 @@ namespace ImCells.Cli.Commands;
 /// </summary>
 internal static class WhereCommand
 {
-    private static readonly string[] Options = [UserArgs.User, UserArgs.Password, UserArgs.Device, .. LoginUrl.Options];
+    public static Command Build() => new CommandBuilder(
+            "where", "the home cell of a user and where each device is attached, as you may see it (a user who blocked you, or accepts friends only, \"does not exist\")")
+        .Words("user", "the user number to look up", min: 1, max: 1)
+        .Value(UserArgs.User, "N", "your user number (look-ups are for signed-in users)", required: true)
+        .Value(UserArgs.Password, "PW", "your password", required: true)
+        .Value(UserArgs.Device, "ID", $"the device you sign in as (default \"{UserArgs.DefaultDevice}\")")
+        .Login()
+        .Run(RunAsync);
 
-    public static async Task<int> RunAsync(string[] argv)
+    private static async Task<int> RunAsync(CliArgs args)
     {
-        var args = CliArgs.Parse(argv, Options, maxPositionals: 1);
         if (args.Positionals.Count != 1 || !ulong.TryParse(args.Positionals[0], NumberStyles.None, CultureInfo.InvariantCulture, out var user))
         {
             throw new UsageException("where takes one user number");

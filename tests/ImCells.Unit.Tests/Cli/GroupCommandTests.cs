@@ -1,5 +1,5 @@
 using ImCells.Cli;
-using ImCells.Cli.Commands;
+using ImCells.Cli.CommandLine;
 
 namespace ImCells.Unit.Tests.Cli;
 
@@ -19,11 +19,11 @@ public sealed class GroupCommandTests
     [InlineData("leave")]
     [InlineData("create", "--members", "1,2")]
     public async Task BadArguments_AreUsageErrors(params string[] argv) =>
-        await Assert.ThrowsAsync<UsageException>(() => GroupCommand.RunAsync([.. argv, .. User]));
+        Assert.Equal(ExitCodes.Usage, (await CliConsole.RunAsync(["group", .. argv, .. User])).Code);
 
     [Fact]
     public async Task NoSubcommand_IsAUsageError() =>
-        await Assert.ThrowsAsync<UsageException>(() => GroupCommand.RunAsync([]));
+        Assert.Equal(ExitCodes.Usage, (await CliConsole.RunAsync("group")).Code);
 
     [Fact]
     public void Members_AreCommaSeparatedNumbers()
