@@ -39,9 +39,12 @@ internal sealed partial class ChatServerLoads(TopologyCache topology, ChannelPoo
             .OrderBy(s => s.Load.Up ? 0 : 1).ThenBy(s => s.Load.Connections).ThenBy(s => s.index)
             .Select(s => s.Chat);
 
-    /// <summary>The chat servers of the map that did not answer their last probe (for readiness).</summary>
+    /// <summary>
+    /// The chat servers of the map that are down as the warnings count it (stopped answering, or never
+    /// answered within <see cref="StartGrace"/>), for readiness: a cluster that is still starting is not degraded.
+    /// </summary>
     public IReadOnlyList<string> Silent() =>
-        [.. topology.Current.Map.Cells.SelectMany(ChatServers).Select(s => s.Chat).Where(c => _byChat.TryGetValue(c, out var l) && !l.Up)];
+        [.. topology.Current.Map.Cells.SelectMany(ChatServers).Select(s => s.Chat).Where(_warned.ContainsKey)];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

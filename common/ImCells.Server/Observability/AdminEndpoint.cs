@@ -101,7 +101,7 @@ public static class AdminEndpoint
     private static async Task InfoAsync(HttpContext context)
     {
         context.Response.ContentType = "application/json; charset=utf-8";
-        await using var json = new System.Text.Json.Utf8JsonWriter(context.Response.Body);
+        await using var json = new System.Text.Json.Utf8JsonWriter(context.Response.Body, ProcessInfo.JsonOptions);
         context.RequestServices.GetRequiredService<ProcessInfo>().WriteJson(json);
         await json.FlushAsync(context.RequestAborted);
     }

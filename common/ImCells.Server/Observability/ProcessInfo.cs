@@ -9,6 +9,9 @@ namespace ImCells.Server.Observability;
 /// <param name="Cell">The cell id for a cell or one of its chat servers; null otherwise.</param>
 public sealed record ProcessInfo(string Name, string Role, string? Cell)
 {
+    /// <summary>For the admin endpoint's JSON: "+" and "'" as they are (the answer is JSON for tools, never embedded in HTML).</summary>
+    internal static readonly JsonWriterOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public int Pid { get; } = Environment.ProcessId;
 
     public DateTimeOffset StartedAt { get; } = new DateTimeOffset(System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime(), TimeSpan.Zero);

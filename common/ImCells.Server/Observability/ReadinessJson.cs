@@ -13,7 +13,7 @@ internal static class ReadinessJson
     public static async Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json; charset=utf-8";
-        await using var json = new Utf8JsonWriter(context.Response.Body);
+        await using var json = new Utf8JsonWriter(context.Response.Body, ProcessInfo.JsonOptions);
         json.WriteStartObject();
         json.WriteString("status", report.Status.ToString());
         json.WriteStartObject("checks");
