@@ -92,6 +92,9 @@ public sealed class AdminEndpointTests(ClusterFixture cluster, ITestOutputHelper
             // Every other cell has its outbox series, 0 when nothing waits.
             Assert.Contains("imcells_outbox_depth{target_cell=\"b\"}", after.Keys);
             Assert.Contains("imcells_outbox_oldest_age_seconds{target_cell=\"b\"}", after.Keys);
+            // The readiness checks run every 10 s in the background; the cell has been up that long when another test ran first.
+            Assert.True(await Wait.UntilAsync(async () => (await admin.MetricsAsync(ct)).GetValueOrDefault("imcells_readiness_status{check=\"database\"}") == 2, StateChange, ct),
+                "imcells_readiness_status{check=\"database\"} never said healthy");
         });
     }
 

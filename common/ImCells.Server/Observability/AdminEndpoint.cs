@@ -49,6 +49,12 @@ public static class AdminEndpoint
 
             return Task.CompletedTask;
         });
+        services.AddSingleton<IHealthCheckPublisher, ReadinessPublisher>();
+        services.Configure<HealthCheckPublisherOptions>(o =>
+        {
+            o.Delay = TimeSpan.FromSeconds(1);
+            o.Period = ReadinessMetrics.Period;
+        });
         return services.AddGrpcHealthChecks();
     }
 

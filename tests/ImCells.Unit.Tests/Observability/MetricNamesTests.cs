@@ -38,6 +38,7 @@ public sealed class MetricNamesTests
             ("imcells_vlr_misses_total", "gauge"),
             ("imcells_login_logins_total", "gauge"),
             ("imcells_login_rate_limited_total", "gauge"),
+            ("imcells_readiness_status", "gauge"),
         })
         {
             Assert.Contains($"# TYPE {name} {type}\n", text);
@@ -57,6 +58,7 @@ public sealed class MetricNamesTests
         Assert.Contains("imcells_outbox_depth{target_cell=\"zz\"} 7", text);
         Assert.Contains("imcells_chat_errors_total{code=\"RATE_LIMITED\"}", text);
         Assert.Contains("imcells_login_logins_total{result=\"ok\"}", text);
+        Assert.Contains("imcells_readiness_status{check=\"overall\"} 2", text);
     }
 
     /// <summary>Records every instrument and exports the ImCells meters into a registry of the test's own.</summary>
@@ -66,6 +68,7 @@ public sealed class MetricNamesTests
         using var adapter = MeterAdapter.StartListening(MetricsExport.Options(registry));
         using var connections = ChatMetrics.ConnectionSources.Add(() => [new Measurement<int>(3)]);
         using var depth = OutboxMetrics.DepthSources.Add(() => [new Measurement<long>(7, new KeyValuePair<string, object?>(OutboxMetrics.TargetTag, "zz"))]);
+        using var ready = ReadinessMetrics.Sources.Add(() => [new Measurement<int>(2, new KeyValuePair<string, object?>("check", ReadinessMetrics.Overall))]);
         using var age = OutboxMetrics.OldestAgeSources.Add(() => [new Measurement<double>(1.5, new KeyValuePair<string, object?>(OutboxMetrics.TargetTag, "zz"))]);
 
         ChatMetrics.Authenticated(ok: true);
