@@ -14,11 +14,17 @@ public sealed record ProcessInfo(string Name, string Role, string? Cell)
 
     public int Pid { get; } = Environment.ProcessId;
 
-    public DateTimeOffset StartedAt { get; } = new DateTimeOffset(System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime(), TimeSpan.Zero);
+    public DateTimeOffset StartedAt { get; } = ProcessStart();
 
     public string Version { get; } =
         Assembly.GetEntryAssembly()?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
         ?? Assembly.GetEntryAssembly()?.GetName().Version?.ToString() ?? "unknown";
+
+    private static DateTimeOffset ProcessStart()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return new DateTimeOffset(process.StartTime.ToUniversalTime(), TimeSpan.Zero);
+    }
 
     /// <summary>{"name":..,"role":..,"cell":.. (when set),"pid":..,"startedAt":"ISO-8601 UTC","version":..}</summary>
     public void WriteJson(Utf8JsonWriter json)
