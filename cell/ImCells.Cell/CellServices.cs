@@ -12,10 +12,12 @@ using ImCells.Registry.Hlr;
 using ImCells.Registry.Vlr;
 using ImCells.Server.Discovery;
 using ImCells.Server.Hosting;
+using ImCells.Server.Observability;
 using ImCells.Server.Security;
 using ImCells.Topology;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace ImCells.Cell;
@@ -29,7 +31,9 @@ internal static class CellServices
     /// </summary>
     public static IServiceCollection AddImCellsCell(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddChatProcess<CellServingPlace>(configuration);
+        services.AddChatProcess<CellServingPlace>(configuration)
+            .AddReadinessCheck<DatabaseHealthCheck>("database")
+            .AddReadinessCheck<PeerCellsHealthCheck>("peers", HealthStatus.Degraded);
         services.AddImCellsGrpc(o =>
         {
             o.MaxReceiveMessageSize = 16 * 1024 * 1024;
@@ -65,6 +69,7 @@ internal static class CellServices
         services.AddSingleton<ReadReceipts>();
         services.AddSingleton<OutboxForwarder>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxForwarder>());
+        services.AddHostedService<OutboxGauges>();
         services.AddSingleton<Scheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<Scheduler>());
         services.AddSingleton<FriendCache>();
@@ -101,8 +106,9 @@ internal static class CellServices
     }
 
     /// <summary>The gRPC roles a cell serves, each implemented beside the feature it serves.</summary>
-    public static void MapCellServices(this IEndpointRouteBuilder app)
+    public static void MapCellServices(this WebApplication app)
     {
+        app.MapImCellsAdmin();
         app.MapGrpcService<CellAccountsService>();
         app.MapGrpcService<MessagePeeringService>();
         app.MapGrpcService<SocialPeeringService>();
@@ -114,18 +120,19 @@ internal static class CellServices
     }
 
     /// <summary>An extra chat server serves only the visitor-push role (and its load, in Status).</summary>
-    public static void MapChatServerServices(this IEndpointRouteBuilder app)
+    public static void MapChatServerServices(this WebApplication app)
     {
+        app.MapImCellsAdmin();
         app.MapGrpcService<VisitorPushService>();
         app.MapGrpcService<ChatServerAdminService>();
     }
 
     /// <summary>
     /// What both kinds of process share: settings, the master's map and where this process stands in
-    /// it, the listen addresses, the chat front door, the way home for devices of other cells, and
-    /// the etcd registration of its chat endpoint.
+    /// it, the listen addresses, the chat front door, the way home for devices of other cells, the
+    /// etcd registration of its chat endpoint, and the admin endpoint (returned: the cell adds its checks).
     /// </summary>
-    private static IServiceCollection AddChatProcess<TPlace>(this IServiceCollection services, IConfiguration configuration)
+    private static IHealthChecksBuilder AddChatProcess<TPlace>(this IServiceCollection services, IConfiguration configuration)
         where TPlace : class, IServingPlace
     {
         services.AddCellSettings();
@@ -150,7 +157,17 @@ internal static class CellServices
                 return new ChatServerEntry(site.Cell.Id, sp.GetRequiredService<CellIdentity>().ServingId, site.Chat[0], site.Grpc, 0);
             },
             sp => () => (uint)sp.GetRequiredService<SessionRegistry>().Connections);
-        return services;
+        services.AddHostedService<ConnectionsGauge>();
+        return services.AddImCellsAdmin(Describe(configuration)).AddClusterReadiness();
+    }
+
+    /// <summary>How /info names this process: "cell a" (role cell), or "chat a#1" (role chat) for an extra chat server.</summary>
+    private static ProcessInfo Describe(IConfiguration configuration)
+    {
+        var cell = configuration["Cell:Id"] ?? "";
+        return int.TryParse(configuration["Cell:ChatServer"], out var n) && n > 0
+            ? new ProcessInfo($"chat {cell}#{n}", "chat", cell)
+            : new ProcessInfo($"cell {cell}", "cell", cell);
     }
 
     /// <summary>

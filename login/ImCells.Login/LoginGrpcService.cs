@@ -3,6 +3,7 @@ using Grpc.Core;
 using ImCells.Server.Discovery;
 using ImCells.Server.Grpc;
 using ImCells.Server.Hosting;
+using ImCells.Server.Observability;
 using ImCells.Server.Security;
 using ImCells.Topology;
 using ImCells.Protos.Login;
@@ -57,6 +58,7 @@ internal sealed partial class LoginGrpcService(
 
         if (reply is { LockedMs: > 0 })
         {
+            LoginMetrics.LoginLocked();
             if (_lockLogThrottle.Allow(request.UserId))
             {
                 LoginLocked(logger, request.UserId);
@@ -69,6 +71,7 @@ internal sealed partial class LoginGrpcService(
 
         if (cell is null || reply is not { Ok: true })
         {
+            LoginMetrics.LoginRefused();
             LoginRefused(logger, request.UserId);
             throw new RpcException(new Status(StatusCode.Unauthenticated, BadCredentials));
         }
@@ -76,6 +79,7 @@ internal sealed partial class LoginGrpcService(
         var serving = ServingCell(request, cell);
         var expires = DateTimeOffset.UtcNow.AddHours(options.TokenLifetimeHours);
         var token = tokens.Issue(new TokenClaims(request.UserId, request.DeviceId, cell.Id, serving.Id, expires));
+        LoginMetrics.LoginOk();
         LoggedIn(logger, request.UserId, request.DeviceId, cell.Id, serving.Id);
         var result = new LoginReply
         {

@@ -1,5 +1,6 @@
 using ImCells.Server.Discovery;
 using ImCells.Server.Hosting;
+using ImCells.Server.Observability;
 using ImCells.Server.Security;
 using ImCells.Topology;
 using ImCells.Trust;
@@ -32,8 +33,14 @@ internal static class LoginServices
         services.AddSingleton<SourceLimits>();
         services.AddSingleton<PublicStatusCache>();
         services.AddImCellsDiscovery<ChatServerLoads>();
+        services.AddImCellsAdmin(Describe(configuration)).AddClusterReadiness()
+            .AddReadinessCheck<ChatServersHealthCheck>("chat_servers", Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded);
         return services;
     }
+
+    /// <summary>How /info names this login server: "login N", N its place (from 1) in the topology's login list.</summary>
+    private static ProcessInfo Describe(IConfiguration configuration) =>
+        new($"login {(int.TryParse(configuration["Login:Index"], out var index) ? index + 1 : 1)}", "login", null);
 
     /// <summary><see cref="LoginOptions"/> bound from "Login", checked at start, registered as the validated value.</summary>
     public static IServiceCollection AddLoginOptions(this IServiceCollection services)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Grpc.Core;
 using ImCells.Server.Hosting;
+using ImCells.Server.Observability;
 
 namespace ImCells.Login;
 
@@ -35,6 +36,7 @@ internal sealed partial class SourceLimits(LoginOptions options, TimeProvider ti
             return;
         }
 
+        LoginMetrics.SourceLimited(what);
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         var address = SourceRateLimiter.Key(source).ToString();
         if (_logThrottle.Allow(SourceRateLimiter.Key(source)))

@@ -1,4 +1,5 @@
 using ImCells.Server.Hosting;
+using ImCells.Server.Observability;
 using ImCells.Server.Security;
 using ImCells.Topology;
 using ImCells.Trust;
@@ -36,6 +37,7 @@ internal static class MasterServices
             var url = sp.GetRequiredService<TopologyStore>().Current.Map.MasterGrpc;
             kestrel.ListenCluster(ListenAddresses.ForUrl(sp, url, $"master.grpc {url}"), sp);
         });
+        services.AddImCellsAdmin(new ProcessInfo("master", "master", null)).AddReadinessCheck<TopologyServedHealthCheck>("topology");
         return services;
     }
 

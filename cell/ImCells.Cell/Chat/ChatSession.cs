@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Connections;
 using ImCells.Protos;
 using ImCells.Protos.Client;
 using ImCells.Registry.Hlr;
+using ImCells.Server.Observability;
 
 namespace ImCells.Cell.Chat;
 
@@ -118,12 +119,33 @@ internal sealed partial class ChatSession : TimeoutEntry
                     }
 
                     _early.Add(item);
+                    Pushed(frame);
                     return true;
                 }
             }
         }
 
-        return TryEnqueue(item);
+        if (!TryEnqueue(item))
+        {
+            return false;
+        }
+
+        Pushed(frame);
+        return true;
+    }
+
+    /// <summary>Counts a notify queued for the client by what it carries.</summary>
+    private static void Pushed(Frame frame)
+    {
+        switch (frame.BodyCase)
+        {
+            case Frame.BodyOneofCase.NewMessage or Frame.BodyOneofCase.GroupNew:
+                MessageMetrics.MessageDelivered();
+                break;
+            case Frame.BodyOneofCase.Presence:
+                PresenceMetrics.NotificationQueued();
+                break;
+        }
     }
 
     /// <summary>Closes the connection from outside (slow reader, kicked, shutdown).</summary>
@@ -324,10 +346,13 @@ internal sealed partial class ChatSession : TimeoutEntry
 
         if (frame.BodyCase != Frame.BodyOneofCase.Ping && !_rate.TryTake())
         {
+            ChatMetrics.RequestRateLimited();
             Reply(ErrorFrame(frame.Seq, ErrorCode.RateLimited, $"more than {_options.MaxRequestsPerSecond} requests per second (Chat:MaxRequestsPerSecond); slow down"));
             return true;
         }
 
+        // Only sends are timed: the send-to-ack latency is the figure operators watch.
+        var started = frame.BodyCase is Frame.BodyOneofCase.Send or Frame.BodyOneofCase.GroupSend ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         try
         {
             var response = frame.BodyCase switch
@@ -339,6 +364,11 @@ internal sealed partial class ChatSession : TimeoutEntry
             };
             response.Seq = frame.Seq;
             Reply(response);
+            if (started != 0 && response.BodyCase is Frame.BodyOneofCase.SendAck or Frame.BodyOneofCase.GroupSendAck)
+            {
+                SendMetrics.Acked(started);
+                MessageMetrics.MessageReceived();
+            }
         }
         catch (ChatRequestException e)
         {
@@ -373,6 +403,7 @@ internal sealed partial class ChatSession : TimeoutEntry
         }
         catch (ChatRequestException e)
         {
+            ChatMetrics.Authenticated(ok: false);
             SessionLog.AuthRefused(_logger, ConnectionId, Remote, e.Message);
             Fail(frame.Seq, e.Code, e.Message);
             return false;
@@ -386,6 +417,7 @@ internal sealed partial class ChatSession : TimeoutEntry
         }
         catch (ChatRequestException e)
         {
+            ChatMetrics.Authenticated(ok: false);
             SessionLog.AuthRefused(_logger, ConnectionId, Remote, e.Message);
             Fail(frame.Seq, e.Code, e.Message);
             return false;
@@ -405,6 +437,7 @@ internal sealed partial class ChatSession : TimeoutEntry
             },
         });
         ReleaseEarlyNotifies();
+        ChatMetrics.Authenticated(ok: true);
         SessionLog.Authenticated(_logger, ConnectionId, UserId, DeviceId, Remote);
         return true;
     }
@@ -505,11 +538,16 @@ internal sealed partial class ChatSession : TimeoutEntry
         }
 
         SessionLog.SlowReader(_logger, ConnectionId, UserId, Remote, bytes, QueuedFrames, limit, setting);
+        ChatMetrics.SlowReaderDropped();
         Abort();
     }
 
-    private static Frame ErrorFrame(uint seq, ErrorCode code, string message) =>
-        new() { Seq = seq, Error = new Error { Code = code, Message = message } };
+    /// <summary>Every Error frame a client is sent is made here, so it is counted here.</summary>
+    private static Frame ErrorFrame(uint seq, ErrorCode code, string message)
+    {
+        ChatMetrics.ErrorSent(code);
+        return new() { Seq = seq, Error = new Error { Code = code, Message = message } };
+    }
 
     /// <summary>A queued frame and its body size, measured once when it is queued.</summary>
     private readonly record struct Outgoing(Frame Frame, int Size)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Grpc.Core;
 using ImCells.Cell.Delivery;
@@ -33,6 +34,11 @@ internal sealed partial class OutboxForwarder(
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly OutboxBackoff _backoff = new(time);
     private readonly Dictionary<string, long> _acknowledgedUpTo = new(StringComparer.Ordinal);
+    /// <summary>The targets whose last delivery failed, for readiness (read from other threads, unlike the backoff).</summary>
+    private readonly ConcurrentDictionary<string, bool> _unreachable = new(StringComparer.Ordinal);
+
+    /// <summary>The cells whose last delivery failed and has not gone through since.</summary>
+    public IReadOnlyList<string> UnreachableCells() => [.. _unreachable.Keys.Order(StringComparer.Ordinal)];
 
     /// <summary>Something was added to the outbox: look now rather than at the next poll.</summary>
     public void Wake() => _wake.Writer.TryWrite(true);
@@ -156,6 +162,7 @@ internal sealed partial class OutboxForwarder(
         _ = RemoveAsync(target, done);
         if (_backoff.RecordSuccess(target))
         {
+            _unreachable.TryRemove(target, out _);
             Recovered(logger, target);
         }
 
@@ -187,6 +194,7 @@ internal sealed partial class OutboxForwarder(
     private void Failed(string target, int pending, string detail)
     {
         var delay = _backoff.RecordFailure(target);
+        _unreachable[target] = true;
         DeliverFailed(logger, pending, target, detail, delay.TotalMilliseconds);
     }
 

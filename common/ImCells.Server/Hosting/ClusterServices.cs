@@ -20,6 +20,13 @@ public static partial class ClusterServices
     public static readonly TimeSpan FirstMapWait = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How long a master that does not answer yet is only a debug line: servers of a cluster start
+    /// together and the master is often the last to listen. After it, a warning every few seconds.
+    /// </summary>
+    private static readonly TimeSpan QuietStart = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan WarnEvery = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// The cluster services, with the master's first map fetched in a startup step (waiting up to
     /// 30 s for the master to come up): later startup steps read it from <see cref="TopologyCache"/>.
     /// If the master does not answer in time the server stops with one line and exit code 1. Every
@@ -62,6 +69,7 @@ public static partial class ClusterServices
 
         var cache = services.GetRequiredService<TopologyCache>();
         var deadline = DateTime.UtcNow + FirstMapWait;
+        var nextWarning = DateTime.UtcNow + QuietStart;
         while (true)
         {
             string problem;
@@ -84,11 +92,23 @@ public static partial class ClusterServices
                 throw new StartupException($"master {masterUrl} did not answer within {FirstMapWait.TotalSeconds:0} s: {problem}");
             }
 
-            MasterNotAnswering(logger, masterUrl, problem);
+            if (DateTime.UtcNow >= nextWarning)
+            {
+                MasterNotAnswering(logger, masterUrl, problem);
+                nextWarning = DateTime.UtcNow + WarnEvery;
+            }
+            else
+            {
+                MasterNotAnsweringYet(logger, masterUrl, problem);
+            }
+
             await Task.Delay(500, cancellationToken);
         }
     }
 
     [LoggerMessage(1, LogLevel.Warning, "Master {Url} has not given a map yet ({Problem}); asking again")]
     private static partial void MasterNotAnswering(ILogger logger, string url, string problem);
+
+    [LoggerMessage(2, LogLevel.Debug, "Master {Url} has not given a map yet ({Problem}); it may still be starting")]
+    private static partial void MasterNotAnsweringYet(ILogger logger, string url, string problem);
 }

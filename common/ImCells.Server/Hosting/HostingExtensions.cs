@@ -22,6 +22,7 @@ public static class HostingExtensions
         ["--token-key"] = "Token:KeyFile",
         ["--parent-pid"] = "ParentPid",
         ["--bind"] = "Hosting:BindAddress",
+        ["--admin"] = "Hosting:AdminListen",
     };
 
     public static WebApplicationBuilder CreateServerBuilder(string[] args)

@@ -251,6 +251,7 @@ public sealed partial class HlrDatabase : IAsyncDisposable
     /// <summary>Runs the writes in one transaction; completes them all, or returns why it could not.</summary>
     private async Task<Exception?> TryCommitAsync(IReadOnlyList<IWrite> writes)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             await using (var transaction = await _writer.BeginTransactionAsync())
@@ -274,6 +275,7 @@ public sealed partial class HlrDatabase : IAsyncDisposable
             return e;
         }
 
+        StoreMetrics.Committed(writes.Count, started);
         foreach (var write in writes)
         {
             write.Committed();

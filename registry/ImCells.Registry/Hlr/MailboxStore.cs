@@ -220,6 +220,14 @@ public sealed class MailboxStore(HlrDatabase database)
                 : connection.ExecuteAsync($"DELETE FROM outbox WHERE id IN ({list})", parameters, transaction);
         }, null, cancellationToken);
 
+    /// <summary>Per target cell: the rows waiting and the oldest one's sent time (for the outbox gauges).</summary>
+    public Task<IReadOnlyList<OutboxBacklog>> OutboxBacklogAsync(CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<OutboxBacklog>>(async connection =>
+            (await connection.QueryAsync<OutboxBacklogRow>(
+                "SELECT target_cell AS TargetCell, COUNT(*) AS Depth, MIN(sent_at_ms) AS OldestSentAtMs FROM outbox GROUP BY target_cell"))
+            .Select(r => new OutboxBacklog(r.TargetCell, r.Depth, r.OldestSentAtMs))
+            .ToList(), cancellationToken);
+
     public Task<long> OutboxPendingAsync(CancellationToken cancellationToken) =>
         database.ReadAsync(connection => connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox"), cancellationToken);
 
@@ -342,6 +350,13 @@ public sealed class MailboxStore(HlrDatabase database)
         public long SentAtMs { get; init; }
     }
 
+    private sealed class OutboxBacklogRow
+    {
+        public string TargetCell { get; init; } = "";
+        public long Depth { get; init; }
+        public long OldestSentAtMs { get; init; }
+    }
+
     private sealed class OutboxDbRow
     {
         public long Id { get; init; }
@@ -353,3 +368,6 @@ public sealed class MailboxStore(HlrDatabase database)
         public long SentAtMs { get; init; }
     }
 }
+
+/// <summary>What waits in the outbox for one target cell.</summary>
+public sealed record OutboxBacklog(string TargetCell, long Depth, long OldestSentAtMs);

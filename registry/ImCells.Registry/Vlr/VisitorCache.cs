@@ -26,7 +26,12 @@ public sealed class VisitorCache : IDisposable
 
     public int Count => _cache.Count;
 
-    public bool TryGet(ulong userId, out VisitorRecord? record) => _cache.TryGetValue(userId, out record);
+    public bool TryGet(ulong userId, out VisitorRecord? record)
+    {
+        var hit = _cache.TryGetValue(userId, out record);
+        VlrMetrics.Lookup(hit);
+        return hit;
+    }
 
     /// <summary>A "no such user" answer is kept briefly only: the number may be registered soon.</summary>
     public void Set(VisitorRecord record) =>

@@ -24,17 +24,31 @@ internal sealed class ClusterLayout : IDisposable
     private readonly PortReservation _ports;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (int Grpc, int Chat)> _cells = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _admin = new(StringComparer.Ordinal);
 
     public ClusterLayout()
     {
         TempDir = Path.Combine(Path.GetTempPath(), "imcells-cluster-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(TempDir);
-        _ports = PortReservation.Reserve(3 + 2 * InitialCells.Length);
+        // Master, two login servers, gRPC and chat per cell; then an admin endpoint for each of those processes.
+        var servers = 3 + 2 * InitialCells.Length;
+        _ports = PortReservation.Reserve(servers + 3 + InitialCells.Length);
         for (var i = 0; i < InitialCells.Length; i++)
         {
             _cells[InitialCells[i]] = (_ports[3 + 2 * i], _ports[4 + 2 * i]);
+            _admin[$"cell {InitialCells[i]}"] = _ports[servers + 3 + i];
         }
+
+        _admin["master"] = _ports[servers];
+        _admin["login 1"] = _ports[servers + 1];
+        _admin["login 2"] = _ports[servers + 2];
     }
+
+    /// <summary>
+    /// The admin endpoint (--admin) of a server started with the cluster ("master", "login 1",
+    /// "cell a"), or null for one added later (it runs without).
+    /// </summary>
+    public string? AdminUrl(string server) => _admin.TryGetValue(server, out var port) ? $"http://127.0.0.1:{port}" : null;
 
     public string TempDir { get; }
 

@@ -33,7 +33,7 @@ internal sealed class ClusterServers(ClusterLayout layout, ClusterApi api, Proce
     /// <summary>Starts master, both login servers and the initial cells; returns once both login servers report every cell up.</summary>
     public async Task StartAsync(CancellationToken ct)
     {
-        Start(_commands.Master(layout.TopologyPath));
+        Start(_commands.Master(layout.TopologyPath, layout.AdminUrl("master")));
         StartLogin(1);
         StartLogin(2);
         foreach (var id in layout.CellIds)
@@ -136,13 +136,14 @@ internal sealed class ClusterServers(ClusterLayout layout, ClusterApi api, Proce
 
     public ValueTask DisposeAsync() => _host.DisposeAsync();
 
-    private HostedProcess StartLogin(int n) => Start(_commands.Login(LoginName(n), n - 1, layout.MasterUrl, layout.LoginUrlOf(n), layout.TokenKeyPath));
+    private HostedProcess StartLogin(int n) =>
+        Start(_commands.Login(LoginName(n), n - 1, layout.MasterUrl, layout.LoginUrlOf(n), layout.TokenKeyPath, layout.AdminUrl(LoginName(n))));
 
     /// <summary>A cell added to topology.json since the start gets its certificate first, as under `imcells up`.</summary>
     private HostedProcess StartCell(string id)
     {
         layout.PreparePki();
-        return Start(_commands.Cell(id, layout.MasterUrl, layout.TokenKeyPath));
+        return Start(_commands.Cell(id, layout.MasterUrl, layout.TokenKeyPath, layout.AdminUrl(ServerCommands.CellName(id))));
     }
 
     private HostedProcess Start(ProcessSpec spec) =>
