@@ -28,7 +28,7 @@ internal static class CliRoot
         Legacy(raw, "register", "register a new user; prints the new user number", RegisterCommand.RunAsync),
         SendCommand.Build(),
         Legacy(raw, "recv", "print the mailbox", RecvCommand.RunAsync),
-        Legacy(raw, "chat", "interactive chat", ChatCommand.RunAsync),
+        ChatCommand.Build(),
         Legacy(raw, "history", "a conversation, newest first", HistoryCommand.RunAsync),
         Legacy(raw, "conversations", "one line per conversation, most recent first", ConversationsCommand.RunAsync),
         Legacy(raw, "read", "mark a conversation read", ReadCommand.RunAsync),
@@ -39,6 +39,7 @@ internal static class CliRoot
         Legacy(raw, "profile", "profiles: get, set", ProfileCommand.RunAsync),
         Legacy(raw, "presence", "what your friends see while you are connected", PresenceCommand.RunAsync),
         Legacy(raw, "privacy", "whether only friends may message you", PrivacyCommand.RunAsync),
+        SettingsCommand.Build(),
         Legacy(raw, "group", "groups: create, add, remove, leave, join, role, rename, dissolve, members, list, send, history, read", GroupCommand.RunAsync),
         Legacy(raw, "logout", "end the sessions of a device or of every device", LogoutCommand.RunAsync),
     ];
