@@ -20,10 +20,18 @@ internal static class ChatCommand
 
     private static readonly TimeSpan GoodbyeAckTimeout = TimeSpan.FromSeconds(2);
 
-    public static Command Build() => new CommandBuilder("chat", "a live client: unread counts, what arrived while away, then live traffic; type \"@M text\", \"#G text\" or /help")
-        .User()
-        .Flag(Quiet, "read no input, print traffic only, stay online until SIGINT or SIGTERM (automatic when started in the background with &)")
-        .Run(RunAsync);
+    public static Command Build()
+    {
+        var command = new CommandBuilder("chat", "a live client: unread counts, what arrived while away, then live traffic; type \"@M text\", \"#G text\" or /help")
+            .User()
+            .Flag(Quiet, "read no input, print traffic only, stay online until SIGINT or SIGTERM (automatic when started in the background with &)")
+            .Run(RunAsync);
+
+        // chat has a default device of its own (one-shot commands of the same user must not sign it out).
+        command.Options.Single(o => o.Name == UserArgs.Device).Description =
+            $"the device this chat speaks for (default \"{UserArgs.ChatDevice}\")";
+        return command;
+    }
 
     private static async Task<int> RunAsync(CliArgs args)
     {
@@ -46,9 +54,7 @@ internal static class ChatCommand
         {
             await using var client = await ImClient.ConnectAsync(options, quit.Token);
             client.Diagnostic += line => Console.Error.WriteLine($"imcells: {line}");
-            Console.Error.WriteLine(input.Reads
-                ? $"connected as {client.UserId} (cell {client.CellId}); {Hint}"
-                : $"connected as {client.UserId} (cell {client.CellId}); quiet: reading no input, Ctrl-C or SIGTERM quits");
+            Console.Error.WriteLine($"connected as {client.UserId} (cell {client.CellId}); {Banner(input)}");
 
             // Nicknames first, so the presence snapshot already waiting in the client can name friends.
             var notices = new ChatNotices(client);
@@ -73,6 +79,13 @@ internal static class ChatCommand
             Console.CancelKeyPress -= onCancel;
         }
     }
+
+    private static string Banner(ChatInput input) => (input.Reads, input.FromTerminal) switch
+    {
+        (false, _) => "quiet: reading no input, Ctrl-C or SIGTERM quits",
+        (true, true) => Hint,
+        (true, false) => "running the lines of standard input (/help lists the commands), online after its end until Ctrl-C or SIGTERM",
+    };
 
     /// <summary>`chat` keeps no state on disk: the server's cursor of the device says where it left off.</summary>
     private static ImClientOptions ResumeFromDeviceCursor(ImClientOptions options) => new()
