@@ -42,6 +42,13 @@ internal sealed partial class ChatConnection
     public async Task<SettingsOk> SetSettingsAsync(SetSettingsRequest request, CancellationToken ct) =>
         Expect(await RequestAsync(new Frame { SetSettings = request }, ct), Frame.BodyOneofCase.SettingsOk).SettingsOk;
 
+    public async Task<SettingsOk> GetSettingsAsync(CancellationToken ct) =>
+        Expect(await RequestAsync(new Frame { GetSettings = new GetSettingsRequest() }, ct), Frame.BodyOneofCase.SettingsOk).SettingsOk;
+
+    public async Task<DeviceCursor> DeviceCursorAsync(CancellationToken ct) =>
+        Expect(await RequestAsync(new Frame { DeviceCursor = new DeviceCursorRequest() }, ct),
+            Frame.BodyOneofCase.DeviceCursorResult).DeviceCursorResult;
+
     public async Task<LogoutOk> LogoutAsync(LogoutRequest request, CancellationToken ct) =>
         Expect(await RequestAsync(new Frame { Logout = request }, ct), Frame.BodyOneofCase.LogoutOk).LogoutOk;
 

@@ -125,8 +125,13 @@ public sealed partial class ImClient
     {
         switch (frame.BodyCase)
         {
-            case Frame.BodyOneofCase.AuthOk when _lastSeq < frame.AuthOk.HeadSeq && !connection.IsClosed:
-                await SyncToHeadAsync(connection, ct);
+            case Frame.BodyOneofCase.AuthOk when !connection.IsClosed:
+                await ResumeFromDeviceCursorAsync(connection, ct);
+                if (_lastSeq < frame.AuthOk.HeadSeq)
+                {
+                    await SyncToHeadAsync(connection, ct);
+                }
+
                 break;
             case Frame.BodyOneofCase.NewMessage:
                 var message = frame.NewMessage.Message;

@@ -42,6 +42,10 @@ public sealed partial class ImClient
     public Task<ConversationsResult> ConversationsAsync(uint limit = 50, ulong beforeSeq = 0, CancellationToken ct = default) =>
         Current().ConversationsAsync(limit, beforeSeq, ct);
 
+    /// <summary>The user's settings as they are (today: whether senders get read receipts).</summary>
+    public Task<SettingsOk> GetSettingsAsync(CancellationToken ct = default) =>
+        Current().GetSettingsAsync(ct);
+
     /// <summary>Whether the senders of messages this user reads get a read receipt.</summary>
     public Task<SettingsOk> SetReadReceiptsAsync(bool enabled, CancellationToken ct = default) =>
         Current().SetSettingsAsync(new SetSettingsRequest { ReadReceipts = enabled }, ct);

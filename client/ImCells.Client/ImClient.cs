@@ -39,6 +39,7 @@ public sealed partial class ImClient : IAsyncDisposable
         _logIn = logIn;
         _userId = options.UserId;
         _lastSeq = options.LastSeq;
+        InitResume();
     }
 
     public ulong UserId => Volatile.Read(ref _userId);

@@ -51,6 +51,13 @@ public sealed class ImClientOptions
     /// </summary>
     public bool SkipHistory { get; init; }
 
+    /// <summary>
+    /// Start after the newest seq this device acknowledged (the server's cursor, 0 when it never
+    /// acked), ignoring <see cref="LastSeq"/>: a client that keeps no state of its own surfaces what
+    /// arrived since it last ran. Ignored with <see cref="SkipHistory"/>. Default false.
+    /// </summary>
+    public bool ResumeFromDeviceCursor { get; init; }
+
     /// <summary>Attach to this cell instead of the home cell (roaming). Default: none.</summary>
     public string? PreferCell { get; init; }
 

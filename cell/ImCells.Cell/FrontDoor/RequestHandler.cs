@@ -51,6 +51,8 @@ internal sealed partial class RequestHandler(
             Frame.BodyOneofCase.ListScheduled => new Frame { ScheduledList = await ListScheduledAsync(caller, request.ListScheduled, cancellationToken) },
             Frame.BodyOneofCase.CancelScheduled => new Frame { CancelScheduledOk = await CancelScheduledAsync(caller, request.CancelScheduled, cancellationToken) },
             Frame.BodyOneofCase.SetSettings => new Frame { SettingsOk = await SetSettingsAsync(caller, request.SetSettings, cancellationToken) },
+            Frame.BodyOneofCase.GetSettings => new Frame { SettingsOk = new SettingsOk { ReadReceipts = await readState.ReadReceiptsAsync(me, cancellationToken) } },
+            Frame.BodyOneofCase.DeviceCursor => new Frame { DeviceCursorResult = new DeviceCursor { AckedSeq = await mailboxes.CursorAsync(me, caller.DeviceId, cancellationToken) ?? 0 } },
             Frame.BodyOneofCase.GetProfile => new Frame { Profile = await socialService.GetProfileAsync(request.GetProfile.User, cancellationToken) },
             Frame.BodyOneofCase.SetProfile => new Frame { Profile = await socialService.SetProfileAsync(me, request.SetProfile.Profile ?? new Profile(), cancellationToken) },
             Frame.BodyOneofCase.FriendRequest => new Frame { FriendOk = await socialService.RequestAsync(me, request.FriendRequest, cancellationToken) },

@@ -7,7 +7,7 @@ namespace ImCells.Cli.Commands;
 
 /// <summary>
 /// What `chat` prints besides messages: group entries, friends' presence (the snapshot on connect,
-/// then each change; a repeat of what was last shown is skipped), friend events and refused messages.
+/// then each change; a repeat of what was last shown is skipped), friend events, read receipts and refused messages.
 /// </summary>
 internal sealed class ChatNotices(ImClient client)
 {
@@ -34,6 +34,7 @@ internal sealed class ChatNotices(ImClient client)
             PrintAsync(client.PresenceChanges, Print, ct),
             PrintAsync(client.FriendEvents, Print, ct),
             PrintAsync(client.Failures, Print, ct),
+            PrintAsync(client.ReadReceipts, receipt => Console.WriteLine(ChatFormat.Receipt(receipt, Who(receipt.Reader))), ct),
             PrintAsync(client.GroupEntries, entry => Console.WriteLine(GroupFormat.Text(entry)), ct));
 
     private static async Task PrintAsync<T>(ChannelReader<T> reader, Action<T> print, CancellationToken ct)

@@ -115,6 +115,11 @@ public sealed class ReadStateStore(HlrDatabase database)
             (ulong)(await connection.ExecuteScalarAsync<long?>("SELECT SUM(unread) FROM conversations WHERE user_id = @user", new { user = (long)user }) ?? 0),
             cancellationToken);
 
+    public Task<bool> ReadReceiptsAsync(ulong user, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+            await connection.ExecuteScalarAsync<long>("SELECT read_receipts FROM users WHERE id = @user", new { user = (long)user }) != 0,
+            cancellationToken);
+
     public Task SetReadReceiptsAsync(ulong user, bool enabled, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, transaction) =>
             connection.ExecuteAsync("UPDATE users SET read_receipts = @enabled WHERE id = @user",

@@ -67,13 +67,15 @@ internal sealed class FakeChatServer : IAsyncDisposable
 
     /// <summary>
     /// An <see cref="ImClient"/> whose logins all point at this server (no login server involved) and
-    /// name its cell; <paramref name="trustedCa"/> checks a TLS server.
+    /// name its cell; <paramref name="trustedCa"/> checks a TLS server; <paramref name="resumeFromDeviceCursor"/>
+    /// makes it ask the server where to resume (<see cref="ImClientOptions.ResumeFromDeviceCursor"/>).
     /// </summary>
-    public Task<ImClient> ConnectClientAsync(CancellationToken ct, X509Certificate2? trustedCa = null) =>
+    public Task<ImClient> ConnectClientAsync(CancellationToken ct, X509Certificate2? trustedCa = null, bool resumeFromDeviceCursor = false) =>
         ImClient.ConnectAsync(
             new ImClientOptions
             {
                 LoginUrl = "http://unused", UserId = UserId, Password = "pw", DeviceId = "test", AutoReconnect = false, TrustedCa = trustedCa,
+                ResumeFromDeviceCursor = resumeFromDeviceCursor,
             },
             _ => Task.FromResult(new LoginResult(UserId, "token", _authOk.CellId, [Endpoint], DateTimeOffset.UtcNow.AddHours(1), "tester")),
             ct);
