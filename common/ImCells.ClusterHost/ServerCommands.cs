@@ -32,21 +32,24 @@ public sealed record ServerCommands(string MasterDll, string LoginDll, string Ce
 
     public static string ChatServerName(string cellId, int n) => $"chat {cellId}#{n}";
 
-    public ProcessSpec Master(string topologyPath) =>
-        ProcessSpec.Dotnet("master", MasterDll, ["--topology", topologyPath, .. ParentPid()]);
+    public ProcessSpec Master(string topologyPath, string? admin = null) =>
+        ProcessSpec.Dotnet("master", MasterDll, ["--topology", topologyPath, .. ParentPid(), .. Admin(admin)]);
 
     /// <summary>The login server at <paramref name="index"/> (from 0) of the topology's login list: its certificate names that index.</summary>
-    public ProcessSpec Login(string name, int index, string masterUrl, string listenUrl, string tokenKey) =>
+    public ProcessSpec Login(string name, int index, string masterUrl, string listenUrl, string tokenKey, string? admin = null) =>
         ProcessSpec.Dotnet(name, LoginDll,
-            ["--master", masterUrl, "--listen", listenUrl, "--login-index", index.ToString(CultureInfo.InvariantCulture), "--token-key", tokenKey, .. ParentPid()]);
+            ["--master", masterUrl, "--listen", listenUrl, "--login-index", index.ToString(CultureInfo.InvariantCulture), "--token-key", tokenKey, .. ParentPid(), .. Admin(admin)]);
 
-    public ProcessSpec Cell(string cellId, string masterUrl, string tokenKey) =>
-        ProcessSpec.Dotnet(CellName(cellId), CellDll, ["--master", masterUrl, "--cell", cellId, "--token-key", tokenKey, .. ParentPid()]);
+    public ProcessSpec Cell(string cellId, string masterUrl, string tokenKey, string? admin = null) =>
+        ProcessSpec.Dotnet(CellName(cellId), CellDll, ["--master", masterUrl, "--cell", cellId, "--token-key", tokenKey, .. ParentPid(), .. Admin(admin)]);
 
     /// <summary>The <paramref name="n"/>-th extra chat server of a cell (topology <c>chatServers</c>, from 1).</summary>
-    public ProcessSpec ChatServer(string cellId, int n, string masterUrl, string tokenKey) =>
+    public ProcessSpec ChatServer(string cellId, int n, string masterUrl, string tokenKey, string? admin = null) =>
         ProcessSpec.Dotnet(ChatServerName(cellId, n), CellDll,
-            ["--master", masterUrl, "--cell", cellId, "--chat-server", n.ToString(CultureInfo.InvariantCulture), "--token-key", tokenKey, .. ParentPid()]);
+            ["--master", masterUrl, "--cell", cellId, "--chat-server", n.ToString(CultureInfo.InvariantCulture), "--token-key", tokenKey, .. ParentPid(), .. Admin(admin)]);
+
+    /// <summary>The admin HTTP endpoint (health, info, metrics) when one is given; none otherwise.</summary>
+    private static string[] Admin(string? admin) => admin is null ? [] : ["--admin", admin];
 
     private static string[] ParentPid() => ["--parent-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture)];
 }

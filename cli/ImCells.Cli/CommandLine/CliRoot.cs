@@ -19,11 +19,11 @@ internal static class CliRoot
 
     private static IEnumerable<Command> Commands(string[] raw) =>
     [
-        Legacy(raw, "up", "start master, login and the cells of topology.json; Ctrl-C stops them", UpCommand.RunAsync),
-        Legacy(raw, "status", "the topology version and every cell up or down with its load", StatusCommand.RunAsync),
+        UpCommand.Build(),
+        StatusCommand.Build(),
         Legacy(raw, "where", "the home cell of a user and where each device is attached", WhereCommand.RunAsync),
-        Legacy(raw, "topology", "edit topology.json: add-cell", TopologyCommand.RunAsync),
-        Legacy(raw, "pki", "make the CA, the certificates and the token key for servers that run elsewhere", PkiCommand.RunAsync),
+        TopologyCommand.Build(),
+        PkiCommand.Build(),
         BenchCommand.Build(),
         Legacy(raw, "register", "register a new user; prints the new user number", RegisterCommand.RunAsync),
         SendCommand.Build(),
