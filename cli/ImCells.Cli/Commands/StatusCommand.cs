@@ -73,7 +73,7 @@ internal static class StatusCommand
             return given is null ? null : throw new CliException($"{path} does not exist: is `imcells up --state {given}` running?");
         }
 
-        if (!ProcessRuns(state.UpPid))
+        if (!state.UpRuns())
         {
             Console.Error.WriteLine($"imcells: {path} is left from an `imcells up` (pid {state.UpPid}) that no longer runs: ignored");
             return null;
@@ -130,19 +130,6 @@ internal static class StatusCommand
         catch (RpcException e)
         {
             return $"  figures unavailable ({OperatorCells.Describe(e)})";
-        }
-    }
-
-    private static bool ProcessRuns(int pid)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-        {
-            return false;
         }
     }
 }

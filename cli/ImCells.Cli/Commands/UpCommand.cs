@@ -34,6 +34,10 @@ internal static class UpCommand
         var profile = UpProfile.Named(args.Optional(UpProfile.Option));
         var statePath = StatePath(args, root);
         var servers = ServerBinaries.Locate(root);
+        if (UpState.TryRead(statePath) is { } running && running.UpRuns())
+        {
+            throw new CliException($"another `imcells up` (pid {running.UpPid}) runs with the state file {statePath}: stop it first, or give {StateOption} FILE");
+        }
 
         Console.Out.WriteLine($"topology {topologyPath} (version {topology.Version}, {topology.Cells.Count} cells); state {statePath}");
         if (profile.Notice is { } notice)

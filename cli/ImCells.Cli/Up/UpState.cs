@@ -33,9 +33,34 @@ internal sealed record UpState(int UpPid, DateTimeOffset StartedAt, string Topol
     public void Write(string path)
     {
         var temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(this, Options) + "\n");
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            // Owner-only from the first byte: it names every admin endpoint.
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var writer = new StreamWriter(temp, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), options))
+        {
+            writer.Write(JsonSerializer.Serialize(this, Options) + "\n");
+        }
+
         PrivateFiles.RestrictToOwner(temp);
         File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>True while the `up` that wrote this state runs.</summary>
+    public bool UpRuns()
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(UpPid);
+            return !process.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The state at <paramref name="path"/>; null when there is none; a CliException when it cannot be read.</summary>
