@@ -60,4 +60,30 @@ public sealed class UpSupervisionTests
         Assert.True(ListeningPorts.Listens(table, 0xDF52));
         Assert.False(ListeningPorts.Listens(table, 0xDF53));
     }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void State_IsWrittenOwnerOnly_AndReadBack()
+    {
+        var dir = Directory.CreateTempSubdirectory("imcells-state-").FullName;
+        try
+        {
+            var path = Path.Combine(dir, UpState.DefaultFile);
+            var process = new UpProcess("cell a", "cell", "a", 42, DateTimeOffset.UnixEpoch, 2,
+                new Dictionary<string, string> { ["grpc"] = "https://127.0.0.1:7201", ["chat"] = "tls://127.0.0.1:7301" }, "http://127.0.0.1:20001");
+            new UpState(Environment.ProcessId, DateTimeOffset.UnixEpoch, "/t/topology.json", "bench", [process]).Write(path);
+
+            Assert.Equal("600", ImCells.Trust.PrivateFiles.Octal(File.GetUnixFileMode(path)));
+            var read = UpState.TryRead(path);
+            Assert.NotNull(read);
+            Assert.True(read.UpRuns());
+            Assert.Equal(("bench", "cell a", 2, "http://127.0.0.1:20001"), (read.Profile, read.Processes[0].Name, read.Processes[0].Restarts, read.Processes[0].Admin));
+            Assert.Equal("tls://127.0.0.1:7301", read.Processes[0].Endpoints["chat"]);
+            Assert.Null(UpState.TryRead(Path.Combine(dir, "none.json")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
