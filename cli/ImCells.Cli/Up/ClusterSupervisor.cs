@@ -98,7 +98,7 @@ internal sealed class ClusterSupervisor(TopologyMap topology, string topologyPat
         }
     }
 
-    /// <summary>Starts <paramref name="process"/> (again) and says so; null once stopping has begun.</summary>
+    /// <summary>Starts <paramref name="process"/> (again) and says so; null once stopping has begun or when it cannot start.</summary>
     private HostedProcess? Start(ClusterProcess process, int attempt = 0)
     {
         lock (_lock)
@@ -108,7 +108,18 @@ internal sealed class ClusterSupervisor(TopologyMap topology, string topologyPat
                 return null;
             }
 
-            var running = _host!.Start(process.Spec);
+            HostedProcess running;
+            try
+            {
+                running = _host!.Start(process.Spec);
+            }
+            catch (InvalidOperationException e)
+            {
+                // The program itself cannot be started (gone from the build folder?): say so, keep the rest.
+                Console.Out.WriteLine($"[up] {process.Name}: {e.Message}");
+                return null;
+            }
+
             _roster.Started(process, running);
             var what = attempt == 0 ? "started" : $"restarted (attempt {attempt})";
             Console.Out.WriteLine($"[up] {process.Name} {what}: pid {running.Pid}  {process.Describe()}");
