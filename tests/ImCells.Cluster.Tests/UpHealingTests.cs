@@ -14,32 +14,47 @@ public sealed class UpHealingTests(UpHealingFixture cluster, ITestOutputHelper o
     private static readonly TimeSpan CliTimeout = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task KilledCell_IsRestartedWithin10s_AndStatusIsUnhealthyUntilItIsBack()
+    public async Task KilledCell_StatusIsUnhealthyWhileDown_HealthyOnceUpRestartedIt()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var (healthy, before) = await cluster.CliAsync(CliTimeout, "status", "--state", cluster.StatePath);
-        Assert.True(healthy == 0, $"status before the kill exited {healthy}:\n{before}");
+        await StatusExitsAsync(0, "before the kill");
 
-        var pid = cluster.PidInState("cell b");
-        Assert.True(pid > 0, "the state file lists no pid for cell b");
+        // `up` frozen: nobody restarts the cell, so status sees it down however slowly it runs.
+        var pid = CellPid("cell b");
+        await cluster.SignalUpAsync("-STOP");
+        try
+        {
+            Process.GetProcessById(pid).Kill();
+            await StatusExitsAsync(4, "with cell b killed and not restarted yet");
+        }
+        finally
+        {
+            await cluster.SignalUpAsync("-CONT");
+        }
+
+        var clock = Stopwatch.StartNew();
+        Assert.True(await BackAsync("cell b", pid, timeout.Token), $"cell b did not answer within {BackWithin.TotalSeconds:0} s of `up` seeing it gone\n{UpLines()}\n{cluster.Logs()}");
+        output.WriteLine($"cell b answering again {clock.Elapsed.TotalSeconds:0.0} s after `up` was thawed");
+        await StatusExitsAsync(0, "with cell b back");
+        Assert.Contains(cluster.UpLines(), l => l.Contains($"cell b (pid {pid}) exited unexpectedly with code 137", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task KilledCell_IsRestartedAndAnswersWithin10s()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        Assert.True(await BackAsync("cell a", 0, timeout.Token), "cell a is not up to begin with");
+        var pid = CellPid("cell a");
+
         var clock = Stopwatch.StartNew();
         Process.GetProcessById(pid).Kill();
+        var back = await BackAsync("cell a", pid, timeout.Token);
+        output.WriteLine($"cell a answering again: {back}, {clock.Elapsed.TotalSeconds:0.0} s after kill -9");
 
-        // Right away, while `up` waits its backoff and the new process starts: down.
-        var (down, downOutput) = await cluster.CliAsync(CliTimeout, "status", "--state", cluster.StatePath);
-        output.WriteLine(downOutput);
-        Assert.True(down == 4, $"status with cell b killed {clock.Elapsed.TotalSeconds:0.0} s ago exited {down}, not 4:\n{downOutput}");
-
-        var back = await Wait.UntilAsync(() => cluster.PidInState("cell b") is var now && now != pid && now > 0
-            && cluster.CellsUpAsync(timeout.Token).GetAwaiter().GetResult().Any(c => c.Id == "b" && c.Up), TimeSpan.FromTicks(Math.Max(0, (BackWithin - clock.Elapsed).Ticks)), timeout.Token);
-        output.WriteLine($"cell b answering again: {back} after {clock.Elapsed.TotalSeconds:0.0} s");
-        Assert.True(back, $"cell b did not answer within {BackWithin.TotalSeconds:0} s of its kill\n{string.Join('\n', cluster.UpLines())}\n{cluster.Logs()}");
-
-        var (after, afterOutput) = await cluster.CliAsync(CliTimeout, "status", "--state", cluster.StatePath);
-        output.WriteLine(afterOutput);
-        Assert.True(after == 0, $"status with cell b back exited {after}:\n{afterOutput}");
-        Assert.Contains(cluster.UpLines(), l => l.Contains($"cell b (pid {pid}) exited unexpectedly with code 137", StringComparison.Ordinal));
-        Assert.Contains(cluster.UpLines(), l => l.Contains("cell b restarted (attempt 1)", StringComparison.Ordinal));
+        Assert.True(back, $"cell a did not answer within {BackWithin.TotalSeconds:0} s of its kill\n{UpLines()}\n{cluster.Logs()}");
+        Assert.Contains(cluster.UpLines(), l => l.Contains($"cell a (pid {pid}) exited unexpectedly with code 137", StringComparison.Ordinal));
+        Assert.Contains(cluster.UpLines(), l => l.Contains("cell a restarted (attempt ", StringComparison.Ordinal));
+        await StatusExitsAsync(0, "with cell a back");
     }
 
     [Fact]
@@ -78,4 +93,25 @@ public sealed class UpHealingTests(UpHealingFixture cluster, ITestOutputHelper o
             await Wait.UntilAsync(() => cluster.CellsUpAsync(timeout.Token).GetAwaiter().GetResult().All(c => c.Id != "e"), TimeSpan.FromSeconds(30), timeout.Token),
             $"login still lists cell e: the master did not publish the map without it\n{cluster.Logs()}");
     }
+
+    private int CellPid(string name)
+    {
+        var pid = cluster.PidInState(name);
+        Assert.True(pid > 0, $"the state file lists no pid for {name}");
+        return pid;
+    }
+
+    /// <summary>True once a process other than <paramref name="killed"/> runs as <paramref name="name"/> and login reports its cell up; false after <see cref="BackWithin"/>.</summary>
+    private Task<bool> BackAsync(string name, int killed, CancellationToken ct) =>
+        Wait.UntilAsync(() => cluster.PidInState(name) is var now && now != killed && now > 0
+            && cluster.CellsUpAsync(ct).GetAwaiter().GetResult().Any(c => c.Id == name[^1..] && c.Up), BackWithin, ct);
+
+    private async Task StatusExitsAsync(int expected, string when)
+    {
+        var (code, text) = await cluster.CliAsync(CliTimeout, "status", "--state", cluster.StatePath);
+        output.WriteLine($"status {when}: exit {code}\n{text}");
+        Assert.True(code == expected, $"status {when} exited {code}, not {expected}:\n{text}");
+    }
+
+    private string UpLines() => string.Join('\n', cluster.UpLines());
 }

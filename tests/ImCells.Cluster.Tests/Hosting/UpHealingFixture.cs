@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using ImCells.ClusterHost;
@@ -103,6 +104,18 @@ public sealed class UpHealingFixture : IAsyncLifetime
         using var state = JsonDocument.Parse(File.ReadAllText(StatePath));
         return state.RootElement.GetProperty("processes").EnumerateArray()
             .Where(p => p.GetProperty("name").GetString() == name).Select(p => p.GetProperty("pid").GetInt32()).FirstOrDefault();
+    }
+
+    /// <summary>
+    /// Freezes (SIGSTOP) or thaws (SIGCONT) `up` itself, its children running on: while frozen it
+    /// restarts nothing, so a test can look at a cluster with a cell down for as long as it takes.
+    /// </summary>
+    public async Task SignalUpAsync(string signal)
+    {
+        var up = _host.Find("up") ?? throw new InvalidOperationException("`up` was never started");
+        using var kill = Process.Start("kill", [signal, up.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
     }
 
     /// <summary>What `up` printed of its own (its "[up] ..." lines).</summary>
