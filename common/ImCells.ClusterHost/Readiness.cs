@@ -85,7 +85,9 @@ public static class Readiness
         try
         {
             await probe.ConnectAsync(host, port, ct);
-            return true;
+            // To a port in the ephemeral range with no listener, the kernel may pick that very port as
+            // the source and connect the socket to itself: nobody listens there.
+            return !Equals(probe.Client.LocalEndPoint, probe.Client.RemoteEndPoint);
         }
         catch (SocketException)
         {

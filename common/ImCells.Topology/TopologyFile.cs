@@ -121,7 +121,10 @@ public sealed record TopologyFile(
         map.Version,
         new MasterSection(map.MasterGrpc),
         map.Login.Select(l => new LoginSection(l.Http)).ToList(),
-        map.Cells.Select(c => new CellSection(
+        map.Cells.Select(Section).ToList());
+
+    /// <summary>One cell as topology.json writes it (an empty list is left out).</summary>
+    public static CellSection Section(CellInfo c) => new(
             c.Id,
             c.Region,
             c.Ranges.Select(r => new RangeSection(r.First, r.Last)).ToList(),
@@ -129,5 +132,5 @@ public sealed record TopologyFile(
             c.Chat.ToList(),
             new DatabaseSection(c.Database?.Provider, c.Database?.Connection),
             c.ChatServers.Count == 0 ? null : c.ChatServers.Select(x => new ChatServerSection(x.Chat, x.Grpc)).ToList(),
-            c.GroupRanges.Count == 0 ? null : c.GroupRanges.Select(r => new RangeSection(r.First, r.Last)).ToList())).ToList());
+            c.GroupRanges.Count == 0 ? null : c.GroupRanges.Select(r => new RangeSection(r.First, r.Last)).ToList());
 }

@@ -105,14 +105,20 @@ public static partial class TopologyValidator
         RejectOverlaps(map);
     }
 
-    /// <summary>A running master may move to <paramref name="next"/> only if no live cell loses numbers.</summary>
+    /// <summary>
+    /// A running master may move to <paramref name="next"/> only if no cell that stays loses numbers.
+    /// A cell may be dropped whole: that it has no users is checked by whoever drops it
+    /// (`imcells topology remove-cell` asks the cell, or reads its database), which the master cannot.
+    /// </summary>
     public static void ValidateChange(TopologyMap current, TopologyMap next)
     {
         Validate(next);
         foreach (var cell in current.Cells)
         {
-            var successor = next.Cells.FirstOrDefault(c => c.Id == cell.Id)
-                ?? throw new TopologyException($"cell '{cell.Id}' was removed; a live cell cannot be dropped");
+            if (next.Cells.FirstOrDefault(c => c.Id == cell.Id) is not { } successor)
+            {
+                continue;
+            }
             foreach (var range in cell.Ranges)
             {
                 if (!successor.Ranges.Any(r => r.First <= range.First && r.Last >= range.Last))

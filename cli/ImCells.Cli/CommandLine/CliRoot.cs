@@ -19,11 +19,11 @@ internal static class CliRoot
 
     private static IEnumerable<Command> Commands(string[] raw) =>
     [
-        Legacy(raw, "up", "start master, login and the cells of topology.json; Ctrl-C stops them", UpCommand.RunAsync),
-        Legacy(raw, "status", "the topology version and every cell up or down with its load", StatusCommand.RunAsync),
+        UpCommand.Build(),
+        StatusCommand.Build(),
         WhereCommand.Build(),
-        Legacy(raw, "topology", "edit topology.json: add-cell", TopologyCommand.RunAsync),
-        Legacy(raw, "pki", "make the CA, the certificates and the token key for servers that run elsewhere", PkiCommand.RunAsync),
+        TopologyCommand.Build(),
+        PkiCommand.Build(),
         BenchCommand.Build(),
         RegisterCommand.Build(),
         SendCommand.Build(),

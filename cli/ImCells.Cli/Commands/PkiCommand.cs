@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Security.Cryptography;
+using ImCells.Cli.CommandLine;
 using ImCells.ClusterHost;
 using ImCells.Topology;
 using ImCells.Trust;
@@ -16,9 +18,13 @@ namespace ImCells.Cli.Commands;
 /// </summary>
 internal static class PkiCommand
 {
-    public static Task<int> RunAsync(string[] argv)
+    public static Command Build() => new CommandBuilder("pki", "make the CA, the certificates and the token key for servers that run elsewhere")
+        .Value("--data", "DIR", "where to make them: DIR/pki, DIR/token.key, DIR/hosts/<process>/", required: true)
+        .Value("--topology", "FILE", "the topology whose processes get certificates (default: ./topology.json, else the repository's)")
+        .Run(RunAsync);
+
+    private static Task<int> RunAsync(CliArgs args)
     {
-        var args = CliArgs.Parse(argv, ["--topology", "--data"]);
         var topologyPath = args.Optional("--topology") is { } given ? Path.GetFullPath(given)
             : RepoRoot.FindTopology() ?? throw new UsageException("no topology.json here; give --topology PATH");
         var data = Path.GetFullPath(args.Required("--data"));

@@ -1,6 +1,9 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using ImCells.Cli.CommandLine;
+using ImCells.Cli.TopologyEdit;
 using ImCells.Topology;
 using ImCells.Protos.Topology;
 
@@ -8,29 +11,46 @@ namespace ImCells.Cli.Commands;
 
 /// <summary>
 /// imcells topology add-cell: appends a cell with a fresh range to topology.json (validated against
-/// the current map, next free ports, SQLite under data/) and raises the version. A running
-/// `imcells up` starts it; the master publishes the new map to login and cells.
+/// the current map, next free ports, SQLite under data/) and raises the version. imcells topology
+/// remove-cell: takes out a cell that has no users (asked of the cell, or read from its SQLite file
+/// when it is not running). Both edit the file as text: the rest stays byte for byte, so the diff
+/// shows only the cell and the version, and remove-cell undoes add-cell exactly. A running `imcells up`
+/// starts or stops the cell; the master publishes the new map to login and cells.
 /// </summary>
 internal static class TopologyCommand
 {
-    public static Task<int> RunAsync(string[] argv) => argv switch
-    {
-        ["add-cell", .. var rest] => Task.FromResult(AddCell(rest)),
-        _ => throw new UsageException("topology takes: add-cell --id ID --range FIRST-LAST [--group-range FIRST-LAST] [--region R] [--grpc URL --chat ENTRY] [--sqlite FILE] [--topology PATH]"),
-    };
+    private const string TopologyOption = "--topology";
 
-    private static int AddCell(string[] argv)
+    public static Command Build() => new CommandBuilder("topology", "edit topology.json: add-cell, remove-cell")
+        .Sub(new CommandBuilder("add-cell", "append a cell with a new range (and raise the version)")
+            .Value("--id", "ID", "the new cell's id (a-z, 0-9, '-')", required: true)
+            .Value("--range", "FIRST-LAST", "its user numbers", required: true)
+            .Value("--group-range", "FIRST-LAST", "its group numbers")
+            .Value("--region", "R", "its region")
+            .Value("--grpc", "URL", "its gRPC URL (with --chat; default: the next free port on loopback)")
+            .Value("--chat", "ENTRY", "its chat entry, host:port or tls://host:port (with --grpc)")
+            .Value("--sqlite", "FILE", "its SQLite file (default data/cell-ID.db)")
+            .Value(TopologyOption, "FILE", "the topology to edit (default: ./topology.json, else the repository's)")
+            .Run(args => Task.FromResult(AddCell(args))))
+        .Sub(new CommandBuilder("remove-cell", "take out a cell that has no users (and raise the version)")
+            .Value("--id", "ID", "the cell to remove", required: true)
+            .Value(TopologyOption, "FILE", "the topology to edit (default: ./topology.json, else the repository's)")
+            .Value(OperatorCells.Option, "DIR", "the PKI folder holding the operator certificate, to ask a running cell (default: data/pki under the repository root)")
+            .Run(RemoveCellAsync))
+        .Group();
+
+    private static string TopologyPath(CliArgs args) => args.Optional(TopologyOption) is { } given ? Path.GetFullPath(given)
+        : RepoRoot.FindTopology() ?? throw new UsageException("no topology.json here; give --topology PATH");
+
+    private static int AddCell(CliArgs args)
     {
-        var args = CliArgs.Parse(argv, ["--id", "--range", "--group-range", "--region", "--topology", "--grpc", "--chat", "--sqlite"]);
-        var path = args.Optional("--topology") is { } given ? Path.GetFullPath(given)
-            : RepoRoot.FindTopology() ?? throw new UsageException("no topology.json here; give --topology PATH");
-        var current = TopologyFile.Load(path);
+        var path = TopologyPath(args);
+        var text = File.ReadAllText(path);
+        var current = TopologyFile.Parse(text);
         var (first, last) = ParseRange(args.Required("--range"), "--range");
         var groups = args.Optional("--group-range") is { } groupArg ? ParseRange(groupArg, "--group-range") : ((ulong, ulong)?)null;
         var id = args.Required("--id");
 
-        var next = current.Clone();
-        next.Version = current.Version + 1;
         var (grpc, chat) = CellEndpoints(current, args.Optional("--grpc"), args.Optional("--chat"));
         var cell = new CellInfo
         {
@@ -46,24 +66,59 @@ internal static class TopologyCommand
             cell.GroupRanges.Add(new NumberRange { First = groupRange.Item1, Last = groupRange.Item2 });
         }
 
-        next.Cells.Add(cell);
-        try
-        {
-            TopologyValidator.ValidateChange(current, next);
-        }
-        catch (TopologyException e)
-        {
-            throw new CliException($"cell '{id}' not added: {e.Message}");
-        }
-
-        // Replace in one rename, so the master never reads half a file.
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, TopologyFile.ToJson(next) + "\n");
-        File.Move(temp, path, overwrite: true);
-        Console.Out.WriteLine($"cell {id} added to {path} (version {next.Version}): range {first}-{last}"
+        var version = current.Version + 1;
+        var edited = Edit(() => TopologyTextEdit.WithVersion(TopologyTextEdit.AddCell(text, TopologyFile.Section(cell)), version), current, $"cell '{id}' not added");
+        Replace(path, edited);
+        Console.Out.WriteLine($"cell {id} added to {path} (version {version}): range {first}-{last}"
                               + (groups is { } g ? $"  groups {g.Item1}-{g.Item2}" : "") + $"  grpc {cell.Grpc}  chat {cell.Chat[0]}");
         Console.Out.WriteLine("a running `imcells up` starts it now; the master publishes the new map within seconds");
         return 0;
+    }
+
+    private static async Task<int> RemoveCellAsync(CliArgs args)
+    {
+        var path = TopologyPath(args);
+        var text = File.ReadAllText(path);
+        var current = TopologyFile.Parse(text);
+        var id = args.Required("--id");
+        var cell = current.Cells.FirstOrDefault(c => c.Id == id) ?? throw new CliException($"{path} has no cell '{id}'");
+
+        var operatorCells = OperatorCells.Open(args, out var missing);
+        var (users, how) = await CellUsers.CountAsync(cell, operatorCells, missing, RepoRoot.TryFind() ?? Path.GetDirectoryName(path)!);
+        if (users > 0)
+        {
+            throw new RefusedException($"cell {id} has {users} user{(users == 1 ? "" : "s")} ({how}): remove refused");
+        }
+
+        var version = current.Version + 1;
+        var edited = Edit(() => TopologyTextEdit.WithVersion(TopologyTextEdit.RemoveCell(text, id), version), current, $"cell '{id}' not removed");
+        Replace(path, edited);
+        Console.Out.WriteLine($"cell {id} removed from {path} (version {version}): it had no users ({how})");
+        Console.Out.WriteLine("a running `imcells up` stops it now; the master publishes the new map within seconds");
+        return 0;
+    }
+
+    /// <summary>The edited text, if it parses and the master would accept it after <paramref name="current"/>.</summary>
+    private static string Edit(Func<string> edit, TopologyMap current, string failure)
+    {
+        try
+        {
+            var edited = edit();
+            TopologyValidator.ValidateChange(current, TopologyFile.Parse(edited));
+            return edited;
+        }
+        catch (TopologyException e)
+        {
+            throw new CliException($"{failure}: {e.Message}");
+        }
+    }
+
+    /// <summary>Replaces the file in one rename, so the master never reads half a file.</summary>
+    private static void Replace(string path, string text)
+    {
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, text);
+        File.Move(temp, path, overwrite: true);
     }
 
     /// <summary>

@@ -1,36 +1,48 @@
+using System.CommandLine;
 using System.Runtime.InteropServices;
+using ImCells.Cli.CommandLine;
 using ImCells.Cli.Up;
 using ImCells.Topology;
 
 namespace ImCells.Cli.Commands;
 
-/// <summary>imcells up: runs the whole cluster of the topology as child processes until Ctrl-C or SIGTERM.</summary>
+/// <summary>
+/// imcells up: runs the whole cluster of the topology as child processes until Ctrl-C or SIGTERM,
+/// restarting any that crash, and lists them in a state file for `imcells status`.
+/// </summary>
 internal static class UpCommand
 {
-    public static async Task<int> RunAsync(string[] argv)
+    public const string StateOption = "--state";
+
+    public static Command Build() => new CommandBuilder("up", "start master, login and the cells of topology.json, restart any that crash; Ctrl-C stops them")
+        .Value("--topology", "FILE", "the topology to run (default: ./topology.json, else the repository's)")
+        .Choice(UpProfile.Option, "default: the servers' settings; bench: cheap password hashing, for benchmarks only", required: false, "default", "bench")
+        .Value(StateOption, "FILE", $"where to list the running processes for `imcells status` (default: data/{UpState.DefaultFile} under the repository root)")
+        .Run(RunAsync);
+
+    /// <summary>The state file: --state FILE, else data/up.json under the repository root.</summary>
+    public static string StatePath(CliArgs args, string root) =>
+        args.Optional(StateOption) is { } given ? Path.GetFullPath(given) : Path.Combine(root, RepoRoot.DataFolder, UpState.DefaultFile);
+
+    private static async Task<int> RunAsync(CliArgs args)
     {
-        var args = CliArgs.Parse(argv, ["--topology"]);
         var root = RepoRoot.Find();
         var topologyPath = args.Optional("--topology") is { } given
             ? Path.GetFullPath(given)
             : RepoRoot.FindTopology() ?? Path.Combine(root, RepoRoot.TopologyFile);
         var topology = TopologyFile.Load(topologyPath);
+        var profile = UpProfile.Named(args.Optional(UpProfile.Option));
+        var statePath = StatePath(args, root);
         var servers = ServerBinaries.Locate(root);
-
-        Console.Out.WriteLine($"topology {topologyPath} (version {topology.Version})");
-        Console.Out.WriteLine($"master  grpc {topology.MasterGrpc}");
-        foreach (var login in topology.Login)
+        if (UpState.TryRead(statePath) is { } running && running.UpRuns())
         {
-            Console.Out.WriteLine($"login   {login.Http}");
+            throw new CliException($"another `imcells up` (pid {running.UpPid}) runs with the state file {statePath}: stop it first, or give {StateOption} FILE");
         }
 
-        foreach (var cell in topology.Cells)
+        Console.Out.WriteLine($"topology {topologyPath} (version {topology.Version}, {topology.Cells.Count} cells); state {statePath}");
+        if (profile.Notice is { } notice)
         {
-            Console.Out.WriteLine($"cell {cell.Id}  grpc {cell.Grpc}  chat {string.Join(",", cell.Chat)}");
-            for (var n = 1; n <= cell.ChatServers.Count; n++)
-            {
-                Console.Out.WriteLine($"chat {cell.Id}#{n}  chat {cell.ChatServers[n - 1].Chat}  grpc {cell.ChatServers[n - 1].Grpc}");
-            }
+            Console.Out.WriteLine($"[up] {notice}");
         }
 
         using var stop = new CancellationTokenSource();
@@ -47,7 +59,7 @@ internal static class UpCommand
         });
         try
         {
-            var code = await new ClusterSupervisor(topology, topologyPath, root, servers).RunAsync(stop.Token);
+            var code = await new ClusterSupervisor(topology, topologyPath, root, servers, profile, statePath).RunAsync(stop.Token);
             Console.Out.WriteLine(stop.IsCancellationRequested ? "[up] stopped" : "[up] giving up");
             return code;
         }

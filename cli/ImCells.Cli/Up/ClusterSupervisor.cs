@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using ImCells.Cli.Admin;
 using ImCells.ClusterHost;
 using ImCells.Protos.Topology;
 using ImCells.Topology;
@@ -6,20 +8,32 @@ using ImCells.Trust;
 namespace ImCells.Cli.Up;
 
 /// <summary>
-/// Starts master, then login servers and cells, and keeps them until told to stop. Their output is
-/// copied to ours behind "[name] ". A child that dies is reported and the rest keep running;
-/// stopping sends every child SIGTERM (SIGKILL after a grace period) and waits, so nothing is left
-/// listening. Children also get --parent-pid, so they stop if we are killed hard.
+/// Starts master, then login servers and cells, and keeps them running until told to stop. Their
+/// output is copied to ours behind "[name] ". Each start prints the pid and endpoints; one line says
+/// when every process answers. A child that dies unexpectedly is started again, same arguments and
+/// ports, after a growing pause (<see cref="RestartBackoff"/>). The state file lists every process
+/// for `imcells status`. Stopping sends every child SIGTERM (SIGKILL after a grace period), restarts
+/// nothing, waits, and deletes the state file. Children also get --parent-pid, so they stop if we
+/// are killed hard.
 /// </summary>
-internal sealed class ClusterSupervisor(TopologyMap topology, string topologyPath, string root, ServerCommands servers)
+internal sealed class ClusterSupervisor(TopologyMap topology, string topologyPath, string root, ServerCommands servers, UpProfile profile, string statePath)
 {
     private static readonly TimeSpan MasterStartTimeout = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan AnswerPoll = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan SlowStart = TimeSpan.FromSeconds(60);
 
-    /// <summary>Runs until <paramref name="stop"/> fires or every child has exited; returns the exit code.</summary>
+    private readonly Lock _lock = new();
+    private readonly RestartBackoff _backoff = new();
+    private readonly UpRoster _roster = new(statePath, topologyPath, profile);
+    private readonly AdminClient _admin = new();
+    private ProcessHost? _host;
+    private bool _stopping;
+
+    /// <summary>Runs until <paramref name="stop"/> fires; returns the exit code.</summary>
     public async Task<int> RunAsync(CancellationToken stop)
     {
-        var dataDirectory = Path.Combine(root, "data");
+        var dataDirectory = Path.Combine(root, RepoRoot.DataFolder);
         var tokenKey = Path.Combine(dataDirectory, "token.key");
         // Keys and databases live here: only this user may look in (a folder made before this rule is tightened).
         PrivateFiles.CreateOwnerOnlyDirectory(dataDirectory);
@@ -39,73 +53,196 @@ internal sealed class ClusterSupervisor(TopologyMap topology, string topologyPat
 
         // Console.Out is synchronized and the log echoes under its lock: lines never interleave.
         using var log = new ProcessLog(capacity: 0, echo: Console.Out.WriteLine);
+        using var adminPorts = new AdminPorts();
         await using var host = new ProcessHost(log, StopGrace);
-        var allExited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        host.ExitedUnexpectedly += (child, code) =>
-        {
-            if (stop.IsCancellationRequested)
-            {
-                return;
-            }
-
-            Console.Out.WriteLine($"[up] {child.Name} exited unexpectedly with code {code}; the others keep running");
-            if (host.Running().Count == 0)
-            {
-                allExited.TrySetResult();
-            }
-        };
-
+        _host = host;
+        host.ExitedUnexpectedly += (child, code) => _ = HealAsync(child, code, stop);
+        var processes = new ClusterProcesses(servers, topologyPath, topology.MasterGrpc, tokenKey, root, adminPorts, profile);
+        var began = Stopwatch.StartNew();
         try
         {
-            var master = host.Start(servers.Master(topologyPath) with { WorkingDirectory = root });
-            if (!await WaitForMasterAsync(master, stop))
+            var master = Start(processes.Master());
+            if (master is null || !await WaitForMasterAsync(master, stop))
             {
                 return stop.IsCancellationRequested ? 0 : 1;
             }
 
             for (var i = 0; i < topology.Login.Count; i++)
             {
-                var name = ServerCommands.LoginName(i + 1, topology.Login.Count);
-                host.Start(servers.Login(name, i, topology.MasterGrpc, topology.Login[i].Http, tokenKey) with { WorkingDirectory = root });
+                Start(processes.Login(i, topology.Login.Count, topology.Login[i].Http));
             }
 
-            var cells = new CellLauncher(host, servers, topology.MasterGrpc, tokenKey, root);
+            var cells = new CellLauncher(processes, p => Start(p), StopForGoodAsync);
             cells.StartNew(topology);
+            _ = ReportReadyAsync(began, stop);
 
-            // A cell added to topology.json while we run (imcells topology add-cell) is started too.
-            using var watch = new TopologyWatch(topologyPath, map =>
-            {
-                try
-                {
-                    Report(ClusterPki.Prepare(dataDirectory, map.Processes()));
-                }
-                catch (ClusterPkiException e)
-                {
-                    Console.Out.WriteLine($"[up] topology version {map.Version}: {e.Message}; new cells not started");
-                    return;
-                }
-
-                foreach (var cell in cells.StartNew(map))
-                {
-                    Console.Out.WriteLine($"[up] topology version {map.Version} adds cell {cell.Id}: grpc {cell.Grpc}  chat {string.Join(",", cell.Chat)}");
-                }
-            });
-
-            await ((Task)Task.WhenAny(allExited.Task, Task.Delay(Timeout.Infinite, stop))).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (!stop.IsCancellationRequested)
-            {
-                Console.Out.WriteLine("[up] every server has exited");
-                return 1;
-            }
-
+            // A cell added to topology.json while we run (imcells topology add-cell) is started, a removed one stopped.
+            using var watch = new TopologyWatch(topologyPath, map => OnTopologyChange(map, cells, dataDirectory));
+            await ((Task)Task.Delay(Timeout.Infinite, stop)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             return 0;
         }
         finally
         {
+            lock (_lock)
+            {
+                _stopping = true;
+            }
+
             foreach (var stuck in await host.StopAllAsync())
             {
                 Console.Out.WriteLine($"[up] {stuck.Name} (pid {stuck.Pid}) did not exit, not even after SIGKILL");
             }
+
+            _roster.DeleteState();
+            _admin.Dispose();
+        }
+    }
+
+    /// <summary>Starts <paramref name="process"/> (again) and says so; null once stopping has begun or when it cannot start.</summary>
+    private HostedProcess? Start(ClusterProcess process, int attempt = 0)
+    {
+        lock (_lock)
+        {
+            if (_stopping)
+            {
+                return null;
+            }
+
+            HostedProcess running;
+            try
+            {
+                running = _host!.Start(process.Spec);
+            }
+            catch (InvalidOperationException e)
+            {
+                // The program itself cannot be started (gone from the build folder?): say so, keep the rest.
+                Console.Out.WriteLine($"[up] {process.Name}: {e.Message}");
+                return null;
+            }
+
+            _roster.Started(process, running);
+            var what = attempt == 0 ? "started" : $"restarted (attempt {attempt})";
+            Console.Out.WriteLine($"[up] {process.Name} {what}: pid {running.Pid}  {process.Describe()}");
+            return running;
+        }
+    }
+
+    /// <summary>Stops a process that is no longer wanted; it is not restarted.</summary>
+    private async Task StopForGoodAsync(string name)
+    {
+        _roster.Remove(name);
+        if (_host!.IsRunning(name))
+        {
+            await _host.StopAsync(name);
+        }
+    }
+
+    /// <summary>A child died on its own: wait (longer after each crash in a row), start it again, and say when it answers.</summary>
+    private async Task HealAsync(HostedProcess child, int code, CancellationToken stop)
+    {
+        if (stop.IsCancellationRequested || _roster.Find(child.Name) is not { } wanted)
+        {
+            return;
+        }
+
+        var exitedAt = Stopwatch.StartNew();
+        var ranFor = DateTimeOffset.UtcNow - wanted.StartedAt;
+        var (attempt, delay) = _backoff.Next(child.Name, ranFor);
+        Console.Out.WriteLine($"[up] {child.Name} (pid {child.Pid}) exited unexpectedly with code {code} after {Seconds(ranFor)}; restart {attempt} in {Seconds(delay)}");
+        try
+        {
+            await Task.Delay(delay, stop);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        // Removed from the topology meanwhile, or already started again: nothing to do.
+        if (_roster.Find(child.Name) is not { } current || _host!.IsRunning(child.Name) || Start(current.Process, attempt) is not { } restarted)
+        {
+            return;
+        }
+
+        if (await WaitForAnswerAsync(current.Process, restarted, SlowStart, stop))
+        {
+            Console.Out.WriteLine($"[up] {child.Name} answers again (pid {restarted.Pid}), {Seconds(exitedAt.Elapsed)} after it exited");
+        }
+    }
+
+    /// <summary>Prints one line once every process answers (or, after a minute, which do not yet).</summary>
+    private async Task ReportReadyAsync(Stopwatch began, CancellationToken stop)
+    {
+        var warned = false;
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var all = _roster.All();
+                var silent = new List<string>();
+                foreach (var process in all)
+                {
+                    if (!Answering.Healthy((await Answering.AskAsync(_admin, process.Admin, process.Endpoints.Select(e => e.Value), stop)).Answer))
+                    {
+                        silent.Add(process.Name);
+                    }
+                }
+
+                if (silent.Count == 0)
+                {
+                    Console.Out.WriteLine($"[up] ready: {all.Count} processes answer ({string.Join(", ", all.Select(p => p.Name))}) {Seconds(began.Elapsed)} after start");
+                    return;
+                }
+
+                if (!warned && began.Elapsed > SlowStart)
+                {
+                    warned = true;
+                    Console.Out.WriteLine($"[up] not ready after {Seconds(began.Elapsed)}: no answer yet from {string.Join(", ", silent)}");
+                }
+
+                await Task.Delay(AnswerPoll, stop);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task<bool> WaitForAnswerAsync(ClusterProcess process, HostedProcess running, TimeSpan timeout, CancellationToken stop)
+    {
+        try
+        {
+            var outcome = await Readiness.WaitAsync(
+                async ct => Answering.Healthy((await Answering.AskAsync(_admin, process.Admin, process.Endpoints.Select(e => e.Value), ct)).Answer),
+                running, timeout, stop, AnswerPoll);
+            return outcome == ReadyOutcome.Ready;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private void OnTopologyChange(TopologyMap map, CellLauncher cells, string dataDirectory)
+    {
+        try
+        {
+            Report(ClusterPki.Prepare(dataDirectory, map.Processes()));
+        }
+        catch (ClusterPkiException e)
+        {
+            Console.Out.WriteLine($"[up] topology version {map.Version}: {e.Message}; new cells not started");
+            return;
+        }
+
+        foreach (var cell in cells.StartNew(map))
+        {
+            Console.Out.WriteLine($"[up] topology version {map.Version} adds cell {cell.Id}: grpc {cell.Grpc}  chat {string.Join(",", cell.Chat)}");
+        }
+
+        foreach (var removed in cells.StopRemovedAsync(map).GetAwaiter().GetResult())
+        {
+            Console.Out.WriteLine($"[up] topology version {map.Version} removes cell {removed}: stopped");
         }
     }
 
@@ -122,6 +259,8 @@ internal sealed class ClusterSupervisor(TopologyMap topology, string topologyPat
         }
     }
 
+    private static string Seconds(TimeSpan t) => t.TotalSeconds < 10 ? $"{t.TotalSeconds:0.0} s" : $"{t.TotalSeconds:0} s";
+
     /// <summary>Login and cells register with the master at start, so wait until it accepts connections.</summary>
     private async Task<bool> WaitForMasterAsync(HostedProcess master, CancellationToken stop)
     {
@@ -129,7 +268,7 @@ internal sealed class ClusterSupervisor(TopologyMap topology, string topologyPat
         ReadyOutcome outcome;
         try
         {
-            outcome = await Readiness.WaitAsync(ct => Readiness.AcceptsTcpAsync(uri.Host, uri.Port, ct), master, MasterStartTimeout, stop);
+            outcome = await Readiness.WaitAsync(ct => ListeningPorts.IsListeningAsync(uri.Host, uri.Port, ct), master, MasterStartTimeout, stop);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {

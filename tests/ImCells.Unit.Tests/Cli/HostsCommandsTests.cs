@@ -22,7 +22,7 @@ public sealed class HostsCommandsTests : IDisposable
         await File.WriteAllTextAsync(TopologyPath, TopologyJson.TwoCells().ToJsonString());
         var data = Path.Combine(_dir, "secrets");
 
-        Assert.Equal(0, await PkiCommand.RunAsync(["--topology", TopologyPath, "--data", data]));
+        Assert.Equal(0, await CommandInvoke.RunAsync(PkiCommand.Build(), ["--topology", TopologyPath, "--data", data]));
 
         Assert.True(File.Exists(Path.Combine(data, "pki", "ca.key")));
         Assert.Equal(32, new FileInfo(Path.Combine(data, "token.key")).Length);
@@ -37,7 +37,7 @@ public sealed class HostsCommandsTests : IDisposable
         // Again: nothing reissued, the key kept.
         var key = await File.ReadAllBytesAsync(Path.Combine(data, "token.key"));
         var certificate = await File.ReadAllTextAsync(Path.Combine(data, "hosts", "cell-a", "cell-a.crt"));
-        Assert.Equal(0, await PkiCommand.RunAsync(["--topology", TopologyPath, "--data", data]));
+        Assert.Equal(0, await CommandInvoke.RunAsync(PkiCommand.Build(), ["--topology", TopologyPath, "--data", data]));
         Assert.Equal(key, await File.ReadAllBytesAsync(Path.Combine(data, "token.key")));
         Assert.Equal(certificate, await File.ReadAllTextAsync(Path.Combine(data, "hosts", "cell-a", "cell-a.crt")));
     }
@@ -47,7 +47,7 @@ public sealed class HostsCommandsTests : IDisposable
     {
         await File.WriteAllTextAsync(TopologyPath, TopologyJson.TwoCells().ToJsonString());
 
-        Assert.Equal(0, await TopologyCommand.RunAsync(["add-cell", "--topology", TopologyPath, "--id", "d", "--range", "13000000-13999999",
+        Assert.Equal(0, await CommandInvoke.RunAsync(TopologyCommand.Build(), ["add-cell", "--topology", TopologyPath, "--id", "d", "--range", "13000000-13999999",
             "--grpc", "https://cell-d:7201", "--chat", "tls://cell-d:7301", "--sqlite", "/data/cell-d.db"]));
 
         var cell = TopologyFile.Load(TopologyPath).Cells.Single(c => c.Id == "d");
@@ -62,7 +62,7 @@ public sealed class HostsCommandsTests : IDisposable
         await File.WriteAllTextAsync(TopologyPath, TopologyJson.TwoCells().ToJsonString());
         var before = await File.ReadAllTextAsync(TopologyPath);
 
-        await Assert.ThrowsAsync<UsageException>(() => TopologyCommand.RunAsync(
+        await Assert.ThrowsAsync<UsageException>(() => CommandInvoke.RunAsync(TopologyCommand.Build(),
             ["add-cell", "--topology", TopologyPath, "--id", "d", "--range", "13000000-13999999", "--grpc", "https://cell-d:7201"]));
         Assert.Equal(before, await File.ReadAllTextAsync(TopologyPath));
     }
@@ -73,7 +73,7 @@ public sealed class HostsCommandsTests : IDisposable
         await File.WriteAllTextAsync(TopologyPath, TopologyJson.TwoCells().ToJsonString());
         var taken = TopologyFile.Load(TopologyPath).Cells[0].Grpc;
 
-        var refused = await Assert.ThrowsAsync<CliException>(() => TopologyCommand.RunAsync(
+        var refused = await Assert.ThrowsAsync<CliException>(() => CommandInvoke.RunAsync(TopologyCommand.Build(),
             ["add-cell", "--topology", TopologyPath, "--id", "d", "--range", "13000000-13999999", "--grpc", taken, "--chat", "tls://cell-d:7301"]));
         Assert.Contains("reuses", refused.Message);
     }
