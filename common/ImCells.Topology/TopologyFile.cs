@@ -9,7 +9,8 @@ public sealed record TopologyFile(
     ulong Version,
     TopologyFile.MasterSection? Master,
     IReadOnlyList<TopologyFile.LoginSection>? Login,
-    IReadOnlyList<TopologyFile.CellSection>? Cells)
+    IReadOnlyList<TopologyFile.CellSection>? Cells,
+    IReadOnlyList<string>? RemovedCells = null)
 {
     public sealed record MasterSection(string? Grpc);
 
@@ -114,6 +115,7 @@ public sealed record TopologyFile(
             map.Cells.Add(info);
         }
 
+        map.RemovedCells.AddRange((RemovedCells ?? []).Select(id => id ?? ""));
         return map;
     }
 
@@ -121,7 +123,8 @@ public sealed record TopologyFile(
         map.Version,
         new MasterSection(map.MasterGrpc),
         map.Login.Select(l => new LoginSection(l.Http)).ToList(),
-        map.Cells.Select(Section).ToList());
+        map.Cells.Select(Section).ToList(),
+        map.RemovedCells.Count == 0 ? null : map.RemovedCells.ToList());
 
     /// <summary>One cell as topology.json writes it (an empty list is left out).</summary>
     public static CellSection Section(CellInfo c) => new(

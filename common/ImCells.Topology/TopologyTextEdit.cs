@@ -8,7 +8,8 @@ namespace ImCells.Topology;
 /// Small edits of topology.json as text, so an operator's file keeps its formatting, order and
 /// comments and a diff shows only what changed: a cell appended after the last one in the style of
 /// that one, a cell cut out with the separator before it, the version number replaced in place.
-/// Cutting out the cell just appended gives back the text it was appended to, byte for byte.
+/// Cutting out the cell just appended gives back the text it was appended to, byte for byte; the
+/// master still wants the cut recorded (<see cref="RecordRemoved"/>), one short line.
 /// </summary>
 public static class TopologyTextEdit
 {
@@ -69,6 +70,41 @@ public static class TopologyTextEdit
         // The separator before it goes with it; the first cell takes the one after it instead.
         var (from, to) = index > 0 ? (layout.Cells[index - 1].End, cell.End) : (cell.Start, layout.Cells[1].Start);
         return string.Concat(text.AsSpan(0, from), text.AsSpan(to));
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> with <paramref name="cellId"/> added to "removedCells" (made on its own
+    /// line before "cells" when missing), which the master needs to accept a map without that cell.
+    /// </summary>
+    public static string RecordRemoved(string text, string cellId)
+    {
+        var layout = Scan(text);
+        var id = Str(cellId);
+        if (layout.RemovedCells is { } list)
+        {
+            var inside = text[(list.Start + 1)..(list.End - 1)];
+            if (inside.Trim().Length == 0)
+            {
+                return string.Concat(text.AsSpan(0, list.Start), $"[ {id} ]", text.AsSpan(list.End));
+            }
+
+            var last = list.End - 1;
+            while (char.IsWhiteSpace(text[last - 1]))
+            {
+                last--;
+            }
+
+            return string.Concat(text.AsSpan(0, last), ", ", id, text.AsSpan(last));
+        }
+
+        if (layout.CellsKey is not { } cellsKey)
+        {
+            throw new TopologyException("topology has no \"cells\" to place \"removedCells\" before");
+        }
+
+        var indent = LineIndent(text, cellsKey);
+        var after = indent.Length > 0 || (cellsKey > 0 && text[cellsKey - 1] == '\n') ? ",\n" + indent : ", ";
+        return string.Concat(text.AsSpan(0, cellsKey), $"\"removedCells\": [ {id} ]", after, text.AsSpan(cellsKey));
     }
 
     /// <summary>One cell as the repository's topology.json writes it: related fields share a line.</summary>
@@ -145,6 +181,7 @@ public static class TopologyTextEdit
         string? property = null;
         CellBuilder? cell = null;
         var inCells = false;
+        int? removedStart = null;
         try
         {
             while (reader.Read())
@@ -153,6 +190,18 @@ public static class TopologyTextEdit
                 {
                     case JsonTokenType.PropertyName:
                         property = reader.GetString();
+                        if (reader.CurrentDepth == 1 && property == "cells")
+                        {
+                            layout.CellsKey = Chars(bytes, reader.TokenStartIndex);
+                        }
+
+                        break;
+                    case JsonTokenType.StartArray when reader.CurrentDepth == 1 && property == "removedCells":
+                        removedStart = Chars(bytes, reader.TokenStartIndex);
+                        break;
+                    case JsonTokenType.EndArray when reader.CurrentDepth == 1 && property == "removedCells" && removedStart is { } start:
+                        layout.RemovedCells = new Span(start, Chars(bytes, reader.TokenStartIndex + 1));
+                        removedStart = null;
                         break;
                     case JsonTokenType.Number when reader.CurrentDepth == 1 && property == "version":
                         layout.Version = new Span(Chars(bytes, reader.TokenStartIndex), Chars(bytes, reader.TokenStartIndex + reader.ValueSpan.Length));
@@ -204,6 +253,12 @@ public static class TopologyTextEdit
     private sealed class Layout
     {
         public Span? Version { get; set; }
+
+        /// <summary>Where the "cells" property name starts (its opening quote).</summary>
+        public int? CellsKey { get; set; }
+
+        /// <summary>The "removedCells" array, brackets included.</summary>
+        public Span? RemovedCells { get; set; }
 
         public List<CellSpan> Cells { get; } = [];
     }

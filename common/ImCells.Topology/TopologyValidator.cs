@@ -102,13 +102,21 @@ public static partial class TopologyValidator
             }
         }
 
+        foreach (var removed in map.RemovedCells.Where(ids.Contains))
+        {
+            throw new TopologyException(
+                $"cell '{removed}' is in cells and in removedCells: a removed cell's id (and its database) is not used again; choose another id");
+        }
+
         RejectOverlaps(map);
     }
 
     /// <summary>
     /// A running master may move to <paramref name="next"/> only if no cell that stays loses numbers.
-    /// A cell may be dropped whole: that it has no users is checked by whoever drops it
-    /// (`imcells topology remove-cell` asks the cell, or reads its database), which the master cannot.
+    /// A cell may be dropped whole only when <paramref name="next"/> lists it in removedCells: that it
+    /// has no users is checked by whoever drops it (`imcells topology remove-cell` asks the cell, or
+    /// reads its database), which the master cannot; the list keeps a slip of an edit (or going back
+    /// to an old file) from dropping a live cell.
     /// </summary>
     public static void ValidateChange(TopologyMap current, TopologyMap next)
     {
@@ -117,6 +125,12 @@ public static partial class TopologyValidator
         {
             if (next.Cells.FirstOrDefault(c => c.Id == cell.Id) is not { } successor)
             {
+                if (!next.RemovedCells.Contains(cell.Id))
+                {
+                    throw new TopologyException(
+                        $"cell '{cell.Id}' is missing: a live cell is not dropped by an edit; `imcells topology remove-cell --id {cell.Id}` removes a cell without users (and lists it in removedCells)");
+                }
+
                 continue;
             }
             foreach (var range in cell.Ranges)

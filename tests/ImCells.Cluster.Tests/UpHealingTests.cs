@@ -81,11 +81,27 @@ public sealed class UpHealingTests(UpHealingFixture cluster, ITestOutputHelper o
             await Wait.UntilAsync(() => cluster.CellsUpAsync(timeout.Token).GetAwaiter().GetResult().Any(c => c.Id == "e" && c.Up), TimeSpan.FromSeconds(60), timeout.Token),
             $"cell e never came up\n{cluster.Logs()}");
 
+        // Going back to the old file by hand (no "removedCells") must not drop the live cell e.
+        var withE = await File.ReadAllTextAsync(cluster.TopologyPath, timeout.Token);
+        await File.WriteAllTextAsync(cluster.TopologyPath, original.Replace("\"version\": 1,", "\"version\": 9,", StringComparison.Ordinal), timeout.Token);
+        Assert.True(
+            await Wait.UntilAsync(() => cluster.UpLines().Any(l => l.Contains("not applied", StringComparison.Ordinal) && l.Contains("cell 'e' is missing", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(30), timeout.Token),
+            $"`up` did not refuse the file without cell e\n{string.Join('\n', cluster.UpLines())}");
+        Assert.True(
+            await Wait.UntilAsync(() => cluster.Logs().Contains("cell 'e' is missing", StringComparison.Ordinal), TimeSpan.FromSeconds(30), timeout.Token),
+            $"the master did not refuse the file without cell e\n{cluster.Logs()}");
+        Assert.Contains(await cluster.CellsUpAsync(timeout.Token), c => c.Id == "e" && c.Up);
+        await File.WriteAllTextAsync(cluster.TopologyPath, withE, timeout.Token);
+
         var (removed, removedOutput) = await cluster.CliAsync(CliTimeout, "topology", "remove-cell", "--id", "e", "--topology", cluster.TopologyPath);
         output.WriteLine(removedOutput);
         Assert.True(removed == 0, removedOutput);
-        // Only the version differs from before the add: the edit was undone byte for byte.
-        Assert.Equal(original.Replace("\"version\": 1,", "\"version\": 3,", StringComparison.Ordinal), await File.ReadAllTextAsync(cluster.TopologyPath, timeout.Token));
+        // Only the version and the "removedCells" line differ from before the add.
+        Assert.Equal(
+            original.Replace("\"version\": 1,", "\"version\": 3,", StringComparison.Ordinal)
+                .Replace("  \"cells\": [", "  \"removedCells\": [ \"e\" ],\n  \"cells\": [", StringComparison.Ordinal),
+            await File.ReadAllTextAsync(cluster.TopologyPath, timeout.Token));
         Assert.True(
             await Wait.UntilAsync(() => cluster.PidInState("cell e") == 0 && cluster.UpLines().Any(l => l.Contains("removes cell e", StringComparison.Ordinal)), TimeSpan.FromSeconds(30), timeout.Token),
             $"`up` did not stop cell e\n{string.Join('\n', cluster.UpLines())}");
@@ -101,10 +117,15 @@ public sealed class UpHealingTests(UpHealingFixture cluster, ITestOutputHelper o
         return pid;
     }
 
-    /// <summary>True once a process other than <paramref name="killed"/> runs as <paramref name="name"/> and login reports its cell up; false after <see cref="BackWithin"/>.</summary>
+    /// <summary>
+    /// True once a process other than <paramref name="killed"/> runs as <paramref name="name"/>, its
+    /// admin endpoint says ready and login reports its cell up; false after <see cref="BackWithin"/>.
+    /// (Login alone may still say "up" from just before the kill.)
+    /// </summary>
     private Task<bool> BackAsync(string name, int killed, CancellationToken ct) =>
-        Wait.UntilAsync(() => cluster.PidInState(name) is var now && now != killed && now > 0
-            && cluster.CellsUpAsync(ct).GetAwaiter().GetResult().Any(c => c.Id == name[^1..] && c.Up), BackWithin, ct);
+        Wait.UntilAsync(async () => cluster.PidInState(name) is var now && now != killed && now > 0
+            && await cluster.ReadyInStateAsync(name, ct)
+            && (await cluster.CellsUpAsync(ct)).Any(c => c.Id == name[^1..] && c.Up), BackWithin, ct);
 
     private async Task StatusExitsAsync(int expected, string when)
     {

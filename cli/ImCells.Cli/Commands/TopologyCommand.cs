@@ -91,7 +91,7 @@ internal static class TopologyCommand
         }
 
         var version = current.Version + 1;
-        var edited = Edit(() => TopologyTextEdit.WithVersion(TopologyTextEdit.RemoveCell(text, id), version), current, $"cell '{id}' not removed");
+        var edited = Edit(() => TopologyTextEdit.WithVersion(TopologyTextEdit.RecordRemoved(TopologyTextEdit.RemoveCell(text, id), id), version), current, $"cell '{id}' not removed");
         Replace(path, edited);
         Console.Out.WriteLine($"cell {id} removed from {path} (version {version}): it had no users ({how})");
         Console.Out.WriteLine("a running `imcells up` stops it now; the master publishes the new map within seconds");

@@ -77,7 +77,8 @@ internal sealed class ClusterSupervisor(TopologyMap topology, string topologyPat
             _ = ReportReadyAsync(began, stop);
 
             // A cell added to topology.json while we run (imcells topology add-cell) is started, a removed one stopped.
-            using var watch = new TopologyWatch(topologyPath, map => OnTopologyChange(map, cells, dataDirectory));
+            using var watch = new TopologyWatch(topologyPath, topology, map => OnTopologyChange(map, cells, dataDirectory),
+                problem => Console.Out.WriteLine($"[up] {topologyPath} not applied (the master refuses it too): {problem}"));
             await ((Task)Task.Delay(Timeout.Infinite, stop)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             return 0;
         }

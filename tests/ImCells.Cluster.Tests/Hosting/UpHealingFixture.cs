@@ -106,6 +106,33 @@ public sealed class UpHealingFixture : IAsyncLifetime
             .Where(p => p.GetProperty("name").GetString() == name).Select(p => p.GetProperty("pid").GetInt32()).FirstOrDefault();
     }
 
+    /// <summary>True when the admin endpoint the state file gives for <paramref name="name"/> answers /readyz with 200.</summary>
+    public async Task<bool> ReadyInStateAsync(string name, CancellationToken ct)
+    {
+        string? admin;
+        using (var state = JsonDocument.Parse(await File.ReadAllTextAsync(StatePath, ct)))
+        {
+            admin = state.RootElement.GetProperty("processes").EnumerateArray()
+                .Where(p => p.GetProperty("name").GetString() == name).Select(p => p.GetProperty("admin").GetString()).FirstOrDefault();
+        }
+
+        if (admin is null)
+        {
+            return false;
+        }
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        try
+        {
+            using var response = await http.GetAsync(new Uri(new Uri(admin), "/readyz"), ct);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// Freezes (SIGSTOP) or thaws (SIGCONT) `up` itself, its children running on: while frozen it
     /// restarts nothing, so a test can look at a cluster with a cell down for as long as it takes.

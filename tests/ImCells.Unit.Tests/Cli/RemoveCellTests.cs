@@ -24,14 +24,17 @@ public sealed class RemoveCellTests : IDisposable
     private string DatabasePath => Path.Combine(_dir, "cell-c.db");
 
     [Fact]
-    public async Task NotRunning_NoDatabase_IsRemoved_AndTheFileIsAsBeforeTheAdd()
+    public async Task NotRunning_NoDatabase_IsRemoved_AndTheFileIsAsBeforeTheAddPlusRemovedCells()
     {
         var original = await WriteTopologyAsync();
         await AddCellCAsync();
 
         Assert.Equal(0, await CommandInvoke.RunAsync(TopologyCommand.Build(), "remove-cell", "--id", "c", "--topology", TopologyPath));
 
-        Assert.Equal(original.Replace("\"version\": 1,", "\"version\": 3,", StringComparison.Ordinal), await File.ReadAllTextAsync(TopologyPath));
+        var expected = original
+            .Replace("\"version\": 1,", "\"version\": 3,", StringComparison.Ordinal)
+            .Replace("  \"cells\": [", "  \"removedCells\": [ \"c\" ],\n  \"cells\": [", StringComparison.Ordinal);
+        Assert.Equal(expected, await File.ReadAllTextAsync(TopologyPath));
     }
 
     [Fact]

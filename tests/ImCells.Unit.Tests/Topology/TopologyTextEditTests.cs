@@ -83,6 +83,38 @@ public sealed class TopologyTextEditTests
     }
 
     [Fact]
+    public void AddThenRemoveAndRecord_ChangesTheVersionAndAddsOneLine()
+    {
+        var added = TopologyTextEdit.WithVersion(TopologyTextEdit.AddCell(RepoStyle, CellC), 8);
+        var removed = TopologyTextEdit.WithVersion(TopologyTextEdit.RecordRemoved(TopologyTextEdit.RemoveCell(added, "c"), "c"), 9);
+
+        var expected = RepoStyle
+            .Replace("\"version\": 7", "\"version\": 9", StringComparison.Ordinal)
+            .Replace("  \"cells\": [", "  \"removedCells\": [ \"c\" ],\n  \"cells\": [", StringComparison.Ordinal);
+        Assert.Equal(expected, removed);
+        Assert.Equal(["c"], TopologyFile.Parse(removed).RemovedCells);
+    }
+
+    [Fact]
+    public void RecordRemoved_AppendsToAnExistingList_AndFillsAnEmptyOne()
+    {
+        var once = TopologyTextEdit.RecordRemoved(TopologyTextEdit.RemoveCell(RepoStyle, "b"), "b");
+        var withEmpty = RepoStyle.Replace("  \"cells\": [", "  \"removedCells\": [],\n  \"cells\": [", StringComparison.Ordinal);
+
+        Assert.Contains("\"removedCells\": [ \"b\", \"x\" ],", TopologyTextEdit.RecordRemoved(once, "x"));
+        Assert.Contains("\"removedCells\": [ \"x\" ],", TopologyTextEdit.RecordRemoved(withEmpty, "x"));
+    }
+
+    [Fact]
+    public void RecordRemoved_OneLineStyle_StaysOnItsLine()
+    {
+        var recorded = TopologyTextEdit.RecordRemoved(OneLineStyle, "z");
+
+        Assert.Contains("\"removedCells\": [ \"z\" ],\n  \"cells\": [ {", recorded);
+        Assert.Equal(["z"], TopologyFile.Parse(recorded).RemovedCells);
+    }
+
+    [Fact]
     public void AddCell_OneLineStyle_AddsOneLine()
     {
         var added = TopologyTextEdit.AddCell(OneLineStyle, CellC);

@@ -49,15 +49,40 @@ public sealed class TopologyValidatorTests
     }
 
     [Fact]
-    public void ValidateChange_RemovedCell_IsAccepted()
+    public void ValidateChange_RemovedCellListedInRemovedCells_IsAccepted()
     {
         // Whether it had users is checked by `imcells topology remove-cell`, which the master cannot do.
         var current = TopologyJson.Map(TopologyJson.TwoCells(version: 1));
         var json = TopologyJson.TwoCells(version: 2);
         json["cells"]!.AsArray().RemoveAt(1);
+        json["removedCells"] = new JsonArray("b");
         var next = TopologyJson.Map(json);
 
         TopologyValidator.ValidateChange(current, next);
+    }
+
+    [Fact]
+    public void ValidateChange_CellDroppedWithoutRemovedCells_IsRefused()
+    {
+        // Going back to an older file, or a slip in an editor, must not drop a live cell.
+        var current = TopologyJson.Map(TopologyJson.TwoCells(version: 1));
+        var json = TopologyJson.TwoCells(version: 2);
+        json["cells"]!.AsArray().RemoveAt(1);
+        var next = TopologyJson.Map(json);
+
+        var e = Assert.Throws<TopologyException>(() => TopologyValidator.ValidateChange(current, next));
+        Assert.Contains("cell 'b' is missing", e.Message);
+        Assert.Contains("remove-cell --id b", e.Message);
+    }
+
+    [Fact]
+    public void Validate_IdInCellsAndInRemovedCells_IsRefused()
+    {
+        var json = TopologyJson.TwoCells(version: 2);
+        json["removedCells"] = new JsonArray("b");
+
+        var e = Assert.Throws<TopologyException>(() => TopologyJson.Map(json));
+        Assert.Contains("cell 'b' is in cells and in removedCells", e.Message);
     }
 
     [Theory]
