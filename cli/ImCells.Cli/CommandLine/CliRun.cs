@@ -71,9 +71,12 @@ internal static class CliRun
         }
     }
 
-    /// <summary>A parse error on one line: the list of allowed values comes one per line otherwise.</summary>
+    /// <summary>
+    /// A parse error on one line (the list of allowed values comes one per line otherwise), without
+    /// the closing full stop, since several are joined with "; ".
+    /// </summary>
     private static string OneLine(string message) =>
-        string.Join(' ', message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        string.Join(' ', message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).TrimEnd('.');
 
     /// <summary>["imcells", "group", "add"] for an error in `imcells group add ...`.</summary>
     private static List<string> CommandPath(ParseResult parsed)

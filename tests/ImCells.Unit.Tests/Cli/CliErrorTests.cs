@@ -48,7 +48,7 @@ public sealed class CliErrorTests
     {
         var (_, _, err) = await CliConsole.RunAsync("frobnicate");
 
-        Assert.Equal("imcells: Unrecognized command or argument 'frobnicate'. (see 'imcells --help')", err.Trim());
+        Assert.Equal("imcells: Unrecognized command or argument 'frobnicate' (see 'imcells --help')", err.Trim());
     }
 
     [Fact]
