@@ -17,77 +17,64 @@ public sealed class UpClusterFixture : IAsyncLifetime
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
 
-    private readonly PortReservation _ports = PortReservation.Reserve(11);
-    private readonly ProcessLog _log = new();
-    private readonly ProcessHost _host;
+    private readonly UpRun _run = new("imcells-up-", 11);
 
-    public UpClusterFixture() => _host = new ProcessHost(_log, TimeSpan.FromSeconds(15));
+    public string TempDir => _run.TempDir;
 
-    public string TempDir { get; } = Path.Combine(Path.GetTempPath(), "imcells-up-" + Guid.NewGuid().ToString("N")[..12]);
+    public string TopologyPath => _run.TopologyPath;
 
-    public string TopologyPath => Path.Combine(TempDir, "topology.json");
+    public string EtcdUrl => Url(Ports[0]);
 
-    public string EtcdUrl => Url(_ports[0]);
-
-    public string MasterUrl => GrpcUrl(_ports[2]);
+    public string MasterUrl => GrpcUrl(Ports[2]);
 
     /// <summary>Both login servers, for the client's failover.</summary>
-    public string LoginUrls => $"{GrpcUrl(_ports[3])},{GrpcUrl(_ports[4])}";
+    public string LoginUrls => $"{GrpcUrl(Ports[3])},{GrpcUrl(Ports[4])}";
 
-    public string ChatA => $"tls://127.0.0.1:{_ports[6]}";
+    public string ChatA => $"tls://127.0.0.1:{Ports[6]}";
 
     /// <summary>Cell a's extra chat server ("a#1").</summary>
-    public string ChatA1 => $"tls://127.0.0.1:{_ports[7]}";
+    public string ChatA1 => $"tls://127.0.0.1:{Ports[7]}";
 
     /// <summary>Cell a's extra chat server's gRPC endpoint (pushes from home, Status).</summary>
-    public string ChatA1Grpc => GrpcUrl(_ports[8]);
+    public string ChatA1Grpc => GrpcUrl(Ports[8]);
 
     /// <summary>The PKI `up` keeps in the repository's data folder.</summary>
-    public PkiLayout Pki => new(Path.Combine(TestBuild.Root, "data", "pki"));
+    public PkiLayout Pki => UpRun.Pki;
 
     /// <summary>The cluster CA `up` created (in the repository's data/pki): what devices trust.</summary>
-    public X509Certificate2 Ca => X509CertificateLoader.LoadCertificateFromFile(CaPath);
+    public X509Certificate2 Ca => UpRun.Ca;
 
     private string CaPath => Pki.CaCertificate;
 
+    private PortReservation Ports => _run.Ports;
+
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(TempDir);
-        var peer = Url(_ports[1]);
-        _host.Start(new ProcessSpec("etcd", "etcd",
+        var peer = Url(Ports[1]);
+        _run.Host.Start(new ProcessSpec("etcd", "etcd",
             ["--name", "n1", "--data-dir", Path.Combine(TempDir, "etcd"),
              "--listen-client-urls", EtcdUrl, "--advertise-client-urls", EtcdUrl,
              "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer, "--initial-cluster", $"n1={peer}"])
         { WorkingDirectory = TempDir });
         File.WriteAllText(TopologyPath, $$"""
             { "version": 1, "master": { "grpc": "{{MasterUrl}}" },
-              "login": [ { "http": "{{GrpcUrl(_ports[3])}}" }, { "http": "{{GrpcUrl(_ports[4])}}" } ],
+              "login": [ { "http": "{{GrpcUrl(Ports[3])}}" }, { "http": "{{GrpcUrl(Ports[4])}}" } ],
               "cells": [
                 { "id": "a", "region": "eu", "ranges": [ { "first": 10000000, "last": 10999999 } ],
-                  "grpc": "{{GrpcUrl(_ports[5])}}", "chat": [ "{{ChatA}}" ],
-                  "chatServers": [ { "chat": "{{ChatA1}}", "grpc": "{{GrpcUrl(_ports[8])}}" } ],
+                  "grpc": "{{GrpcUrl(Ports[5])}}", "chat": [ "{{ChatA}}" ],
+                  "chatServers": [ { "chat": "{{ChatA1}}", "grpc": "{{GrpcUrl(Ports[8])}}" } ],
                   "database": { "provider": "sqlite", "connection": "Data Source={{TempDir}}/cell-a.db" } },
                 { "id": "b", "region": "us", "ranges": [ { "first": 11000000, "last": 11999999 } ],
-                  "grpc": "{{GrpcUrl(_ports[9])}}", "chat": [ "tls://127.0.0.1:{{_ports[10]}}" ],
+                  "grpc": "{{GrpcUrl(Ports[9])}}", "chat": [ "tls://127.0.0.1:{{Ports[10]}}" ],
                   "database": { "provider": "sqlite", "connection": "Data Source={{TempDir}}/cell-b.db" } } ] }
             """);
-        var up = _host.Start(ProcessSpec.Dotnet("up", TestBuild.CliDll(), ["up", "--topology", TopologyPath]) with
+        var up = _run.StartUp(["--topology", TopologyPath], new Dictionary<string, string>
         {
-            WorkingDirectory = TempDir,
-            Environment = new Dictionary<string, string>
-            {
-                ["IMCELLS_ROOT"] = TestBuild.Root,
-                ["IMCELLS_CONFIG"] = TestBuild.Configuration,
-                ["IMCELLS_Hlr__PasswordIterations"] = "1000",
-                ["IMCELLS_Chat__HeartbeatSeconds"] = "2",
-                ["IMCELLS_Discovery__Provider"] = "etcd",
-                ["IMCELLS_Discovery__Etcd"] = EtcdUrl,
-                ["IMCELLS_Discovery__TtlSeconds"] = "3",
-                // Every test client is 127.0.0.1, and the tests log in in loops: no per-source limits.
-                ["IMCELLS_Login__SourceLoginsPerMinute"] = "0",
-                ["IMCELLS_Login__SourceRegistrationsPerHour"] = "0",
-                ["IMCELLS_Login__SourceLookupsPerMinute"] = "0",
-            },
+            ["IMCELLS_Hlr__PasswordIterations"] = "1000",
+            ["IMCELLS_Chat__HeartbeatSeconds"] = "2",
+            ["IMCELLS_Discovery__Provider"] = "etcd",
+            ["IMCELLS_Discovery__Etcd"] = EtcdUrl,
+            ["IMCELLS_Discovery__TtlSeconds"] = "3",
         });
 
         using var ready = new CancellationTokenSource(ReadyTimeout);
@@ -107,13 +94,12 @@ public sealed class UpClusterFixture : IAsyncLifetime
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
-            await DisposeAsync();
-            throw new InvalidOperationException($"the cluster of `imcells up` did not come up: {e.Message}\n{_log.Dump()}", e);
+            throw await _run.DidNotComeUpAsync(e);
         }
     }
 
     /// <summary>Everything etcd, `up` and the servers `up` started printed (the last lines).</summary>
-    public string Logs() => _log.Dump();
+    public string Logs() => _run.Log.Dump();
 
     /// <summary>The PID of a server of this cluster (its command line names our master or our folder) that contains all of <paramref name="parts"/>; 0 if none.</summary>
     public int PidOf(params string[] parts)
@@ -143,25 +129,7 @@ public sealed class UpClusterFixture : IAsyncLifetime
         return 0;
     }
 
-    public async Task DisposeAsync()
-    {
-        // `up` first: it stops its servers (which deregister from etcd) before etcd goes.
-        if (_host.IsRunning("up"))
-        {
-            await _host.StopAsync("up");
-        }
-
-        await _host.DisposeAsync();
-        _log.Dispose();
-        _ports.Dispose();
-        try
-        {
-            Directory.Delete(TempDir, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-        }
-    }
+    public async Task DisposeAsync() => await _run.DisposeAsync();
 
     /// <summary>etcd's URLs, and the login servers' (plaintext on loopback until the client library speaks TLS).</summary>
     private static string Url(int port) => $"http://127.0.0.1:{port}";

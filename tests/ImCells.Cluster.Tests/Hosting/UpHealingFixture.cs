@@ -19,63 +19,49 @@ public sealed class UpHealingFixture : IAsyncLifetime
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
 
-    private readonly PortReservation _ports = PortReservation.Reserve(10);
-    private readonly ProcessLog _log = new();
-    private readonly ProcessHost _host;
+    private readonly UpRun _run = new("imcells-heal-", 10);
 
-    public UpHealingFixture() => _host = new ProcessHost(_log, TimeSpan.FromSeconds(15));
+    public string TempDir => _run.TempDir;
 
-    public string TempDir { get; } = Path.Combine(Path.GetTempPath(), "imcells-heal-" + Guid.NewGuid().ToString("N")[..12]);
-
-    public string TopologyPath => Path.Combine(TempDir, "topology.json");
+    public string TopologyPath => _run.TopologyPath;
 
     public string StatePath => Path.Combine(TempDir, "up.json");
 
-    public string LoginUrl => Url(_ports[1]);
+    public string LoginUrl => Url(Ports[1]);
 
     /// <summary>Where a test may put one more cell: gRPC URL, chat entry.</summary>
-    public (string Grpc, string Chat) SpareCell => (Url(_ports[6]), $"tls://127.0.0.1:{_ports[7]}");
+    public (string Grpc, string Chat) SpareCell => (Url(Ports[6]), $"tls://127.0.0.1:{Ports[7]}");
 
     /// <summary>The cluster CA `up` created (in the repository's data/pki): what devices trust.</summary>
-    public X509Certificate2 Ca => X509CertificateLoader.LoadCertificateFromFile(new PkiLayout(Path.Combine(TestBuild.Root, "data", "pki")).CaCertificate);
+    public X509Certificate2 Ca => UpRun.Ca;
+
+    private PortReservation Ports => _run.Ports;
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(TempDir);
         await File.WriteAllTextAsync(TopologyPath, $$"""
             {
               "version": 1,
-              "master": { "grpc": "{{Url(_ports[0])}}" },
+              "master": { "grpc": "{{Url(Ports[0])}}" },
               "login": [ { "http": "{{LoginUrl}}" } ],
               "cells": [
                 {
                   "id": "a", "region": "eu",
                   "ranges": [ { "first": 10000000, "last": 10999999 } ],
-                  "grpc": "{{Url(_ports[2])}}", "chat": [ "tls://127.0.0.1:{{_ports[3]}}" ],
+                  "grpc": "{{Url(Ports[2])}}", "chat": [ "tls://127.0.0.1:{{Ports[3]}}" ],
                   "database": { "provider": "sqlite", "connection": "Data Source={{TempDir}}/cell-a.db" }
                 },
                 {
                   "id": "b", "region": "us",
                   "ranges": [ { "first": 11000000, "last": 11999999 } ],
-                  "grpc": "{{Url(_ports[4])}}", "chat": [ "tls://127.0.0.1:{{_ports[5]}}" ],
+                  "grpc": "{{Url(Ports[4])}}", "chat": [ "tls://127.0.0.1:{{Ports[5]}}" ],
                   "database": { "provider": "sqlite", "connection": "Data Source={{TempDir}}/cell-b.db" }
                 }
               ]
             }
 
             """);
-        var up = _host.Start(ProcessSpec.Dotnet("up", TestBuild.CliDll(), ["up", "--topology", TopologyPath, "--state", StatePath, "--profile", "bench"]) with
-        {
-            WorkingDirectory = TempDir,
-            Environment = new Dictionary<string, string>
-            {
-                ["IMCELLS_ROOT"] = TestBuild.Root,
-                ["IMCELLS_CONFIG"] = TestBuild.Configuration,
-                ["IMCELLS_Login__SourceLoginsPerMinute"] = "0",
-                ["IMCELLS_Login__SourceRegistrationsPerHour"] = "0",
-                ["IMCELLS_Login__SourceLookupsPerMinute"] = "0",
-            },
-        });
+        var up = _run.StartUp(["--topology", TopologyPath, "--state", StatePath, "--profile", "bench"]);
 
         using var ready = new CancellationTokenSource(ReadyTimeout);
         try
@@ -86,8 +72,7 @@ public sealed class UpHealingFixture : IAsyncLifetime
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
-            await DisposeAsync();
-            throw new InvalidOperationException($"the cluster of `imcells up` did not come up: {e.Message}\n{_log.Dump()}", e);
+            throw await _run.DidNotComeUpAsync(e);
         }
     }
 
@@ -139,7 +124,7 @@ public sealed class UpHealingFixture : IAsyncLifetime
     /// </summary>
     public async Task SignalUpAsync(string signal)
     {
-        var up = _host.Find("up") ?? throw new InvalidOperationException("`up` was never started");
+        var up = _run.Host.Find("up") ?? throw new InvalidOperationException("`up` was never started");
         using var kill = Process.Start("kill", [signal, up.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         await kill.WaitForExitAsync();
         Assert.Equal(0, kill.ExitCode);
@@ -147,7 +132,7 @@ public sealed class UpHealingFixture : IAsyncLifetime
 
     /// <summary>What `up` printed of its own (its "[up] ..." lines).</summary>
     public IReadOnlyList<string> UpLines() =>
-        _host.Find("up")?.Output().Where(l => l.StartsWith("[up]", StringComparison.Ordinal)).ToList() ?? [];
+        _run.Host.Find("up")?.Output().Where(l => l.StartsWith("[up]", StringComparison.Ordinal)).ToList() ?? [];
 
     /// <summary>Runs <c>imcells &lt;args&gt;</c> to its end in the cluster's folder; its exit code and output.</summary>
     public async Task<(int ExitCode, string Output)> CliAsync(TimeSpan timeout, params string[] args)
@@ -157,7 +142,7 @@ public sealed class UpHealingFixture : IAsyncLifetime
             WorkingDirectory = TempDir,
             Environment = new Dictionary<string, string> { ["IMCELLS_ROOT"] = TestBuild.Root, ["IMCELLS_CONFIG"] = TestBuild.Configuration },
         };
-        await using var process = HostedProcess.Start(spec, _log);
+        await using var process = HostedProcess.Start(spec, _run.Log);
         try
         {
             var code = await process.Exited.WaitAsync(timeout);
@@ -169,26 +154,9 @@ public sealed class UpHealingFixture : IAsyncLifetime
         }
     }
 
-    public string Logs() => _log.Dump();
+    public string Logs() => _run.Log.Dump();
 
-    public async Task DisposeAsync()
-    {
-        if (_host.IsRunning("up"))
-        {
-            await _host.StopAsync("up");
-        }
-
-        await _host.DisposeAsync();
-        _log.Dispose();
-        _ports.Dispose();
-        try
-        {
-            Directory.Delete(TempDir, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-        }
-    }
+    public async Task DisposeAsync() => await _run.DisposeAsync();
 
     /// <summary>Server-to-server gRPC and login: TLS.</summary>
     private static string Url(int port) => $"https://127.0.0.1:{port}";
