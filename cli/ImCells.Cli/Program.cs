@@ -9,4 +9,4 @@ if (args is ["bench", .. var benchArgs])
     return await CliRun.GuardAsync(() => BenchCommand.RunAsync(benchArgs));
 }
 
-return await CliRun.InvokeAsync(CliRoot.Build(args), args);
+return await CliRun.InvokeAsync(CliRoot.Build(), args);

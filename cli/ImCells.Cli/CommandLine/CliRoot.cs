@@ -6,10 +6,10 @@ namespace ImCells.Cli.CommandLine;
 /// <summary>Every imcells command, in the order `imcells --help` lists them.</summary>
 internal static class CliRoot
 {
-    public static RootCommand Build(string[] raw)
+    public static RootCommand Build()
     {
         var root = new RootCommand("ImCells: start a local cluster, act as a user, operate cells.") { HelpName = "imcells" };
-        foreach (var command in Commands(raw))
+        foreach (var command in Commands())
         {
             root.Add(command);
         }
@@ -17,7 +17,7 @@ internal static class CliRoot
         return root;
     }
 
-    private static IEnumerable<Command> Commands(string[] raw) =>
+    private static IEnumerable<Command> Commands() =>
     [
         UpCommand.Build(),
         StatusCommand.Build(),
@@ -44,13 +44,4 @@ internal static class CliRoot
         LogoutCommand.Build(),
         CompletionCommand.Build(),
     ];
-
-    /// <summary>A command not yet declared option by option: its body parses the raw words after its name.</summary>
-    private static Command Legacy(string[] raw, string name, string description, Func<string[], Task<int>> run)
-    {
-        var command = new Command(name, description) { TreatUnmatchedTokensAsErrors = false };
-        command.Add(new Argument<string[]>("arguments") { Arity = ArgumentArity.ZeroOrMore });
-        command.SetAction((_, _) => run(raw[1..]));
-        return command;
-    }
 }

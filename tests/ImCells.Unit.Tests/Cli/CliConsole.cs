@@ -18,7 +18,7 @@ internal static class CliConsole
         {
             Console.SetOut(output);
             Console.SetError(error);
-            var code = await CliRun.InvokeAsync(CliRoot.Build(args), args);
+            var code = await CliRun.InvokeAsync(CliRoot.Build(), args);
             return (code, output.ToString(), error.ToString());
         }
         finally

@@ -73,7 +73,7 @@ public sealed class CliErrorTests
     public static TheoryData<string> EveryCommand()
     {
         var data = new TheoryData<string>();
-        foreach (var path in Paths(CliRoot.Build([]), []))
+        foreach (var path in Paths(CliRoot.Build(), []))
         {
             data.Add(path);
         }
@@ -97,7 +97,7 @@ public sealed class CliErrorTests
     [Fact]
     public void EveryOption_HasADescription()
     {
-        foreach (var path in Paths(CliRoot.Build([]), []))
+        foreach (var path in Paths(CliRoot.Build(), []))
         {
             var command = Find(path);
             Assert.False(string.IsNullOrWhiteSpace(command.Description), $"imcells {path}");
@@ -110,7 +110,7 @@ public sealed class CliErrorTests
 
     private static Command Find(string path)
     {
-        Command command = CliRoot.Build([]);
+        Command command = CliRoot.Build();
         foreach (var name in path.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             command = command.Subcommands.Single(c => c.Name == name);
